@@ -1,0 +1,38 @@
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Message files or directories.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+/// One JSON object per message on stdout; unreadable files are reported on stderr and make
+/// the exit code 1.
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed = false;
+    for path in crate::files::expand(&args.paths)? {
+        let bytes = crate::files::read_limited(&path)?;
+        match ketenzicht_message::read(&bytes) {
+            Ok(message) => {
+                serde_json::to_writer(&mut out, &ketenzicht_message::json::to_json(&message))
+                    .context("cannot write JSON")?;
+                out.write_all(b"\n").context("cannot write output")?;
+            }
+            Err(err) => {
+                failed = true;
+                for finding in &err.findings {
+                    eprintln!("{}: {finding}", path.display());
+                }
+            }
+        }
+    }
+    out.flush().context("cannot write output")?;
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

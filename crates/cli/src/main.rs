@@ -1,0 +1,46 @@
+//! `ketenzicht`: the command line of the ketenzicht processor.
+
+mod files;
+mod inspect;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "ketenzicht", version, about = "Ketendata and steering information from iWmo/iJw message traffic")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print each message as one JSON object per line (JSON Lines), mirroring the XML tree.
+    Inspect(inspect::Args),
+    /// Validate messages at level 1 (XSD) and level 2 (in-message rules); one line per file.
+    Validate(validate::Args),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KETENZICHT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Validate(args) => validate::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("ketenzicht: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

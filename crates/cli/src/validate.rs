@@ -1,0 +1,88 @@
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ketenzicht_message::Finding;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Message files or directories (all .xml files below them).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Output: one text line per file, or one JSON object per file.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut invalid = 0usize;
+    let files = crate::files::expand(&args.paths)?;
+    for path in &files {
+        let bytes = crate::files::read_limited(path)?;
+        let result = ketenzicht_message::validate(&bytes);
+        let (name, findings) = match &result {
+            Ok(message) => (Some(message.name()), Vec::new()),
+            Err(err) => (None, err.findings.clone()),
+        };
+        if !findings.is_empty() {
+            invalid += 1;
+        }
+        match args.format {
+            Format::Text => write_text(&mut out, path, name.as_deref(), &findings),
+            Format::Json => write_json(&mut out, path, name.as_deref(), &findings),
+        }
+        .context("cannot write output")?;
+    }
+    out.flush().context("cannot write output")?;
+    tracing::info!(files = files.len(), invalid, "validated");
+    Ok(if invalid > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn write_text(
+    out: &mut impl Write,
+    path: &std::path::Path,
+    name: Option<&str>,
+    findings: &[Finding],
+) -> std::io::Result<()> {
+    if findings.is_empty() {
+        return writeln!(out, "{}: OK ({})", path.display(), name.unwrap_or("?"));
+    }
+    let joined: Vec<String> = findings.iter().map(ToString::to_string).collect();
+    writeln!(out, "{}: {}", path.display(), joined.join(" | "))
+}
+
+fn write_json(
+    out: &mut impl Write,
+    path: &std::path::Path,
+    name: Option<&str>,
+    findings: &[Finding],
+) -> std::io::Result<()> {
+    let findings: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "level": f.level.as_str(),
+                "path": f.path,
+                "rule": f.rule,
+                "message": f.message,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "file": path.display().to_string(),
+        "bericht": name,
+        "valid": findings.is_empty(),
+        "findings": findings,
+    });
+    serde_json::to_writer(&mut *out, &value)?;
+    out.write_all(b"\n")
+}

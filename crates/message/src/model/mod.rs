@@ -1,0 +1,189 @@
+//! The typed model of all 28 messages: 14 shapes, each valid in both laws. iJw-only elements
+//! are optional fields that the reader accepts only in iJw messages.
+//!
+//! A retour message reuses the classes of its heenbericht with `R = RetourCodes`, so a 302's
+//! client is a `ToewijzingClient<RetourCodes>`.
+
+pub mod antwoord;
+pub mod common;
+pub mod declaratie;
+pub mod header;
+pub mod regie;
+pub mod toewijzing;
+pub mod verzoek;
+
+pub use antwoord::*;
+pub use common::*;
+pub use declaratie::*;
+pub use header::*;
+pub use regie::*;
+pub use toewijzing::*;
+pub use verzoek::*;
+
+use crate::leaf::{AgbCode, BerichtCode, Gemeente, VersieNummer};
+use crate::wet::{BerichtType, Release, Wet};
+
+/// One message of either law.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub wet: Wet,
+    pub release: Release,
+    pub bericht: Bericht,
+}
+
+/// The content of a message, by type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bericht {
+    /// 301
+    Toewijzing(Bericht301),
+    /// 302
+    ToewijzingRetour(Bericht302),
+    /// 305
+    Start(Bericht305),
+    /// 306
+    StartRetour(Bericht306),
+    /// 307
+    Stop(Bericht307),
+    /// 308
+    StopRetour(Bericht308),
+    /// 315
+    VerzoekOmToewijzing(Bericht315),
+    /// 316
+    VerzoekOmToewijzingRetour(Bericht316),
+    /// 317
+    VerzoekOmWijziging(Bericht317),
+    /// 318
+    VerzoekOmWijzigingRetour(Bericht318),
+    /// 319
+    Antwoord(Bericht319),
+    /// 320
+    AntwoordRetour(Bericht320),
+    /// 323
+    Declaratie(Bericht323),
+    /// 325
+    DeclaratieAntwoord(Bericht325),
+}
+
+/// Run the same expression on whichever message a [`Bericht`] holds.
+macro_rules! each_bericht {
+    ($value:expr, $b:ident => $body:expr) => {
+        match $value {
+            $crate::model::Bericht::Toewijzing($b) => $body,
+            $crate::model::Bericht::ToewijzingRetour($b) => $body,
+            $crate::model::Bericht::Start($b) => $body,
+            $crate::model::Bericht::StartRetour($b) => $body,
+            $crate::model::Bericht::Stop($b) => $body,
+            $crate::model::Bericht::StopRetour($b) => $body,
+            $crate::model::Bericht::VerzoekOmToewijzing($b) => $body,
+            $crate::model::Bericht::VerzoekOmToewijzingRetour($b) => $body,
+            $crate::model::Bericht::VerzoekOmWijziging($b) => $body,
+            $crate::model::Bericht::VerzoekOmWijzigingRetour($b) => $body,
+            $crate::model::Bericht::Antwoord($b) => $body,
+            $crate::model::Bericht::AntwoordRetour($b) => $body,
+            $crate::model::Bericht::Declaratie($b) => $body,
+            $crate::model::Bericht::DeclaratieAntwoord($b) => $body,
+        }
+    };
+}
+pub(crate) use each_bericht;
+
+/// A party in a header: a gemeente (CBS code) or an aanbieder (AGB code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Partij {
+    Gemeente(Gemeente),
+    Aanbieder(AgbCode),
+}
+
+impl std::fmt::Display for Partij {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Partij::Gemeente(g) => g.fmt(f),
+            Partij::Aanbieder(a) => a.fmt(f),
+        }
+    }
+}
+
+impl From<Gemeente> for Partij {
+    fn from(g: Gemeente) -> Self {
+        Partij::Gemeente(g)
+    }
+}
+
+impl From<AgbCode> for Partij {
+    fn from(a: AgbCode) -> Self {
+        Partij::Aanbieder(a)
+    }
+}
+
+/// The header fields every message has, whatever its shape.
+#[derive(Debug, Clone, Copy)]
+pub struct Kop<'a> {
+    pub bericht_code: &'a BerichtCode,
+    pub bericht_versie: VersieNummer,
+    pub bericht_subversie: VersieNummer,
+    /// As written in the header. In a retour this is still the heenbericht's sender (IV028).
+    pub afzender: Partij,
+    pub ontvanger: Partij,
+    pub bericht_identificatie: &'a BerichtIdentificatie,
+    pub xsd_versie: &'a XsdVersie,
+}
+
+impl Bericht {
+    pub fn bericht_type(&self) -> BerichtType {
+        match self {
+            Bericht::Toewijzing(_) => BerichtType::T301,
+            Bericht::ToewijzingRetour(_) => BerichtType::T302,
+            Bericht::Start(_) => BerichtType::T305,
+            Bericht::StartRetour(_) => BerichtType::T306,
+            Bericht::Stop(_) => BerichtType::T307,
+            Bericht::StopRetour(_) => BerichtType::T308,
+            Bericht::VerzoekOmToewijzing(_) => BerichtType::T315,
+            Bericht::VerzoekOmToewijzingRetour(_) => BerichtType::T316,
+            Bericht::VerzoekOmWijziging(_) => BerichtType::T317,
+            Bericht::VerzoekOmWijzigingRetour(_) => BerichtType::T318,
+            Bericht::Antwoord(_) => BerichtType::T319,
+            Bericht::AntwoordRetour(_) => BerichtType::T320,
+            Bericht::Declaratie(_) => BerichtType::T323,
+            Bericht::DeclaratieAntwoord(_) => BerichtType::T325,
+        }
+    }
+
+    /// The header fields common to all messages.
+    pub fn kop(&self) -> Kop<'_> {
+        each_bericht!(self, b => Kop {
+            bericht_code: &b.header.bericht_code,
+            bericht_versie: b.header.bericht_versie,
+            bericht_subversie: b.header.bericht_subversie,
+            afzender: b.header.afzender.into(),
+            ontvanger: b.header.ontvanger.into(),
+            bericht_identificatie: &b.header.bericht_identificatie,
+            xsd_versie: &b.header.xsd_versie,
+        })
+    }
+}
+
+impl Message {
+    pub fn bericht_type(&self) -> BerichtType {
+        self.bericht.bericht_type()
+    }
+
+    /// `JW301`, `WMO325`.
+    pub fn name(&self) -> String {
+        self.bericht_type().name(self.wet)
+    }
+
+    /// Set BerichtCode, BerichtVersie and BerichtSubversie to what the law, release and
+    /// message type require. Builders and generators call this so that they cannot get the
+    /// fixed header values wrong.
+    pub fn fix_identity(&mut self) {
+        let code = self.bericht_type().bericht_code(self.wet).to_string();
+        let code = BerichtCode::new(code).unwrap_or_else(|_| unreachable!("bericht codes are three digits"));
+        let versie = VersieNummer(self.release.versie());
+        let subversie = VersieNummer(self.release.subversie());
+        each_bericht!(&mut self.bericht, b => {
+            b.header.bericht_code = code;
+            b.header.bericht_versie = versie;
+            b.header.bericht_subversie = subversie;
+        })
+    }
+}

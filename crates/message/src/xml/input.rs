@@ -1,0 +1,341 @@
+//! Event-level reading with quick-xml, no DOM.
+//!
+//! Everything that makes a document unacceptable as XML (a DOCTYPE, an undeclared entity,
+//! truncation, mismatched tags) is a [`Fatal`]: reading stops there. Everything that makes
+//! it unacceptable against the schema is a [`Finding`] pushed onto the context: reading goes on,
+//! so one pass reports all of them.
+
+use std::borrow::Cow;
+
+use quick_xml::NsReader;
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+
+use crate::finding::{Finding, Level};
+
+/// Reading stopped: the input is not acceptable XML.
+#[derive(Debug)]
+pub struct Fatal(pub Finding);
+
+pub type ReadResult<T> = Result<Option<T>, Fatal>;
+
+/// Which of the two namespaces of a message an element is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ns {
+    /// The message namespace (`…/jw301/schema`): elements declared in the message XSD.
+    Msg,
+    /// The basisschema namespace: children of the `CDT_*` composite types.
+    Basis,
+}
+
+/// A child element start that [`XmlIn::next_child`] found.
+#[derive(Debug, Clone, Copy)]
+pub struct Child {
+    name: [u8; 64],
+    len: u8,
+    /// `None` when the element is in neither namespace of this message.
+    pub ns: Option<Ns>,
+}
+
+impl Child {
+    fn new(local: &[u8], ns: Option<Ns>) -> Self {
+        let mut name = [0u8; 64];
+        let len = local.len().min(name.len());
+        name[..len].copy_from_slice(&local[..len]);
+        // A longer name can match no element of the model; keep a marker so it never does.
+        let len = if local.len() > name.len() { 0 } else { len as u8 };
+        Child { name, len, ns }
+    }
+
+    /// The local name (without prefix). Empty for an over-long name.
+    pub fn local(&self) -> &[u8] {
+        &self.name[..self.len as usize]
+    }
+
+    /// The local name for messages.
+    pub fn display_name(&self) -> String {
+        if self.len == 0 {
+            format!("{}…", String::from_utf8_lossy(&self.name[..32]))
+        } else {
+            String::from_utf8_lossy(self.local()).into_owned()
+        }
+    }
+}
+
+/// The reading context: law, namespaces, the current element path and the findings so far.
+#[derive(Debug)]
+pub struct ReadCx {
+    pub wet: crate::Wet,
+    msg_ns: Vec<u8>,
+    basis_ns: Vec<u8>,
+    path: Vec<(&'static str, u32)>,
+    pub findings: Vec<Finding>,
+}
+
+impl ReadCx {
+    pub fn new(wet: crate::Wet, msg_ns: &str, basis_ns: &str) -> Self {
+        ReadCx {
+            wet,
+            msg_ns: msg_ns.as_bytes().to_vec(),
+            basis_ns: basis_ns.as_bytes().to_vec(),
+            path: Vec::with_capacity(8),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Enter a child element. `index` is the 1-based position for repeating elements, 0 otherwise.
+    pub fn push(&mut self, name: &'static str, index: u32) {
+        self.path.push((name, index));
+    }
+
+    pub fn pop(&mut self) {
+        self.path.pop();
+    }
+
+    /// The current path, `Client/ToegewezenProducten/ToegewezenProduct[2]/Einddatum`.
+    pub fn path(&self) -> String {
+        let mut out = String::new();
+        for (i, (name, index)) in self.path.iter().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            out.push_str(name);
+            if *index > 0 {
+                out.push_str(&format!("[{index}]"));
+            }
+        }
+        out
+    }
+
+    /// The current path with one more (possibly unknown) element name appended.
+    pub fn path_with(&self, name: &str) -> String {
+        let base = self.path();
+        if base.is_empty() { name.to_owned() } else { format!("{base}/{name}") }
+    }
+
+    /// Record a level-1 finding at the current path.
+    pub fn schema(&mut self, rule: Option<&'static str>, message: impl Into<String>) {
+        let path = self.path();
+        self.findings.push(Finding::new(Level::Schema, path, rule, message));
+    }
+
+    /// Record a level-1 finding at a child of the current path.
+    pub fn schema_at(&mut self, child: &str, rule: Option<&'static str>, message: impl Into<String>) {
+        let path = self.path_with(child);
+        self.findings.push(Finding::new(Level::Schema, path, rule, message));
+    }
+
+    pub fn fatal(&self, message: impl Into<String>) -> Fatal {
+        Fatal(Finding::new(Level::Xml, self.path(), None, message))
+    }
+}
+
+/// A streaming reader over one XML document held in memory.
+pub struct XmlIn<'i> {
+    reader: NsReader<&'i [u8]>,
+    text: String,
+}
+
+impl std::fmt::Debug for XmlIn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("XmlIn").field("position", &self.reader.buffer_position()).finish()
+    }
+}
+
+/// The start of the root element, as found by [`XmlIn::root`].
+#[derive(Debug)]
+pub struct Root {
+    pub local: String,
+    pub namespace: Option<String>,
+}
+
+impl<'i> XmlIn<'i> {
+    pub fn new(input: &'i [u8]) -> Self {
+        let mut reader = NsReader::from_reader(input);
+        let config = reader.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        config.trim_text(false);
+        XmlIn { reader, text: String::new() }
+    }
+
+    fn position(&self) -> u64 {
+        self.reader.buffer_position()
+    }
+
+    fn fatal_here(&self, cx: &ReadCx, what: impl std::fmt::Display) -> Fatal {
+        cx.fatal(format!("{what} (byte {})", self.position()))
+    }
+
+    fn fatal_error(&self, cx: &ReadCx, err: quick_xml::Error) -> Fatal {
+        fatal_error(self.reader.error_position(), cx, err)
+    }
+
+    /// Read the prolog and the root start tag. Refuses DOCTYPE (entity declarations: XXE,
+    /// billion laughs) and any declared encoding other than UTF-8.
+    pub fn root(&mut self, cx: &ReadCx) -> Result<Root, Fatal> {
+        loop {
+            let (ns, event) = match self.reader.read_resolved_event() {
+                Ok(pair) => pair,
+                Err(e) => return Err(fatal_error(self.reader.error_position(), cx, e)),
+            };
+            let ns = match ns {
+                ResolveResult::Bound(n) => Some(n.0.to_owned()),
+                _ => None,
+            };
+            match event {
+                Event::Decl(decl) => {
+                    if let Some(Ok(enc)) = decl.encoding() {
+                        let enc = enc.to_string();
+                        if !enc.eq_ignore_ascii_case("utf-8") && !enc.eq_ignore_ascii_case("utf8") {
+                            return Err(cx.fatal(format!(
+                                "wrong encoding: the XML declaration says {enc:?}; iWmo/iJw messages are UTF-8"
+                            )));
+                        }
+                    }
+                }
+                Event::DocType(_) => {
+                    return Err(cx.fatal(
+                        "DOCTYPE is not allowed: document type and entity declarations are refused (XXE, entity expansion)",
+                    ));
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.trim().is_empty() => {}
+                Event::Start(start) => {
+                    let local = start.local_name().as_ref().to_owned();
+                    return Ok(Root { local, namespace: ns });
+                }
+                Event::Eof => return Err(cx.fatal("empty document: no root element")),
+                _ => return Err(self.fatal_here(cx, "content before the root element")),
+            }
+        }
+    }
+
+    /// The next child element of the current element, or `None` at its end tag.
+    /// Whitespace and comments between elements are skipped; text there is a finding.
+    pub fn next_child(&mut self, cx: &mut ReadCx) -> Result<Option<Child>, Fatal> {
+        loop {
+            let (ns, event) = match self.reader.read_resolved_event() {
+                Ok(pair) => pair,
+                Err(e) => return Err(fatal_error(self.reader.error_position(), cx, e)),
+            };
+            match event {
+                Event::Start(start) => {
+                    let ns = match ns {
+                        ResolveResult::Bound(n) if n.0.as_bytes() == cx.msg_ns.as_slice() => Some(Ns::Msg),
+                        ResolveResult::Bound(n) if n.0.as_bytes() == cx.basis_ns.as_slice() => Some(Ns::Basis),
+                        _ => None,
+                    };
+                    return Ok(Some(Child::new(start.local_name().as_ref().as_bytes(), ns)));
+                }
+                Event::End(_) => return Ok(None),
+                // Never produced: empty elements are expanded into Start and End.
+                Event::Empty(_) => return Err(self.fatal_here(cx, "unexpected empty-element event")),
+                Event::Text(t) => {
+                    if !t.trim_matches(is_xml_space).is_empty() {
+                        cx.schema(Some("XSD"), "text is not allowed between elements here");
+                    }
+                }
+                Event::CData(_) | Event::GeneralRef(_) => {
+                    cx.schema(Some("XSD"), "text is not allowed between elements here");
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::DocType(_) => return Err(self.fatal_here(cx, "DOCTYPE is not allowed")),
+                Event::Decl(_) => return Err(self.fatal_here(cx, "XML declaration in the middle of the document")),
+                Event::Eof => return Err(self.fatal_here(cx, "truncated XML: the document ends inside an element")),
+            }
+        }
+    }
+
+    /// Read the text content of a leaf element through its end tag. Child elements are a
+    /// finding (and are skipped). Returns `None` after a finding.
+    pub fn text(&mut self, cx: &mut ReadCx) -> Result<Option<&str>, Fatal> {
+        self.text.clear();
+        let mut ok = true;
+        loop {
+            let event = self.reader.read_event().map_err(|e| self.fatal_error(cx, e))?;
+            match event {
+                Event::Text(t) => self.text.push_str(&normalize_eol(&t)),
+                Event::CData(t) => self.text.push_str(&normalize_eol(&t)),
+                Event::GeneralRef(r) => match r.resolve_char_ref() {
+                    Ok(Some(c)) => self.text.push(c),
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
+                        Some(s) => self.text.push_str(s),
+                        None => {
+                            return Err(self.fatal_here(cx, format!("undeclared entity &{};", &*r)));
+                        }
+                    },
+                    Err(e) => return Err(self.fatal_here(cx, format!("bad character reference: {e}"))),
+                },
+                Event::End(_) => break,
+                Event::Empty(_) => return Err(self.fatal_here(cx, "unexpected empty-element event")),
+                Event::Start(start) => {
+                    let name = start.local_name().as_ref().to_owned();
+                    cx.schema_at(&name, Some("XSD"), "unexpected child element: a value was expected");
+                    self.skip(cx)?;
+                    ok = false;
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::DocType(_) => return Err(self.fatal_here(cx, "DOCTYPE is not allowed")),
+                Event::Decl(_) => return Err(self.fatal_here(cx, "XML declaration in the middle of the document")),
+                Event::Eof => return Err(self.fatal_here(cx, "truncated XML: the document ends inside an element")),
+            }
+        }
+        if !ok {
+            return Ok(None);
+        }
+        if self.text.is_empty() {
+            cx.schema(Some("RS033"), "empty element: an optional element is left out, never sent empty");
+            return Ok(None);
+        }
+        Ok(Some(self.text.as_str()))
+    }
+
+    /// Skip the element whose start tag was just read, with everything inside it.
+    pub fn skip(&mut self, cx: &mut ReadCx) -> Result<(), Fatal> {
+        let mut depth = 1usize;
+        while depth > 0 {
+            let event = self.reader.read_event().map_err(|e| self.fatal_error(cx, e))?;
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                Event::DocType(_) => return Err(self.fatal_here(cx, "DOCTYPE is not allowed")),
+                Event::Eof => return Err(self.fatal_here(cx, "truncated XML: the document ends inside an element")),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// After the root end tag: only whitespace, comments and PIs may follow.
+    pub fn finish(&mut self, cx: &ReadCx) -> Result<(), Fatal> {
+        loop {
+            let event = self.reader.read_event().map_err(|e| self.fatal_error(cx, e))?;
+            match event {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.trim_matches(is_xml_space).is_empty() => {}
+                _ => return Err(self.fatal_here(cx, "content after the root element")),
+            }
+        }
+    }
+}
+
+fn fatal_error(at: u64, cx: &ReadCx, err: quick_xml::Error) -> Fatal {
+    let message = match &err {
+        quick_xml::Error::Syntax(e) => format!("malformed XML: {e}"),
+        quick_xml::Error::IllFormed(e) => format!("malformed XML: {e}"),
+        quick_xml::Error::Encoding(e) => format!("wrong encoding, UTF-8 expected: {e}"),
+        other => format!("malformed XML: {other}"),
+    };
+    cx.fatal(format!("{message} (byte {at})"))
+}
+
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// XML 1.0 end-of-line handling: `\r\n` and lone `\r` become `\n`.
+fn normalize_eol(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') { Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")) } else { Cow::Borrowed(text) }
+}
