@@ -133,6 +133,7 @@ impl ReadCx {
 /// A streaming reader over one XML document held in memory.
 pub struct XmlIn<'i> {
     reader: NsReader<&'i [u8]>,
+    len: u64,
     text: String,
 }
 
@@ -156,7 +157,7 @@ impl<'i> XmlIn<'i> {
         config.expand_empty_elements = true;
         config.check_end_names = true;
         config.trim_text(false);
-        XmlIn { reader, text: String::new() }
+        XmlIn { reader, len: input.len() as u64, text: String::new() }
     }
 
     fn position(&self) -> u64 {
@@ -168,7 +169,7 @@ impl<'i> XmlIn<'i> {
     }
 
     fn fatal_error(&self, cx: &ReadCx, err: quick_xml::Error) -> Fatal {
-        fatal_error(self.reader.error_position(), cx, err)
+        fatal_error(self.reader.error_position(), self.len, cx, err)
     }
 
     /// Read the prolog and the root start tag. Refuses DOCTYPE (entity declarations: XXE,
@@ -177,7 +178,7 @@ impl<'i> XmlIn<'i> {
         loop {
             let (ns, event) = match self.reader.read_resolved_event() {
                 Ok(pair) => pair,
-                Err(e) => return Err(fatal_error(self.reader.error_position(), cx, e)),
+                Err(e) => return Err(fatal_error(self.reader.error_position(), self.len, cx, e)),
             };
             let ns = match ns {
                 ResolveResult::Bound(n) => Some(n.0.to_owned()),
@@ -217,7 +218,7 @@ impl<'i> XmlIn<'i> {
         loop {
             let (ns, event) = match self.reader.read_resolved_event() {
                 Ok(pair) => pair,
-                Err(e) => return Err(fatal_error(self.reader.error_position(), cx, e)),
+                Err(e) => return Err(fatal_error(self.reader.error_position(), self.len, cx, e)),
             };
             match event {
                 Event::Start(start) => {
@@ -321,8 +322,12 @@ impl<'i> XmlIn<'i> {
     }
 }
 
-fn fatal_error(at: u64, cx: &ReadCx, err: quick_xml::Error) -> Fatal {
+fn fatal_error(at: u64, len: u64, cx: &ReadCx, err: quick_xml::Error) -> Fatal {
     let message = match &err {
+        // Every syntax error but a bad `<!` means the input ended inside a construct.
+        quick_xml::Error::Syntax(e) if !matches!(e, quick_xml::errors::SyntaxError::InvalidBangMarkup) || at >= len => {
+            format!("truncated XML: {e}")
+        }
         quick_xml::Error::Syntax(e) => format!("malformed XML: {e}"),
         quick_xml::Error::IllFormed(e) => format!("malformed XML: {e}"),
         quick_xml::Error::Encoding(e) => format!("wrong encoding, UTF-8 expected: {e}"),
