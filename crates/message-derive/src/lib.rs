@@ -75,6 +75,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let write = gen_write(&fields, &ns);
     let json = gen_json(&fields);
     let strategy = gen_strategy(&fields);
+    let describe = gen_describe(&fields);
 
     Ok(quote! {
         impl #impl_generics crate::xml::element::Element for #ident #ty_generics #where_clause {
@@ -82,6 +83,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             #write
             #json
             #strategy
+            #describe
         }
     })
 }
@@ -452,6 +454,33 @@ fn gen_strategy(fields: &[Field]) -> Tokens {
         fn strategy(wet: crate::Wet) -> proptest::strategy::BoxedStrategy<Self> {
             use proptest::strategy::Strategy;
             #tuple.prop_map(|#pattern| Self { #(#build)* }).boxed()
+        }
+    }
+}
+
+fn gen_describe(fields: &[Field]) -> Tokens {
+    let entries = fields.iter().map(|f| {
+        let name = &f.name;
+        let body = match &f.kind {
+            Kind::Single { ty, optional } => {
+                let min = u32::from(!optional);
+                quote!(crate::xml::element::describe_child::<#ty>(wet, prefix, #name, #min, Some(1), out);)
+            }
+            Kind::List { item_ty, item_name, optional } => {
+                let min = u32::from(!optional);
+                quote! {
+                    let wrapper = if prefix.is_empty() { #name.to_owned() } else { format!("{prefix}/{}", #name) };
+                    out.push(crate::xml::element::SchemaEntry { path: wrapper.clone(), min: #min, max: Some(1) });
+                    crate::xml::element::describe_child::<#item_ty>(wet, &wrapper, #item_name, 1, None, out);
+                }
+            }
+            Kind::Retour { ty } => quote!(<#ty as crate::xml::element::RetourSlot>::describe_slot(wet, prefix, out);),
+        };
+        if f.ijw_only { quote!(if wet == crate::Wet::IJw { #body }) } else { quote!({ #body }) }
+    });
+    quote! {
+        fn describe(wet: crate::Wet, prefix: &str, out: &mut Vec<crate::xml::element::SchemaEntry>) {
+            #(#entries)*
         }
     }
 }

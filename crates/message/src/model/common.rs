@@ -212,4 +212,8 @@ impl Element for RetourCodes {
         use proptest::strategy::Strategy;
         crate::vec1::strategy(<RetourCode as Element>::strategy(wet), 3).prop_map(RetourCodes).boxed()
     }
+
+    fn describe(wet: crate::Wet, prefix: &str, out: &mut Vec<crate::xml::element::SchemaEntry>) {
+        crate::xml::element::describe_child::<RetourCode>(wet, prefix, "RetourCode", 1, None, out);
+    }
 }

@@ -187,3 +187,28 @@ impl Message {
         })
     }
 }
+
+/// The element tree the model declares for one message type in one law, in document order.
+/// Tests compare it with the tree expanded from the XSDs.
+pub fn schema_tree(wet: Wet, t: BerichtType) -> Vec<crate::xml::element::SchemaEntry> {
+    use crate::xml::element::Element;
+    let mut out = Vec::new();
+    let describe = match t {
+        BerichtType::T301 => Bericht301::describe,
+        BerichtType::T302 => Bericht302::describe,
+        BerichtType::T305 => Bericht305::describe,
+        BerichtType::T306 => Bericht306::describe,
+        BerichtType::T307 => Bericht307::describe,
+        BerichtType::T308 => Bericht308::describe,
+        BerichtType::T315 => Bericht315::describe,
+        BerichtType::T316 => Bericht316::describe,
+        BerichtType::T317 => Bericht317::describe,
+        BerichtType::T318 => Bericht318::describe,
+        BerichtType::T319 => Bericht319::describe,
+        BerichtType::T320 => Bericht320::describe,
+        BerichtType::T323 => Bericht323::describe,
+        BerichtType::T325 => Bericht325::describe,
+    };
+    describe(wet, "", &mut out);
+    out
+}

@@ -21,6 +21,34 @@ pub trait Element: Sized {
     /// A strategy that generates arbitrary values that are valid for `wet` at level 1.
     #[cfg(feature = "proptest")]
     fn strategy(wet: Wet) -> proptest::strategy::BoxedStrategy<Self>;
+
+    /// Append the element tree below this element to `out`, as the model declares it for
+    /// `wet`: one entry per element path. Leaves have no children. Used to check the model
+    /// against the XSDs.
+    fn describe(_wet: Wet, _prefix: &str, _out: &mut Vec<SchemaEntry>) {}
+}
+
+/// One element of the declared tree: its path below `Bericht` and its cardinality.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SchemaEntry {
+    pub path: String,
+    pub min: u32,
+    /// `None` for unbounded.
+    pub max: Option<u32>,
+}
+
+/// Record a child element and recurse into its type.
+pub fn describe_child<T: Element>(
+    wet: Wet,
+    prefix: &str,
+    name: &str,
+    min: u32,
+    max: Option<u32>,
+    out: &mut Vec<SchemaEntry>,
+) {
+    let path = if prefix.is_empty() { name.to_owned() } else { format!("{prefix}/{name}") };
+    out.push(SchemaEntry { path: path.clone(), min, max });
+    T::describe(wet, &path, out);
 }
 
 /// A value that a leaf element holds as text: an `LDT_*` simple type or a code list.
@@ -171,6 +199,7 @@ pub trait RetourSlot: Sized + Clone + std::fmt::Debug + PartialEq {
     fn json_slot(&self, map: &mut serde_json::Map<String, serde_json::Value>);
     #[cfg(feature = "proptest")]
     fn strategy(wet: Wet) -> proptest::strategy::BoxedStrategy<Self>;
+    fn describe_slot(_wet: Wet, _prefix: &str, _out: &mut Vec<SchemaEntry>) {}
 }
 
 impl RetourSlot for () {
@@ -203,6 +232,9 @@ impl RetourSlot for crate::RetourCodes {
     }
     fn json_slot(&self, map: &mut serde_json::Map<String, serde_json::Value>) {
         map.insert("RetourCodes".to_owned(), self.to_json());
+    }
+    fn describe_slot(wet: Wet, prefix: &str, out: &mut Vec<SchemaEntry>) {
+        describe_child::<Self>(wet, prefix, "RetourCodes", 1, Some(1), out);
     }
     #[cfg(feature = "proptest")]
     fn strategy(wet: Wet) -> proptest::strategy::BoxedStrategy<Self> {
