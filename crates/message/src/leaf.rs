@@ -322,7 +322,7 @@ macro_rules! text_leaf {
             pub fn new(text: impl Into<String>) -> Result<Self, LeafError> {
                 let text = text.into();
                 let len = text.chars().count();
-                if len < $min || len > $max {
+                if !($min..=$max).contains(&len) {
                     let max: usize = $max;
                     return Err(LeafError::new(if max == usize::MAX {
                         format!("length {len} below the minimum {}", $min)

@@ -121,10 +121,10 @@ impl Checker {
     }
 
     fn end_not_before(&mut self, path: &str, begin: Datum, end: Option<Datum>) {
-        if let Some(end) = end {
-            if end < begin {
-                self.add(path, "CS003", format!("end date {end} lies before the begin date {begin}"));
-            }
+        if let Some(end) = end
+            && end < begin
+        {
+            self.add(path, "CS003", format!("end date {end} lies before the begin date {begin}"));
         }
     }
 
@@ -189,25 +189,25 @@ impl Checker {
         if contact.periode.is_some() && contact.soort != AdresSoort::TijdelijkVerblijfadres {
             self.add(join(path, "Periode"), "CD009", "Periode is only allowed for AdresSoort 04 (tijdelijk verblijf)");
         }
-        if let Some(periode) = &contact.periode {
-            if let (Some(b), Some(e)) = (periode.begindatum, periode.einddatum) {
-                self.end_not_before(&join(path, "Periode/Einddatum"), b, Some(e));
-            }
+        if let Some(periode) = &contact.periode
+            && let (Some(b), Some(e)) = (periode.begindatum, periode.einddatum)
+        {
+            self.end_not_before(&join(path, "Periode/Einddatum"), b, Some(e));
         }
         let huis_en_postcode = contact.adres.as_ref().is_some_and(|a| a.huis.is_some() && a.postcode.is_some());
         if contact.telefoon.is_none() && !huis_en_postcode {
             self.add(path, "TR006", "a Contact needs Telefoon, or an Adres with Huis and Postcode");
         }
-        if let Some(adres) = &contact.adres {
-            if let (Some(postcode), Some(land)) = (&adres.postcode, &adres.land_code) {
-                if land.code() == "NL" && !is_dutch_postcode(postcode.as_str()) {
-                    self.add(
-                        join(path, "Adres/Postcode"),
-                        "CS089",
-                        format!("{:?} is not a Dutch postcode (1234AB)", postcode.as_str()),
-                    );
-                }
-            }
+        if let Some(adres) = &contact.adres
+            && let (Some(postcode), Some(land)) = (&adres.postcode, &adres.land_code)
+            && land.code() == "NL"
+            && !is_dutch_postcode(postcode.as_str())
+        {
+            self.add(
+                join(path, "Adres/Postcode"),
+                "CS089",
+                format!("{:?} is not a Dutch postcode (1234AB)", postcode.as_str()),
+            );
         }
     }
 

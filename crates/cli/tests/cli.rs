@@ -1,0 +1,89 @@
+//! The `ketenzicht` binary as a user runs it: `inspect` and `validate`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn examples(law: &str) -> PathBuf {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/istandaarden").join(law).join("voorbeelden");
+    assert!(dir.is_dir(), "shared examples missing at {}", dir.display());
+    dir
+}
+
+fn ketenzicht(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ketenzicht")).args(args).output().expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn inspect_prints_one_json_object_per_message() {
+    let jw = examples("ijw-3.2");
+    let file = jw.join("JW301.xml");
+    let out = ketenzicht(&["inspect", file.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 1);
+    let value: serde_json::Value = serde_json::from_str(lines[0]).expect("JSON");
+    assert!(lines[0].starts_with(r#"{"wet":"iJw","bericht":"JW301","Header":"#), "{}", lines[0]);
+    assert_eq!(value["Client"]["Relaties"]["Relatie"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn inspect_of_a_directory_reports_unreadable_files_on_stderr() {
+    let out = ketenzicht(&["inspect", examples("ijw-3.2").to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1), "two examples are defective");
+    assert_eq!(stdout(&out).lines().count(), 12);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("JW315.xml: Client/AangevraagdeProducten/AangevraagdProduct[1]/ToewijzingEinddatum: [LDT_Datum] not a real calendar date"), "{stderr}");
+    assert!(stderr.contains("JW318.xml: Client/Verzoek/RetourCode: [XSD]"), "{stderr}");
+}
+
+#[test]
+fn validate_names_file_path_and_rule_and_sets_the_exit_code() {
+    let wmo = examples("iwmo-3.2");
+    let ok = ketenzicht(&["validate", wmo.to_str().expect("path")]);
+    assert!(ok.status.success(), "{}", stdout(&ok));
+    assert_eq!(stdout(&ok).lines().filter(|l| l.contains(": OK (WMO")).count(), 7);
+
+    let jw315 = examples("ijw-3.2").join("JW315.xml");
+    let bad = ketenzicht(&["validate", jw315.to_str().expect("path")]);
+    assert_eq!(bad.status.code(), Some(1));
+    let line = stdout(&bad);
+    assert_eq!(line.lines().count(), 1, "one line per file");
+    assert!(
+        line.contains("JW315.xml: Client/AangevraagdeProducten/AangevraagdProduct[1]/ToewijzingEinddatum: [LDT_Datum]"),
+        "{line}"
+    );
+    assert!(
+        line.contains(" | Client/AangevraagdeProducten/AangevraagdProduct[2]/ToewijzingEinddatum: [LDT_Datum]"),
+        "{line}"
+    );
+}
+
+#[test]
+fn validate_json_has_one_object_per_file_with_findings() {
+    let out = ketenzicht(&["validate", "--format", "json", examples("ijw-3.2").to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(rows.len(), 14);
+    let jw323 = rows.iter().find(|r| r["file"].as_str().is_some_and(|f| f.ends_with("JW323.xml"))).expect("JW323");
+    assert_eq!(jw323["valid"], false);
+    let rules: Vec<&str> =
+        jw323["findings"].as_array().expect("findings").iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert_eq!(rules, ["TR319", "TR314"]);
+    assert_eq!(jw323["findings"][0]["level"], "regel");
+    let jw301 = rows.iter().find(|r| r["file"].as_str().is_some_and(|f| f.ends_with("JW301.xml"))).expect("JW301");
+    assert_eq!(jw301["valid"], true);
+    assert_eq!(jw301["bericht"], "JW301");
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let out = ketenzicht(&["validate", "/nonexistent/file.xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/file.xml"));
+}
