@@ -69,6 +69,10 @@ def main():
         out.append("")
     for ldt, const in TABLES.items():
         for law, rows in (("IWMO", wmo), ("IJW", jw)):
+            if law == "IJW" and jw[ldt] == wmo[ldt]:
+                out.append(f"pub(super) static {const}_IJW: &[CodeRow] = {const}_IWMO;")
+                out.append("")
+                continue
             out.append(f"pub(super) static {const}_{law}: &[CodeRow] = &[")
             for code, desc in rows[ldt]:
                 out.append(f"    ({rust_str(code)}, {rust_str(desc)}),")

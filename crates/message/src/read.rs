@@ -31,7 +31,7 @@ fn check_bytes(bytes: &[u8]) -> Result<&[u8], ReadError> {
     if let Err(e) = std::str::from_utf8(bytes) {
         return Err(xml_error(format!("wrong encoding: invalid UTF-8 at byte {}", e.valid_up_to())));
     }
-    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+    if let Some(pos) = memchr::memchr(0, bytes) {
         return Err(xml_error(format!("NUL character at byte {pos} is not allowed in XML")));
     }
     Ok(bytes)
@@ -43,8 +43,8 @@ fn check_bytes(bytes: &[u8]) -> Result<&[u8], ReadError> {
 pub fn read(bytes: &[u8]) -> Result<Message, ReadError> {
     let bytes = check_bytes(bytes)?;
     let mut input = XmlIn::new(bytes);
-    let probe = ReadCx::new(Wet::IJw, "", "");
-    let root = input.root(&probe).map_err(|f| ReadError::single(f.0))?;
+    let mut cx = ReadCx::new(Wet::IJw, "", "");
+    let root = input.root(&mut cx).map_err(|f| ReadError::single(f.0))?;
     let Some(namespace) = root.namespace else {
         return Err(xml_error(format!("root element {} has no namespace: not an iWmo/iJw message", root.local)));
     };
@@ -63,7 +63,8 @@ pub fn read(bytes: &[u8]) -> Result<Message, ReadError> {
             format!("root element must be Bericht, found {}", root.local),
         )));
     }
-    let mut cx = ReadCx::new(wet, &namespace, &basis_namespace(wet, release));
+    cx.set_namespaces(wet, &namespace, &basis_namespace(wet, release));
+    input.set_namespaces(&cx);
     let bericht =
         read_body(bericht_type, &mut input, &mut cx).and_then(|b| input.finish(&cx).map(|()| b)).map_err(|f| {
             let mut findings = std::mem::take(&mut cx.findings);

@@ -379,24 +379,12 @@ impl Checker {
         }
         for (i, p) in v.te_wijzigen_producten.iter().flat_map(|l| l.iter()).enumerate() {
             let path = indexed("Client/Verzoek/TeWijzigenProducten", "TeWijzigenProduct", i);
-            self.end_not_before(&join(&path, "Einddatum"), p.gewenste_ingangsdatum, p.einddatum);
-            if let Some(omvang) = &p.omvang {
-                self.omvang(&join(&path, "Omvang"), omvang);
-            }
-            if p.omvang.is_some() && p.budget.is_some() {
-                self.add(join(&path, "Budget"), "CD077", "Omvang and Budget are both filled");
-            }
+            self.gewenst(&path, p.gewenste_ingangsdatum, p.einddatum, p.omvang.as_ref(), p.budget.is_some());
         }
         let nieuw: Vec<&NieuwProduct> = v.nieuwe_producten.iter().flat_map(|l| l.iter()).collect();
         for (i, p) in nieuw.iter().enumerate() {
             let path = indexed("Client/Verzoek/NieuweProducten", "NieuwProduct", i);
-            self.end_not_before(&join(&path, "Einddatum"), p.gewenste_ingangsdatum, p.einddatum);
-            if let Some(omvang) = &p.omvang {
-                self.omvang(&join(&path, "Omvang"), omvang);
-            }
-            if p.omvang.is_some() && p.budget.is_some() {
-                self.add(join(&path, "Budget"), "CD077", "Omvang and Budget are both filled");
-            }
+            self.gewenst(&path, p.gewenste_ingangsdatum, p.einddatum, p.omvang.as_ref(), p.budget.is_some());
             if let Some(j) = nieuw.iter().take(i).position(|q| {
                 p.product.is_some()
                     && q.product == p.product
@@ -404,6 +392,17 @@ impl Checker {
             }) {
                 self.add(path, "TR361", format!("the same product overlaps with NieuwProduct[{}]", j + 1));
             }
+        }
+    }
+
+    /// The checks a TeWijzigenProduct and a NieuwProduct of a VOW share.
+    fn gewenst(&mut self, path: &str, ingang: Datum, einde: Option<Datum>, omvang: Option<&Omvang>, budget: bool) {
+        self.end_not_before(&join(path, "Einddatum"), ingang, einde);
+        if let Some(omvang) = omvang {
+            self.omvang(&join(path, "Omvang"), omvang);
+        }
+        if omvang.is_some() && budget {
+            self.add(join(path, "Budget"), "CD077", "Omvang and Budget are both filled");
         }
     }
 

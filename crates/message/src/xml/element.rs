@@ -88,7 +88,7 @@ pub fn read_leaf<T: Leaf>(input: &mut XmlIn<'_>, cx: &mut ReadCx) -> ReadResult<
     let wet = cx.wet;
     let parsed = match input.text(cx)? {
         None => return Ok(None),
-        Some(text) => T::parse(text, wet).map_err(|e| (e, text.to_owned())),
+        Some(text) => T::parse(&text, wet).map_err(|e| (e, text.into_owned())),
     };
     match parsed {
         Ok(v) => Ok(Some(v)),

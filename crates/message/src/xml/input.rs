@@ -7,9 +7,8 @@
 
 use std::borrow::Cow;
 
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
 
 use crate::finding::{Finding, Level};
 
@@ -83,6 +82,24 @@ impl ReadCx {
         }
     }
 
+    /// Which of this message's namespaces a URI is.
+    fn classify(&self, uri: &[u8]) -> Option<Ns> {
+        if uri == self.msg_ns.as_slice() {
+            Some(Ns::Msg)
+        } else if uri == self.basis_ns.as_slice() {
+            Some(Ns::Basis)
+        } else {
+            None
+        }
+    }
+
+    /// Set the namespaces once the root has told which message this is.
+    pub fn set_namespaces(&mut self, wet: crate::Wet, msg_ns: &str, basis_ns: &str) {
+        self.wet = wet;
+        self.msg_ns = msg_ns.as_bytes().to_vec();
+        self.basis_ns = basis_ns.as_bytes().to_vec();
+    }
+
     /// Enter a child element. `index` is the 1-based position for repeating elements, 0 otherwise.
     pub fn push(&mut self, name: &'static str, index: u32) {
         self.path.push((name, index));
@@ -132,9 +149,22 @@ impl ReadCx {
 
 /// A streaming reader over one XML document held in memory.
 pub struct XmlIn<'i> {
-    reader: NsReader<&'i [u8]>,
+    reader: Reader<&'i [u8]>,
     len: u64,
-    text: String,
+    /// Element depth: 1 inside the root.
+    depth: u32,
+    /// Namespace declarations in scope, innermost last. Messages declare their namespaces on
+    /// the root, so this is touched only when an element has attributes.
+    bindings: Vec<Binding>,
+}
+
+/// `xmlns:prefix="uri"` (or the default namespace when `prefix` is empty) declared at `depth`.
+#[derive(Debug)]
+struct Binding {
+    prefix: Vec<u8>,
+    uri: String,
+    ns: Option<Ns>,
+    depth: u32,
 }
 
 impl std::fmt::Debug for XmlIn<'_> {
@@ -152,12 +182,12 @@ pub struct Root {
 
 impl<'i> XmlIn<'i> {
     pub fn new(input: &'i [u8]) -> Self {
-        let mut reader = NsReader::from_reader(input);
+        let mut reader = Reader::from_reader(input);
         let config = reader.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = true;
         config.trim_text(false);
-        XmlIn { reader, len: input.len() as u64, text: String::new() }
+        XmlIn { reader, len: input.len() as u64, depth: 0, bindings: Vec::with_capacity(4) }
     }
 
     fn position(&self) -> u64 {
@@ -174,15 +204,11 @@ impl<'i> XmlIn<'i> {
 
     /// Read the prolog and the root start tag. Refuses DOCTYPE (entity declarations: XXE,
     /// billion laughs) and any declared encoding other than UTF-8.
-    pub fn root(&mut self, cx: &ReadCx) -> Result<Root, Fatal> {
+    pub fn root(&mut self, cx: &mut ReadCx) -> Result<Root, Fatal> {
         loop {
-            let (ns, event) = match self.reader.read_resolved_event() {
-                Ok(pair) => pair,
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
                 Err(e) => return Err(fatal_error(self.reader.error_position(), self.len, cx, e)),
-            };
-            let ns = match ns {
-                ResolveResult::Bound(n) => Some(n.0.to_owned()),
-                _ => None,
             };
             match event {
                 Event::Decl(decl) => {
@@ -201,10 +227,14 @@ impl<'i> XmlIn<'i> {
                     ));
                 }
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if t.trim().is_empty() => {}
+                Event::Text(t) if t.trim_matches(is_xml_space).is_empty() => {}
                 Event::Start(start) => {
-                    let local = start.local_name().as_ref().to_owned();
-                    return Ok(Root { local, namespace: ns });
+                    self.depth = 1;
+                    self.declare(&start, cx);
+                    let qname = start.name();
+                    let (prefix, local) = split_name(qname.as_ref().as_bytes());
+                    let namespace = self.lookup(prefix).map(|b| b.uri.clone());
+                    return Ok(Root { local: String::from_utf8_lossy(local).into_owned(), namespace });
                 }
                 Event::Eof => return Err(cx.fatal("empty document: no root element")),
                 _ => return Err(self.fatal_here(cx, "content before the root element")),
@@ -212,28 +242,79 @@ impl<'i> XmlIn<'i> {
         }
     }
 
+    /// Once the root namespace is known: classify the bindings declared so far.
+    pub fn set_namespaces(&mut self, cx: &ReadCx) {
+        for b in &mut self.bindings {
+            b.ns = cx.classify(b.uri.as_bytes());
+        }
+    }
+
+    /// Record the namespace declarations of a start tag; any other attribute is a finding
+    /// (the XSDs declare none; `xsi:` attributes are tolerated).
+    fn declare(&mut self, start: &BytesStart<'_>, cx: &mut ReadCx) {
+        for attr in start.attributes().with_checks(true) {
+            let Ok(attr) = attr else {
+                cx.schema(Some("XSD"), "malformed attribute");
+                continue;
+            };
+            let key = attr.key.as_ref().as_bytes();
+            let prefix = if key == b"xmlns" { Some(&b""[..]) } else { key.strip_prefix(b"xmlns:") };
+            match prefix {
+                Some(prefix) => {
+                    let uri = attr.value.to_string();
+                    let ns = cx.classify(uri.as_bytes());
+                    self.bindings.push(Binding { prefix: prefix.to_vec(), uri, ns, depth: self.depth });
+                }
+                None if key.starts_with(b"xsi:") => {}
+                None => {
+                    let name = String::from_utf8_lossy(key).into_owned();
+                    let qname = start.name();
+                    let element = String::from_utf8_lossy(split_name(qname.as_ref().as_bytes()).1).into_owned();
+                    cx.schema_at(&element, Some("XSD"), format!("attribute {name} is not allowed"));
+                }
+            }
+        }
+    }
+
+    fn lookup(&self, prefix: &[u8]) -> Option<&Binding> {
+        self.bindings.iter().rev().find(|b| b.prefix == prefix)
+    }
+
+    /// Leave an element: its declarations go out of scope.
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        while self.bindings.last().is_some_and(|b| b.depth > self.depth) {
+            self.bindings.pop();
+        }
+    }
+
     /// The next child element of the current element, or `None` at its end tag.
     /// Whitespace and comments between elements are skipped; text there is a finding.
     pub fn next_child(&mut self, cx: &mut ReadCx) -> Result<Option<Child>, Fatal> {
         loop {
-            let (ns, event) = match self.reader.read_resolved_event() {
-                Ok(pair) => pair,
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
                 Err(e) => return Err(fatal_error(self.reader.error_position(), self.len, cx, e)),
             };
             match event {
                 Event::Start(start) => {
-                    let ns = match ns {
-                        ResolveResult::Bound(n) if n.0.as_bytes() == cx.msg_ns.as_slice() => Some(Ns::Msg),
-                        ResolveResult::Bound(n) if n.0.as_bytes() == cx.basis_ns.as_slice() => Some(Ns::Basis),
-                        _ => None,
-                    };
-                    return Ok(Some(Child::new(start.local_name().as_ref().as_bytes(), ns)));
+                    self.depth += 1;
+                    if !start.attributes_raw().trim_ascii().is_empty() {
+                        self.declare(&start, cx);
+                    }
+                    let qname = start.name();
+                    let (prefix, local) = split_name(qname.as_ref().as_bytes());
+                    let ns = self.lookup(prefix).and_then(|b| b.ns);
+                    return Ok(Some(Child::new(local, ns)));
                 }
-                Event::End(_) => return Ok(None),
+                Event::End(_) => {
+                    self.leave();
+                    return Ok(None);
+                }
                 // Never produced: empty elements are expanded into Start and End.
                 Event::Empty(_) => return Err(self.fatal_here(cx, "unexpected empty-element event")),
                 Event::Text(t) => {
-                    if !t.trim_matches(is_xml_space).is_empty() {
+                    if !t.as_bytes().iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
                         cx.schema(Some("XSD"), "text is not allowed between elements here");
                     }
                 }
@@ -249,30 +330,35 @@ impl<'i> XmlIn<'i> {
     }
 
     /// Read the text content of a leaf element through its end tag. Child elements are a
-    /// finding (and are skipped). Returns `None` after a finding.
-    pub fn text(&mut self, cx: &mut ReadCx) -> Result<Option<&str>, Fatal> {
-        self.text.clear();
+    /// finding (and are skipped). Returns `None` after a finding. Text in one piece is
+    /// borrowed from the input; end-of-line handling follows XML 1.0.
+    pub fn text(&mut self, cx: &mut ReadCx) -> Result<Option<Cow<'i, str>>, Fatal> {
+        let mut text: Option<Cow<'i, str>> = None;
         let mut ok = true;
         loop {
             let event = self.reader.read_event().map_err(|e| self.fatal_error(cx, e))?;
             match event {
-                Event::Text(t) => self.text.push_str(&normalize_eol(&t)),
-                Event::CData(t) => self.text.push_str(&normalize_eol(&t)),
+                Event::Text(t) => append(&mut text, t.xml10_content()),
+                Event::CData(t) => append(&mut text, t.xml10_content()),
                 Event::GeneralRef(r) => match r.resolve_char_ref() {
-                    Ok(Some(c)) => self.text.push(c),
+                    Ok(Some(c)) => append(&mut text, Cow::Owned(c.to_string())),
                     Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
-                        Some(s) => self.text.push_str(s),
+                        Some(s) => append(&mut text, Cow::Borrowed(s)),
                         None => {
                             return Err(self.fatal_here(cx, format!("undeclared entity &{};", &*r)));
                         }
                     },
                     Err(e) => return Err(self.fatal_here(cx, format!("bad character reference: {e}"))),
                 },
-                Event::End(_) => break,
+                Event::End(_) => {
+                    self.leave();
+                    break;
+                }
                 Event::Empty(_) => return Err(self.fatal_here(cx, "unexpected empty-element event")),
                 Event::Start(start) => {
                     let name = start.local_name().as_ref().to_owned();
                     cx.schema_at(&name, Some("XSD"), "unexpected child element: a value was expected");
+                    self.depth += 1;
                     self.skip(cx)?;
                     ok = false;
                 }
@@ -285,11 +371,13 @@ impl<'i> XmlIn<'i> {
         if !ok {
             return Ok(None);
         }
-        if self.text.is_empty() {
-            cx.schema(Some("RS033"), "empty element: an optional element is left out, never sent empty");
-            return Ok(None);
+        match text {
+            Some(text) if !text.is_empty() => Ok(Some(text)),
+            _ => {
+                cx.schema(Some("RS033"), "empty element: an optional element is left out, never sent empty");
+                Ok(None)
+            }
         }
-        Ok(Some(self.text.as_str()))
     }
 
     /// Skip the element whose start tag was just read, with everything inside it.
@@ -300,11 +388,13 @@ impl<'i> XmlIn<'i> {
             match event {
                 Event::Start(_) => depth += 1,
                 Event::End(_) => depth -= 1,
+                Event::Empty(_) => {}
                 Event::DocType(_) => return Err(self.fatal_here(cx, "DOCTYPE is not allowed")),
                 Event::Eof => return Err(self.fatal_here(cx, "truncated XML: the document ends inside an element")),
                 _ => {}
             }
         }
+        self.leave();
         Ok(())
     }
 
@@ -336,11 +426,22 @@ fn fatal_error(at: u64, len: u64, cx: &ReadCx, err: quick_xml::Error) -> Fatal {
     cx.fatal(format!("{message} (byte {at})"))
 }
 
+/// `prefix:local` → (`prefix`, `local`); no colon → (`""`, name).
+fn split_name(name: &[u8]) -> (&[u8], &[u8]) {
+    match name.iter().position(|&b| b == b':') {
+        Some(i) => (&name[..i], &name[i + 1..]),
+        None => (&b""[..], name),
+    }
+}
+
 fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
-/// XML 1.0 end-of-line handling: `\r\n` and lone `\r` become `\n`.
-fn normalize_eol(text: &str) -> Cow<'_, str> {
-    if text.contains('\r') { Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")) } else { Cow::Borrowed(text) }
+/// Add a piece of text; the first piece stays borrowed.
+fn append<'i>(text: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>) {
+    match text {
+        None => *text = Some(piece),
+        Some(t) => t.to_mut().push_str(&piece),
+    }
 }
