@@ -486,7 +486,8 @@ impl Leaf for Datum {
     const XSD_TYPE: &'static str = "LDT_Datum";
     fn parse(text: &str, _wet: Wet) -> Result<Self, LeafError> {
         let t = collapse(text);
-        if t.contains([':', 'Z']) || (t.len() > 10 && t[10..].contains(['+', '-'])) {
+        let zone_sign = t.as_bytes().get(10..).is_some_and(|rest| rest.iter().any(|b| matches!(b, b'+' | b'-')));
+        if t.contains([':', 'Z']) || zone_sign {
             return Err(LeafError::rule("RS032", "a date must not carry a time zone"));
         }
         let b = t.as_bytes();
@@ -605,6 +606,10 @@ mod tests {
         assert_eq!(parse::<Datum>("2024-01-01+01:00").unwrap_err().rule, Some("RS032"));
         assert!(parse::<Datum>("24-01-01").is_err());
         assert!(parse::<Datum>(" 2024-01-01 ").is_ok());
+        // Found by the fuzzer: a multibyte character across byte 10 must not panic.
+        assert!(parse::<Datum>("2024-01-\u{feff}x").is_err());
+        assert!(parse::<Datum>("2024-01-01\u{feff}").is_err());
+        assert!(parse::<Tijd>("12:34:5\u{feff}").is_err());
     }
 
     #[test]

@@ -291,3 +291,17 @@ fn hostile_constructs_stop_at_the_xml_level() {
     assert_eq!(err.findings.len(), 1);
     assert_eq!(err.findings[0].level, Level::Xml);
 }
+
+/// Inputs the fuzzer once crashed the reader with; each must be refused or read, never panic.
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).expect("regressions") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("readable");
+        let outcome = std::panic::catch_unwind(|| read(&bytes).map(|_| ()));
+        assert!(outcome.is_ok(), "the reader panicked");
+        count += 1;
+    }
+    assert!(count > 0);
+}
