@@ -8,8 +8,11 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
 }
 
-/// (year, Goede Vrijdag, 2e Paasdag, Koningsdag, Hemelvaart, 2e Pinksterdag) as (month, day).
-const MOVABLE: &[(i32, (u32, u32), (u32, u32), (u32, u32), (u32, u32), (u32, u32))] = &[
+/// (month, day).
+type Md = (u32, u32);
+
+/// (year, Goede Vrijdag, 2e Paasdag, Koningsdag, Hemelvaart, 2e Pinksterdag).
+const MOVABLE: &[(i32, Md, Md, Md, Md, Md)] = &[
     (2021, (4, 2), (4, 5), (4, 27), (5, 13), (5, 24)),
     (2022, (4, 15), (4, 18), (4, 27), (5, 26), (6, 6)),
     (2023, (4, 7), (4, 10), (4, 27), (5, 18), (5, 29)),
