@@ -2,6 +2,7 @@
 
 mod files;
 mod inspect;
+mod simulate;
 mod validate;
 
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ enum Command {
     Inspect(inspect::Args),
     /// Validate messages at level 1 (XSD) and level 2 (in-message rules); one line per file.
     Validate(validate::Args),
+    /// Simulate iWmo/iJw traffic with routing data and ground truth.
+    Simulate(simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     };
     match result {
         Ok(code) => code,

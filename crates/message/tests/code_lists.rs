@@ -1,7 +1,7 @@
 //! The Rust code lists equal the XSD enumerations, per law, code for code and description
 //! for description (`shared/istandaarden/*/codelijsten/basisschema_enumeraties.csv`).
 
-mod support;
+use ketenzicht_testkit as support;
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! The 21 public example messages: 19 read clean, the two defective ones are refused with
 //! precise findings, and what we write back is equal and XSD-valid.
 
-mod support;
+use ketenzicht_testkit as support;
 
 use ketenzicht_message::{Level, Message, WriteOptions, read, write};
 

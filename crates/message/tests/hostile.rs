@@ -1,7 +1,7 @@
 //! A corpus of hostile and broken inputs. Each must be refused, without a panic, with the
 //! expected finding at the expected element path.
 
-mod support;
+use ketenzicht_testkit as support;
 
 use ketenzicht_message::{Level, MAX_MESSAGE_BYTES, read};
 

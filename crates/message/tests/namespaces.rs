@@ -1,6 +1,6 @@
 //! Prefixes are free: a message is identified and read by namespace URI only.
 
-mod support;
+use ketenzicht_testkit as support;
 
 use ketenzicht_message::read;
 

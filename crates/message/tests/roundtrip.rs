@@ -1,7 +1,7 @@
 //! Property tests: arbitrary valid messages of all 28 types survive write → read unchanged,
 //! and a sample of what the writer produces validates against the XSDs with xmllint.
 
-mod support;
+use ketenzicht_testkit as support;
 
 use ketenzicht_message::arbitrary;
 use ketenzicht_message::{BerichtType, Wet, WriteOptions, read, write};

@@ -1,7 +1,7 @@
 //! Level-2 rules: each is triggered by a hand-made violation and reported with its rule code
 //! and element path; the examples give exactly the known findings.
 
-mod support;
+use ketenzicht_testkit as support;
 
 use ketenzicht_message::codes::*;
 use ketenzicht_message::leaf::*;

@@ -3,7 +3,7 @@
 //! Round-trip tests alone cannot see a model element that is required where the XSD makes it
 //! optional, or an optional element the model lacks; this test does.
 
-mod support;
+use ketenzicht_testkit as support;
 
 use std::collections::HashMap;
 use std::path::Path;

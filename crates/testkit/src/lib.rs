@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests: where `../shared` is, and the XSDs for xmllint.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,6 +8,7 @@ use ketenzicht_message::{BerichtType, Wet};
 /// `shared/` beside the repository checkout. Tests read the reference files from there.
 pub fn shared() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/istandaarden");
+    // Tests run from any crate of the workspace; the testkit's own location is the anchor.
     assert!(dir.is_dir(), "the shared reference files are missing: expected {}", dir.display());
     dir
 }
@@ -102,5 +102,6 @@ pub fn xmllint(xsd: &Path, files: &[PathBuf]) -> Result<(), String> {
         .args(files)
         .output()
         .unwrap_or_else(|e| panic!("xmllint is needed for this test (apt-get install libxml2-utils): {e}"));
+    // (xmllint exits non-zero when any file is invalid.)
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
 }

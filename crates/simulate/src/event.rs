@@ -1,0 +1,116 @@
+//! The event model: what happens in the chain, before it becomes XML.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ketenzicht_message::leaf::{AgbCode, Bsn, Gemeente};
+use ketenzicht_message::{BerichtType, Wet};
+
+use crate::world::ProductDef;
+
+/// A client, as the messages name them.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub bsn: Bsn,
+    pub geboortedatum: NaiveDate,
+    /// COD046 code: 1 man, 2 vrouw.
+    pub geslacht: &'static str,
+    pub achternaam: &'static str,
+    pub voorletters: &'static str,
+}
+
+/// One version of a toewijzing as a 301 carries it.
+#[derive(Debug, Clone)]
+pub struct ToewijzingVersie {
+    pub nummer: u32,
+    pub product: ProductDef,
+    pub referentie: Option<String>,
+    /// The decision moment (Toewijzingsdatum + Toewijzingstijd).
+    pub besluit: NaiveDateTime,
+    pub ingangsdatum: NaiveDate,
+    pub einddatum: NaiveDate,
+    /// RedenWijziging code, empty on the first version.
+    pub reden_wijziging: Option<&'static str>,
+}
+
+/// A prestatie in a declaration.
+#[derive(Debug, Clone)]
+pub struct PrestatieSpec {
+    pub client: u32,
+    pub referentie_nummer: String,
+    pub toewijzing_nummer: u32,
+    pub product: ProductDef,
+    pub begin: NaiveDate,
+    pub eind: NaiveDate,
+    pub volume: u32,
+    /// RetourCode when the 325 rejects this prestatie.
+    pub afgewezen: Option<&'static str>,
+}
+
+/// What a heenbericht (or 323) says.
+#[derive(Debug, Clone)]
+pub enum Inhoud {
+    Vot {
+        referentie: String,
+        ingang: NaiveDate,
+        eind: NaiveDate,
+        product: ProductDef,
+    },
+    Toewijzing(ToewijzingVersie),
+    Antwoord {
+        referentie: String,
+        in_onderzoek: bool,
+        reden: Option<&'static str>,
+        woonplaats: Option<Gemeente>,
+    },
+    Start {
+        nummer: u32,
+        product: ProductDef,
+        ingang: NaiveDate,
+        begindatum: NaiveDate,
+    },
+    Stop {
+        nummer: u32,
+        product: ProductDef,
+        ingang: NaiveDate,
+        begindatum: NaiveDate,
+        reden: &'static str,
+        einddatum: NaiveDate,
+    },
+    Declaratie {
+        nummer: String,
+        maand: NaiveDate,
+        prestaties: Vec<PrestatieSpec>,
+    },
+}
+
+impl Inhoud {
+    pub fn bericht_type(&self) -> BerichtType {
+        match self {
+            Inhoud::Vot { .. } => BerichtType::T315,
+            Inhoud::Toewijzing(_) => BerichtType::T301,
+            Inhoud::Antwoord { .. } => BerichtType::T319,
+            Inhoud::Start { .. } => BerichtType::T305,
+            Inhoud::Stop { .. } => BerichtType::T307,
+            Inhoud::Declaratie { .. } => BerichtType::T323,
+        }
+    }
+}
+
+/// A heenbericht crossing the knooppunt, with when its answer comes (if it does).
+#[derive(Debug, Clone)]
+pub struct Heen {
+    pub wet: Wet,
+    pub gemeente: Gemeente,
+    pub aanbieder: AgbCode,
+    pub client: u32,
+    /// Receipt at the knooppunt; the Dagtekening is its date.
+    pub ontvangen: NaiveDateTime,
+    pub inhoud: Inhoud,
+    /// Receipt of the retour (or 325); `None` when it never comes.
+    pub antwoord: Option<NaiveDateTime>,
+}
+
+impl Heen {
+    pub fn afzender_is_gemeente(&self) -> bool {
+        self.inhoud.bericht_type().afzender_is_gemeente()
+    }
+}

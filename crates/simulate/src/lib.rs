@@ -1,0 +1,255 @@
+//! The traffic simulator: realistic iWmo/iJw traffic for a region or the whole country, with
+//! its routing data and the ground truth that lets tests check every indicator exactly.
+//!
+//! The same seed gives byte-identical output: every gemeente and law has its own random
+//! stream derived from the seed, and everything is written in a fixed order.
+//! Formats: `docs/simulator.md`.
+
+mod build;
+mod event;
+mod plan;
+mod truth;
+pub mod world;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ketenzicht_calendar::Calendar;
+use ketenzicht_message::{Wet, WriteOptions, write};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+pub use truth::Stats;
+
+/// How much of the country to simulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// Two jeugdzorgregio's (Groningen, Haaglanden): 20 gemeenten, 5% of the real volume.
+    Demo,
+    /// Four regio's, 54 gemeenten, 20% of the real volume.
+    Regio,
+    /// All 342 gemeenten at full volume.
+    National,
+}
+
+impl Scale {
+    pub fn volume_factor(self) -> f64 {
+        match self {
+            Scale::Demo => 0.05,
+            Scale::Regio => 0.2,
+            Scale::National => 1.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub scale: Scale,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub seed: u64,
+    pub out: PathBuf,
+    /// The CBS gemeente list with jeugdzorgregio (`cbs_gemeenten_2026.csv`).
+    pub gemeenten_csv: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    #[error("reference data: {0}")]
+    Reference(String),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the period is empty: --from {from} is after --to {to}")]
+    Period { from: NaiveDate, to: NaiveDate },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SimulateError + '_ {
+    move |source| SimulateError::Io { path: path.to_owned(), source }
+}
+
+/// What a run produced.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub gemeenten: usize,
+    pub berichten: u64,
+    pub bytes: u64,
+}
+
+/// A random stream for one purpose and key, derived from the seed (FNV-1a over both).
+pub(crate) fn rng_for(seed: u64, stream: &str, key: u64) -> ChaCha8Rng {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in stream.bytes().chain(key.to_le_bytes()).chain(seed.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    ChaCha8Rng::seed_from_u64(h)
+}
+
+fn uuid(rng: &mut ChaCha8Rng) -> String {
+    let mut b: [u8; 16] = rng.random();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+fn stamp(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// Simulate, writing messages, routing data and truth under `options.out`.
+/// `progress` is called after each gemeente with (done, total).
+pub fn run(options: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Summary, SimulateError> {
+    if options.from > options.to {
+        return Err(SimulateError::Period { from: options.from, to: options.to });
+    }
+    let csv = std::fs::read_to_string(&options.gemeenten_csv).map_err(io(&options.gemeenten_csv))?;
+    let all = world::parse_gemeenten(&csv)?;
+    let gemeenten = world::gemeenten(&all, options.scale, options.seed);
+    let cal = Calendar::atw();
+    let factor = options.scale.volume_factor();
+
+    // Aanbieders per regio and law, sized by the regio's population.
+    let mut regios: Vec<String> = gemeenten.iter().map(|g| g.regio.clone()).collect();
+    regios.sort();
+    regios.dedup();
+    let pools: Vec<(String, Wet, Vec<world::Aanbieder>)> = regios
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            let inwoners: u64 = gemeenten.iter().filter(|g| &g.regio == r).map(|g| u64::from(g.inwoners)).sum();
+            Wet::ALL
+                .into_iter()
+                .map(move |w| (r.clone(), w, world::aanbieders(options.seed, i as u32, inwoners, w, factor)))
+        })
+        .collect();
+
+    let mut truth = truth::Truth::default();
+    let mut summary = Summary { gemeenten: gemeenten.len(), ..Summary::default() };
+    std::fs::create_dir_all(options.out.join("routing")).map_err(io(&options.out))?;
+    for (i, g) in gemeenten.iter().enumerate() {
+        for wet in Wet::ALL {
+            let Some((_, _, pool)) = pools.iter().find(|(r, w, _)| r == &g.regio && *w == wet) else { continue };
+            let andere = gemeenten.iter().find(|x| x.code != g.code).map_or(g.code, |x| x.code);
+            let planner = plan::Planner::new(
+                &cal,
+                rng_for(options.seed, "plan", u64::from(g.code.0) * 2 + u64::from(wet == Wet::IJw)),
+                wet,
+                g,
+                world::gemeente_gedrag(options.seed, g.code),
+                pool,
+                (options.from, options.to),
+                factor,
+                andere,
+            );
+            let planned = planner.run();
+            emit(options, &cal, g, wet, &planned, &mut truth, &mut summary)?;
+        }
+        progress(i + 1, gemeenten.len());
+    }
+    let truth_dir = options.out.join("truth");
+    std::fs::create_dir_all(&truth_dir).map_err(io(&truth_dir))?;
+    for (name, text) in truth.files() {
+        let path = truth_dir.join(name);
+        std::fs::write(&path, text).map_err(io(&path))?;
+    }
+    Ok(summary)
+}
+
+/// Write one gemeente's traffic of one law in receipt order, with routing records and truth.
+fn emit(
+    options: &Options,
+    cal: &Calendar,
+    g: &world::GemeenteInfo,
+    wet: Wet,
+    planned: &plan::Plan,
+    truth: &mut truth::Truth,
+    summary: &mut Summary,
+) -> Result<(), SimulateError> {
+    #[derive(Clone, Copy)]
+    enum Item {
+        Heen(usize),
+        Antwoord(usize),
+    }
+    let mut items: Vec<(NaiveDateTime, u8, usize, Item)> = Vec::new();
+    for (i, h) in planned.heen.iter().enumerate() {
+        items.push((h.ontvangen, 0, i, Item::Heen(i)));
+        if let Some(t) = h.antwoord.filter(|t| t.date() <= options.to) {
+            items.push((t, 1, i, Item::Antwoord(i)));
+        }
+    }
+    items.sort_by_key(|(t, order, i, _)| (*t, *order, *i));
+
+    let gemeente = g.code.to_string();
+    let wet_name = wet.as_str();
+    let mut ids = rng_for(options.seed, "uuid", u64::from(g.code.0) * 2 + u64::from(wet == Wet::IJw));
+    let mut seq = 0u32;
+    let mut heen_messages: Vec<Option<(ketenzicht_message::Message, String)>> = vec![None; planned.heen.len()];
+    let mut started: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
+    let routing_path = options.out.join("routing").join(format!("{gemeente}-{}.jsonl", wet_name.to_ascii_lowercase()));
+    let mut routing = std::io::BufWriter::new(std::fs::File::create(&routing_path).map_err(io(&routing_path))?);
+    for (t, _, _, item) in items {
+        seq += 1;
+        let id = format!("{:04}{:08}", g.code.0 % 10_000, seq);
+        let (message, cross_ref, soort) = match item {
+            Item::Heen(i) => {
+                let h = &planned.heen[i];
+                let m = build::heen(h, &planned.clients, &id);
+                (m, None, "heen")
+            }
+            Item::Antwoord(i) => {
+                let h = &planned.heen[i];
+                let Some((heen, heen_uuid)) = &heen_messages[i] else { continue };
+                let m = build::antwoord(heen, h, &planned.clients, &id, t);
+                (m, Some(heen_uuid.clone()), "retour")
+            }
+        };
+        let uuid = uuid(&mut ids);
+        let name = message.name();
+        let rel = format!("berichten/{gemeente}/{}/{id}-{name}.xml", build::maand(t.date()));
+        let path = options.out.join(&rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        let bytes = write(&message, WriteOptions { indent: true });
+        std::fs::write(&path, &bytes).map_err(io(&path))?;
+        summary.berichten += 1;
+        summary.bytes += bytes.len() as u64;
+        let h = match item {
+            Item::Heen(i) | Item::Antwoord(i) => &planned.heen[i],
+        };
+        let gemeente_stuurt = h.afzender_is_gemeente() == (soort == "heen");
+        let (afzender, ontvanger) = if gemeente_stuurt {
+            (gemeente.clone(), h.aanbieder.to_string())
+        } else {
+            (h.aanbieder.to_string(), gemeente.clone())
+        };
+        let record = serde_json::json!({
+            "uuid": uuid,
+            "ontvangen": stamp(t),
+            "bericht": name,
+            "wet": wet_name,
+            "soort": soort,
+            "afzender": afzender,
+            "ontvanger": ontvanger,
+            "identificatie": id,
+            "cross_ref": cross_ref,
+            "transport": "geaccepteerd",
+            "bestand": rel,
+        });
+        writeln!(routing, "{record}").map_err(io(&routing_path))?;
+        truth.bericht(&gemeente, wet_name, &name, t);
+        if let Item::Heen(i) = item {
+            truth.heen(cal, options.to, (&gemeente, wet_name, &name), h, h.antwoord);
+            if let event::Inhoud::Start { nummer, .. } = &h.inhoud
+                && started.insert(*nummer)
+            {
+                truth.start(&gemeente, wet_name, &h.aanbieder.to_string(), h);
+            }
+            heen_messages[i] = Some((message, uuid));
+        }
+    }
+    routing.flush().map_err(io(&routing_path))?;
+    Ok(())
+}

@@ -1,0 +1,472 @@
+//! Planning the traffic of one gemeente and one law: trajecten with their flows and the
+//! monthly declarations, each heenbericht with the moment its answer arrives.
+
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use ketenzicht_calendar::Calendar;
+use ketenzicht_message::Wet;
+use ketenzicht_message::leaf::{Bsn, Gemeente};
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+use crate::event::{Client, Heen, Inhoud, PrestatieSpec, ToewijzingVersie};
+use crate::world::{self, Aanbieder, GemeenteGedrag, GemeenteInfo, ProductDef};
+
+const ACHTERNAMEN: &[&str] = &[
+    "Jansen",
+    "de Vries",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Yilmaz",
+    "El Amrani",
+];
+const VOORLETTERS: &[&str] = &["A", "B", "J", "M", "S", "T", "E", "K", "L", "R"];
+
+/// Everything planned for one gemeente and law.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub clients: Vec<Client>,
+    pub heen: Vec<Heen>,
+}
+
+pub struct Planner<'a> {
+    pub cal: &'a Calendar,
+    pub rng: ChaCha8Rng,
+    pub wet: Wet,
+    pub gemeente: &'a GemeenteInfo,
+    pub gedrag: GemeenteGedrag,
+    pub aanbieders: &'a [Aanbieder],
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub volume_factor: f64,
+    /// Other gemeenten, for woonplaatsbeginsel answers.
+    pub andere_gemeente: Gemeente,
+    next_nummer: u32,
+    next_ref: u32,
+    next_bsn: u32,
+    /// When the current traject's last regiebericht was sent: the next one comes later.
+    laatste_regie: NaiveDateTime,
+    plan: Plan,
+}
+
+fn at(day: NaiveDate, secs: u32) -> NaiveDateTime {
+    day.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs.min(86_399), 0).unwrap_or_default())
+}
+
+fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
+    if n >= 0 { d.checked_add_days(Days::new(n as u64)) } else { d.checked_sub_days(Days::new((-n) as u64)) }
+        .unwrap_or(d)
+}
+
+impl<'a> Planner<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        cal: &'a Calendar,
+        rng: ChaCha8Rng,
+        wet: Wet,
+        gemeente: &'a GemeenteInfo,
+        gedrag: GemeenteGedrag,
+        aanbieders: &'a [Aanbieder],
+        (from, to): (NaiveDate, NaiveDate),
+        volume_factor: f64,
+        andere_gemeente: Gemeente,
+    ) -> Self {
+        // BSN prefixes per gemeente and law are disjoint: 250,000 a gemeente, split by law.
+        let base = 10_000_000 + (gemeente.code.0 % 1000) * 80_000 + if wet == Wet::IJw { 40_000 } else { 0 };
+        Planner {
+            cal,
+            rng,
+            wet,
+            gemeente,
+            gedrag,
+            aanbieders,
+            from,
+            to,
+            volume_factor,
+            andere_gemeente,
+            next_nummer: 1,
+            next_ref: 1,
+            next_bsn: base,
+            laatste_regie: NaiveDateTime::MIN,
+            plan: Plan::default(),
+        }
+    }
+
+    /// A moment during office hours on the first working day on or after `day`.
+    fn kantoor(&mut self, day: NaiveDate) -> NaiveDateTime {
+        let day = if self.cal.is_working_day(day) { day } else { self.cal.next_working_day(day).unwrap_or(day) };
+        at(day, self.rng.random_range(8 * 3600..18 * 3600))
+    }
+
+    /// The answer to a message received at `t`: `k` working days later, after `t` on the same day.
+    fn answer_after(&mut self, t: NaiveDateTime, k: u32) -> NaiveDateTime {
+        let day = self.cal.deadline(t.date(), k).unwrap_or(t.date());
+        if k == 0 {
+            let secs = t.time().num_seconds_from_midnight() + self.rng.random_range(60..4 * 3600);
+            return at(day, secs);
+        }
+        at(day, self.rng.random_range(8 * 3600..19 * 3600))
+    }
+
+    /// When a retour comes: `None` (missing), on time (0–3 working days) or late (4–12).
+    fn retour(&mut self, t: NaiveDateTime, te_laat: f64, ontbreekt: f64) -> Option<NaiveDateTime> {
+        if self.rng.random_bool(ontbreekt) {
+            return None;
+        }
+        let k =
+            if self.rng.random_bool(te_laat) { self.rng.random_range(4..=12) } else { self.rng.random_range(0..=3) };
+        Some(self.answer_after(t, k))
+    }
+
+    /// A regiebericht is sent after the traject's previous one (no stop before its start).
+    fn na_laatste_regie(&mut self, t: NaiveDateTime) -> NaiveDateTime {
+        let t = if t <= self.laatste_regie {
+            self.laatste_regie + chrono::Duration::minutes(self.rng.random_range(30..600))
+        } else {
+            t
+        };
+        self.laatste_regie = t;
+        t
+    }
+
+    fn new_client(&mut self) -> u32 {
+        let bsn = loop {
+            let first8 = self.next_bsn;
+            self.next_bsn += 1;
+            if let Some(bsn) = Bsn::complete(first8) {
+                break bsn;
+            }
+        };
+        let ages = world::leeftijd_range(self.wet);
+        let age = self.rng.random_range(ages);
+        let born = add_days(self.from, -(i64::from(age) * 365 + self.rng.random_range(0..365)));
+        let client = Client {
+            bsn,
+            geboortedatum: born,
+            geslacht: if self.rng.random_bool(0.5) { "1" } else { "2" },
+            achternaam: ACHTERNAMEN[self.rng.random_range(0..ACHTERNAMEN.len())],
+            voorletters: VOORLETTERS[self.rng.random_range(0..VOORLETTERS.len())],
+        };
+        self.plan.clients.push(client);
+        (self.plan.clients.len() - 1) as u32
+    }
+
+    fn pick_aanbieder(&mut self) -> usize {
+        let total: f64 = self.aanbieders.iter().map(|a| a.gewicht).sum();
+        let mut x = self.rng.random_range(0.0..total);
+        for (i, a) in self.aanbieders.iter().enumerate() {
+            if x < a.gewicht {
+                return i;
+            }
+            x -= a.gewicht;
+        }
+        self.aanbieders.len() - 1
+    }
+
+    fn push(
+        &mut self,
+        aanbieder: usize,
+        client: u32,
+        ontvangen: NaiveDateTime,
+        inhoud: Inhoud,
+        antwoord: Option<NaiveDateTime>,
+    ) {
+        if ontvangen.date() > self.to || ontvangen.date() < self.from {
+            return;
+        }
+        self.plan.heen.push(Heen {
+            wet: self.wet,
+            gemeente: self.gemeente.code,
+            aanbieder: self.aanbieders[aanbieder].agb,
+            client,
+            ontvangen,
+            inhoud,
+            antwoord,
+        });
+    }
+
+    fn send_301(&mut self, a: usize, client: u32, t: NaiveDateTime, versie: ToewijzingVersie) {
+        let g = self.aanbieders[a].gedrag.clone();
+        let antwoord = self.retour(t, g.retour_te_laat, g.retour_ontbreekt);
+        self.push(a, client, t, Inhoud::Toewijzing(versie), antwoord);
+    }
+
+    /// Plan every traject of the period.
+    pub fn run(mut self) -> Plan {
+        let days = (self.to - self.from).num_days().max(1) as f64;
+        let per_year = world::clienten_per_jaar(self.gemeente.inwoners, self.wet) * self.volume_factor;
+        let count = (per_year * days / 365.0 * 0.6).round() as u32;
+        for _ in 0..count {
+            self.traject();
+        }
+        self.declaraties();
+        self.plan.heen.sort_by_key(|h| h.ontvangen);
+        self.plan
+    }
+
+    fn traject(&mut self) {
+        let span = (self.to - self.from).num_days().max(1);
+        let start = add_days(self.from, self.rng.random_range(0..span));
+        let a = self.pick_aanbieder();
+        let client = self.new_client();
+        let product: ProductDef = {
+            let list = world::producten(self.wet);
+            list[self.rng.random_range(0..list.len())]
+        };
+        let nummer = self.next_nummer;
+        self.next_nummer += 1;
+        let duur = self.rng.random_range(90..365);
+
+        // Toeleiding: a VOT (seven in ten) or the gemeente's own initiative.
+        let (besluit, ingang, referentie) = if self.rng.random_bool(0.7) {
+            let t315 = self.kantoor(start);
+            let referentie = format!("R{:04}{:07}", self.gemeente.code.0, self.next_ref);
+            self.next_ref += 1;
+            let ingang = add_days(t315.date(), self.rng.random_range(0..14));
+            let eind = add_days(ingang, duur);
+            let retour = self.retour(t315, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
+            self.push(a, client, t315, Inhoud::Vot { referentie: referentie.clone(), ingang, eind, product }, retour);
+            match self.beoordeel(a, client, t315, &referentie) {
+                Some(besluit) => (besluit, ingang, Some(referentie)),
+                None => return,
+            }
+        } else {
+            let t = self.kantoor(start);
+            (t, add_days(t.date(), self.rng.random_range(0..21)), None)
+        };
+        let mut versie = ToewijzingVersie {
+            nummer,
+            product,
+            referentie,
+            besluit,
+            ingangsdatum: ingang,
+            einddatum: add_days(ingang, duur),
+            reden_wijziging: None,
+        };
+        let t301 = besluit;
+        self.send_301(a, client, t301, versie.clone());
+
+        let g = self.aanbieders[a].gedrag.clone();
+        if self.rng.random_bool(g.nooit_gestart) {
+            return;
+        }
+        // The real start: after a waiting time drawn per aanbieder.
+        let wacht = (-g.wachttijd_dagen * (1.0 - self.rng.random_range(0.0..0.999f64)).ln()).round() as i64;
+        let begindatum = add_days(versie.ingangsdatum, wacht.min(duur - 14).max(0));
+        // OP271: reported within 5 working days of the start, or of the 301's receipt when retroactive.
+        let t0 = begindatum.max(t301.date());
+        let k = if self.rng.random_bool(g.te_laat_gemeld) {
+            self.rng.random_range(6..20)
+        } else {
+            self.rng.random_range(0..=5)
+        };
+        let t305 = at(self.cal.deadline(t0, k).unwrap_or(t0), self.rng.random_range(8 * 3600..18 * 3600)).max(t301);
+        self.laatste_regie = t305;
+        let retour = self.retour(t305, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
+        self.push(a, client, t305, Inhoud::Start { nummer, product, ingang: versie.ingangsdatum, begindatum }, retour);
+
+        // Verlenging (one in five): the same ToewijzingNummer, a later Einddatum, reden 04.
+        if self.rng.random_bool(0.2) {
+            let voor = self.rng.random_range(7..30);
+            let t = self.kantoor(add_days(versie.einddatum, -voor));
+            versie.besluit = t;
+            versie.einddatum = add_days(versie.einddatum, self.rng.random_range(90..180));
+            versie.reden_wijziging = Some("04");
+            versie.referentie = None;
+            self.send_301(a, client, t, versie.clone());
+        }
+
+        // A temporary stop with a restart (one in twelve).
+        let mut begin = begindatum;
+        if self.rng.random_bool(0.08) && (versie.einddatum - begin).num_days() > 60 {
+            let pauze = add_days(begin, self.rng.random_range(20..(versie.einddatum - begin).num_days() - 30));
+            self.stop(a, client, &versie, begin, pauze, "20");
+            begin = add_days(pauze, self.rng.random_range(7..30));
+            if begin < versie.einddatum {
+                let t = self.kantoor(begin);
+                let t = self.na_laatste_regie(t);
+                let retour = self.retour(t, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
+                self.push(
+                    a,
+                    client,
+                    t,
+                    Inhoud::Start { nummer, product, ingang: versie.ingangsdatum, begindatum: begin },
+                    retour,
+                );
+            }
+        }
+        // The definitive stop at the end, unless the aanbieder forgets.
+        if !self.rng.random_bool(g.stop_ontbreekt) {
+            let reden = if self.wet == Wet::IWmo { "19" } else { "31" };
+            self.stop(a, client, &versie, begin, versie.einddatum, reden);
+        }
+    }
+
+    fn stop(
+        &mut self,
+        a: usize,
+        client: u32,
+        versie: &ToewijzingVersie,
+        begin: NaiveDate,
+        eind: NaiveDate,
+        reden: &'static str,
+    ) {
+        let g = self.aanbieders[a].gedrag.clone();
+        let k = if self.rng.random_bool(g.te_laat_gemeld) {
+            self.rng.random_range(6..20)
+        } else {
+            self.rng.random_range(0..=5)
+        };
+        let t = at(self.cal.deadline(eind, k).unwrap_or(eind), self.rng.random_range(8 * 3600..18 * 3600));
+        let t = self.na_laatste_regie(t);
+        let retour = self.retour(t, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
+        let inhoud = Inhoud::Stop {
+            nummer: versie.nummer,
+            product: versie.product,
+            ingang: versie.ingangsdatum,
+            begindatum: begin,
+            reden,
+            einddatum: eind,
+        };
+        self.push(a, client, t, inhoud, retour);
+    }
+
+    /// The gemeente judges a VOT product: the moment of the 301 decision, or `None` when rejected.
+    fn beoordeel(&mut self, a: usize, client: u32, t315: NaiveDateTime, referentie: &str) -> Option<NaiveDateTime> {
+        let g = self.aanbieders[a].gedrag.clone();
+        let k = if self.rng.random_bool(self.gedrag.vot_te_laat) {
+            self.rng.random_range(6..15)
+        } else {
+            self.rng.random_range(1..=5)
+        };
+        let antwoord_t = self.answer_after(t315, k);
+        let antwoord = |p: &mut Self,
+                        t: NaiveDateTime,
+                        in_onderzoek: bool,
+                        reden: Option<&'static str>,
+                        woonplaats: Option<Gemeente>| {
+            let retour = p.retour(t, g.retour_te_laat, g.retour_ontbreekt);
+            let inhoud = Inhoud::Antwoord { referentie: referentie.to_owned(), in_onderzoek, reden, woonplaats };
+            p.push(a, client, t, inhoud, retour);
+        };
+        if self.wet == Wet::IJw && self.rng.random_bool(0.02) {
+            let k = self.rng.random_range(2..12);
+            let t = self.answer_after(t315, k);
+            antwoord(self, t, false, Some("8"), Some(self.andere_gemeente));
+            return None;
+        }
+        if self.rng.random_bool(0.07) {
+            let reden = ["2", "3", "4", "7"][self.rng.random_range(0..4)];
+            antwoord(self, antwoord_t, false, Some(reden), None);
+            return None;
+        }
+        if self.rng.random_bool(self.gedrag.in_onderzoek) {
+            antwoord(self, antwoord_t, true, None, None);
+            let dagen = if self.rng.random_bool(self.gedrag.onderzoek_te_lang) {
+                self.rng.random_range(60..110)
+            } else {
+                self.rng.random_range(10..50)
+            };
+            let t = self.kantoor(add_days(t315.date(), dagen));
+            if self.rng.random_bool(0.2) {
+                antwoord(self, t, false, Some("7"), None);
+                return None;
+            }
+            return Some(t);
+        }
+        Some(antwoord_t)
+    }
+
+    /// Monthly declarations: per aanbieder, one 323 with every month of delivery, sent in
+    /// the following month and answered by a 325.
+    fn declaraties(&mut self) {
+        use std::collections::BTreeMap;
+        // Delivery per toewijzing: from its first start to its (last) Einddatum.
+        struct Levering {
+            aanbieder: usize,
+            client: u32,
+            product: ProductDef,
+            begin: NaiveDate,
+            eind: NaiveDate,
+        }
+        let aanbieder_index = |agb| self.aanbieders.iter().position(|x| x.agb == agb).unwrap_or(0);
+        let mut leveringen: BTreeMap<u32, Levering> = BTreeMap::new();
+        let mut toewijzing_eind: BTreeMap<u32, NaiveDate> = BTreeMap::new();
+        for h in &self.plan.heen {
+            match &h.inhoud {
+                Inhoud::Toewijzing(v) => {
+                    toewijzing_eind.insert(v.nummer, v.einddatum);
+                }
+                Inhoud::Start { nummer, product, begindatum, .. } => {
+                    leveringen.entry(*nummer).or_insert(Levering {
+                        aanbieder: aanbieder_index(h.aanbieder),
+                        client: h.client,
+                        product: *product,
+                        begin: *begindatum,
+                        eind: *begindatum,
+                    });
+                }
+                _ => {}
+            }
+        }
+        for (nummer, levering) in leveringen.iter_mut() {
+            levering.eind = toewijzing_eind.get(nummer).copied().unwrap_or(levering.begin);
+        }
+        let mut maand = NaiveDate::from_ymd_opt(self.from.year(), self.from.month(), 1).unwrap_or(self.from);
+        let mut volgnummer = 1u32;
+        while world::next_month(maand) <= self.to {
+            let eind_maand = world::next_month(maand).pred_opt().unwrap_or(maand);
+            let mut per_aanbieder: BTreeMap<usize, Vec<PrestatieSpec>> = BTreeMap::new();
+            for (nummer, l) in &leveringen {
+                let (a, client, product) = (&l.aanbieder, &l.client, &l.product);
+                if l.begin > eind_maand || l.eind < maand {
+                    continue;
+                }
+                let b = l.begin.max(maand);
+                let e = l.eind.min(eind_maand);
+                let weken = ((e - b).num_days() + 1) as u32 / 7;
+                let volume = if product.frequentie == "2" { product.volume * weken.max(1) } else { product.volume };
+                let afgewezen = self.rng.random_bool(0.03).then_some("0611");
+                per_aanbieder.entry(*a).or_default().push(PrestatieSpec {
+                    client: *client,
+                    referentie_nummer: format!("P{:04}{:09}", self.gemeente.code.0, volgnummer),
+                    toewijzing_nummer: *nummer,
+                    product: *product,
+                    begin: b,
+                    eind: e,
+                    volume,
+                    afgewezen,
+                });
+                volgnummer += 1;
+            }
+            for (a, prestaties) in per_aanbieder {
+                let dag = self.rng.random_range(2..20);
+                let t = self.kantoor(add_days(world::next_month(maand), dag));
+                let k = if self.rng.random_bool(self.gedrag.antwoord_te_laat) {
+                    self.rng.random_range(11..25)
+                } else {
+                    self.rng.random_range(2..=10)
+                };
+                let antwoord = Some(self.answer_after(t, k));
+                let nummer = format!(
+                    "D{:04}{}{:02}{:03}",
+                    self.gemeente.code.0 % 10_000,
+                    maand.year() % 100,
+                    maand.month(),
+                    a % 1000
+                );
+                let client = prestaties[0].client;
+                self.push(a, client, t, Inhoud::Declaratie { nummer, maand, prestaties }, antwoord);
+            }
+            maand = world::next_month(maand);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The ground truth, computed from the event model (never from the XML the simulator wrote):
+//! for each indicator, the exact values per gemeente, law, aanbieder and month.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ketenzicht_calendar::Calendar;
+use ketenzicht_message::BerichtType;
+use serde_json::json;
+
+use crate::build::maand;
+use crate::event::{Heen, Inhoud};
+
+/// OP090: a retour within 3 working days; OP090x4: a 325 within 10.
+pub fn term(t: BerichtType) -> (&'static str, u32) {
+    if t == BerichtType::T323 { ("OP090x4", 10) } else { ("OP090", 3) }
+}
+
+#[derive(Debug, Default)]
+struct Tijdigheid {
+    heenberichten: u64,
+    op_tijd: u64,
+    te_laat: u64,
+    ontbreekt: u64,
+    open: u64,
+}
+
+/// Accumulates truth rows while the traffic is emitted.
+#[derive(Debug, Default)]
+pub struct Truth {
+    berichten: BTreeMap<(String, String, String, String), u64>,
+    tijdigheid: BTreeMap<(String, String, String, String), Tijdigheid>,
+    wachttijd: BTreeMap<(String, String, String, String), Vec<i64>>,
+}
+
+impl Truth {
+    /// A message was written (any type).
+    pub fn bericht(&mut self, gemeente: &str, wet: &str, naam: &str, ontvangen: NaiveDateTime) {
+        *self.berichten.entry((gemeente.into(), wet.into(), naam.into(), maand(ontvangen.date()))).or_default() += 1;
+    }
+
+    /// A heenbericht was written; `antwoord` is when its answer arrives (`None`: never).
+    pub fn heen(
+        &mut self,
+        cal: &Calendar,
+        to: NaiveDate,
+        (gemeente, wet, naam): (&str, &str, &str),
+        h: &Heen,
+        antwoord: Option<NaiveDateTime>,
+    ) {
+        let (_, n) = term(h.inhoud.bericht_type());
+        let deadline = cal.deadline(h.ontvangen.date(), n).unwrap_or(to);
+        let row =
+            self.tijdigheid.entry((gemeente.into(), wet.into(), naam.into(), maand(h.ontvangen.date()))).or_default();
+        row.heenberichten += 1;
+        match antwoord.filter(|t| t.date() <= to) {
+            Some(t) if t.date() <= deadline => row.op_tijd += 1,
+            Some(_) => row.te_laat += 1,
+            None if deadline < to => row.ontbreekt += 1,
+            None => row.open += 1,
+        }
+    }
+
+    /// A first start (StatusAanlevering 1) of a toewijzing was written: the wait from its
+    /// Ingangsdatum to the real start, in calendar days.
+    pub fn start(&mut self, gemeente: &str, wet: &str, aanbieder: &str, h: &Heen) {
+        if let Inhoud::Start { ingang, begindatum, .. } = &h.inhoud {
+            let key = (gemeente.into(), wet.into(), aanbieder.into(), maand(*begindatum));
+            self.wachttijd.entry(key).or_default().push((*begindatum - *ingang).num_days());
+        }
+    }
+
+    /// The truth files as (name, JSON Lines text), in a fixed order.
+    pub fn files(&self) -> Vec<(&'static str, String)> {
+        let mut berichten = String::new();
+        for ((g, w, b, m), n) in &self.berichten {
+            berichten.push_str(&json!({"gemeente": g, "wet": w, "bericht": b, "maand": m, "aantal": n}).to_string());
+            berichten.push('\n');
+        }
+        let mut tijdigheid = String::new();
+        for ((g, w, b, m), t) in &self.tijdigheid {
+            let (regel, n) =
+                term(BerichtType::from_number(b[b.len() - 3..].parse().unwrap_or(301)).unwrap_or(BerichtType::T301));
+            tijdigheid.push_str(
+                &json!({
+                    "gemeente": g, "wet": w, "bericht": b, "maand": m, "regel": regel, "termijn_werkdagen": n,
+                    "heenberichten": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
+                    "ontbreekt": t.ontbreekt, "open": t.open,
+                })
+                .to_string(),
+            );
+            tijdigheid.push('\n');
+        }
+        let mut wachttijd = String::new();
+        for ((g, w, a, m), values) in &self.wachttijd {
+            let s = Stats::of(values);
+            wachttijd.push_str(
+                &json!({
+                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "n": s.n, "gemiddelde": s.mean,
+                    "mediaan": s.median, "p80": s.p80, "p90": s.p90, "max": s.max,
+                })
+                .to_string(),
+            );
+            wachttijd.push('\n');
+        }
+        vec![
+            ("berichten.jsonl", berichten),
+            ("retour_tijdigheid.jsonl", tijdigheid),
+            ("wachttijd_toewijzing_start.jsonl", wachttijd),
+        ]
+    }
+}
+
+/// Duration statistics: mean rounded to two decimals, percentiles by nearest rank
+/// (the smallest value with at least p% of the values at or below it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    pub n: usize,
+    pub mean: f64,
+    pub median: i64,
+    pub p80: i64,
+    pub p90: i64,
+    pub max: i64,
+}
+
+impl Stats {
+    pub fn of(values: &[i64]) -> Stats {
+        let mut v = values.to_vec();
+        v.sort_unstable();
+        let n = v.len();
+        let rank = |p: f64| v[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
+        let sum: i64 = v.iter().sum();
+        Stats {
+            n,
+            mean: (sum as f64 / n as f64 * 100.0).round() / 100.0,
+            median: rank(0.5),
+            p80: rank(0.8),
+            p90: rank(0.9),
+            max: v[n - 1],
+        }
+    }
+}

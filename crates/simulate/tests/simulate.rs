@@ -1,0 +1,320 @@
+//! The simulator's output: deterministic, valid, in a possible order, and with a ground truth
+//! that matches what an independent reading of the written traffic finds.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ketenzicht_calendar::Calendar;
+use ketenzicht_message::model::Bericht;
+use ketenzicht_message::{BerichtType, Wet};
+use ketenzicht_simulate::{Options, Scale, Stats, run};
+use ketenzicht_testkit as testkit;
+use serde_json::Value;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("date")
+}
+
+fn simulate(out: &Path, seed: u64, to: NaiveDate) -> ketenzicht_simulate::Summary {
+    let options = Options {
+        scale: Scale::Demo,
+        from: d(2023, 1, 1),
+        to,
+        seed,
+        out: out.to_owned(),
+        gemeenten_csv: testkit::shared().join("referentie/cbs_gemeenten_2026.csv"),
+    };
+    run(&options, |_, _| {}).expect("simulation runs")
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() { stack.push(p) } else { out.push(p) }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn routing(out: &Path) -> Vec<Value> {
+    let mut records = Vec::new();
+    for f in files(&out.join("routing")) {
+        for line in std::fs::read_to_string(f).expect("routing").lines() {
+            records.push(serde_json::from_str(line).expect("JSON"));
+        }
+    }
+    records
+}
+
+fn jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path).expect("truth file").lines().map(|l| serde_json::from_str(l).expect("JSON")).collect()
+}
+
+fn ts(v: &Value) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(v.as_str().expect("timestamp"), "%Y-%m-%dT%H:%M:%S").expect("timestamp")
+}
+
+/// One shared run of four months for the checks that only read.
+fn shared_run() -> &'static (tempfile::TempDir, ketenzicht_simulate::Summary) {
+    static RUN: std::sync::OnceLock<(tempfile::TempDir, ketenzicht_simulate::Summary)> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let summary = simulate(dir.path(), 7, d(2023, 4, 30));
+        (dir, summary)
+    })
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
+    let a = tempfile::tempdir().expect("tempdir");
+    let b = tempfile::tempdir().expect("tempdir");
+    let c = tempfile::tempdir().expect("tempdir");
+    simulate(a.path(), 42, d(2023, 3, 31));
+    simulate(b.path(), 42, d(2023, 3, 31));
+    simulate(c.path(), 43, d(2023, 3, 31));
+    let (fa, fb) = (files(a.path()), files(b.path()));
+    let rel = |root: &Path, fs: &[PathBuf]| {
+        fs.iter().map(|f| f.strip_prefix(root).expect("prefix").to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(rel(a.path(), &fa), rel(b.path(), &fb));
+    assert!(fa.len() > 1000, "a demo quarter has thousands of files, got {}", fa.len());
+    for (x, y) in fa.iter().zip(&fb) {
+        assert!(std::fs::read(x).expect("a") == std::fs::read(y).expect("b"), "{} differs", x.display());
+    }
+    let truth = |root: &Path| std::fs::read(root.join("truth/berichten.jsonl")).expect("truth");
+    assert_ne!(truth(a.path()), truth(c.path()), "another seed gives other traffic");
+}
+
+#[test]
+fn every_message_reads_and_passes_level_2_and_a_sample_of_each_type_passes_xmllint() {
+    let (dir, summary) = shared_run();
+    let records = routing(dir.path());
+    assert_eq!(records.len() as u64, summary.berichten);
+    let mut per_type: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for r in &records {
+        let path = dir.path().join(r["bestand"].as_str().expect("bestand"));
+        let bytes = std::fs::read(&path).expect("message file");
+        let message = ketenzicht_message::validate(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(message.name(), r["bericht"], "{}", path.display());
+        per_type.entry(message.name()).or_default().push(path);
+    }
+    let expected = ["301", "302", "305", "306", "307", "308", "315", "316", "319", "320", "323", "325"];
+    for wet in ["WMO", "JW"] {
+        for n in expected {
+            assert!(per_type.contains_key(&format!("{wet}{n}")), "no {wet}{n} simulated");
+        }
+    }
+    let scratch = tempfile::tempdir().expect("tempdir");
+    for (name, paths) in &per_type {
+        let wet = if name.starts_with("WMO") { Wet::IWmo } else { Wet::IJw };
+        let t = BerichtType::from_number(name[name.len() - 3..].parse().expect("number")).expect("type");
+        let sub = scratch.path().join(name);
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        let xsd = testkit::xsd_for(wet, t, &sub);
+        let sample: Vec<PathBuf> = paths.iter().step_by((paths.len() / 10).max(1)).cloned().collect();
+        testkit::xmllint(&xsd, &sample).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn retours_follow_their_heenbericht_and_stops_follow_starts() {
+    let (dir, _) = shared_run();
+    let records = routing(dir.path());
+    let by_uuid: HashMap<&str, &Value> = records.iter().map(|r| (r["uuid"].as_str().expect("uuid"), r)).collect();
+    let mut answered = BTreeSet::new();
+    for r in records.iter().filter(|r| r["soort"] == "retour") {
+        let heen = by_uuid[r["cross_ref"].as_str().expect("a retour has a cross_ref")];
+        assert!(ts(&heen["ontvangen"]) < ts(&r["ontvangen"]), "retour before its heenbericht: {r}");
+        let (h, a) = (heen["bericht"].as_str().expect("b"), r["bericht"].as_str().expect("b"));
+        let retour = BerichtType::from_number(h[h.len() - 3..].parse().expect("n"))
+            .and_then(BerichtType::retour)
+            .expect("retour type");
+        assert!(a.ends_with(&retour.number().to_string()), "{h} answered by {a}");
+        assert!(answered.insert(heen["uuid"].as_str().expect("uuid")), "one retour per heenbericht: {h}");
+        assert_eq!(r["afzender"], heen["ontvanger"], "the retour comes from the heenbericht's receiver");
+    }
+    // Per toewijzing: the first stop arrives after the first start.
+    let mut first: HashMap<(String, String, u32, &str), NaiveDateTime> = HashMap::new();
+    for r in records.iter().filter(|r| r["soort"] == "heen") {
+        let name = r["bericht"].as_str().expect("b");
+        let kind = if name.ends_with("305") {
+            "start"
+        } else if name.ends_with("307") {
+            "stop"
+        } else {
+            continue;
+        };
+        let message =
+            ketenzicht_message::read(&std::fs::read(dir.path().join(r["bestand"].as_str().expect("f"))).expect("file"))
+                .expect("reads");
+        let nummer = match &message.bericht {
+            Bericht::Start(b) => b.client.start_producten[0].toewijzing_nummer,
+            Bericht::Stop(b) => b.client.stop_producten[0].toewijzing_nummer,
+            _ => None,
+        }
+        .expect("ToewijzingNummer")
+        .0;
+        // 305 and 307 are sent by the aanbieder: the gemeente receives them.
+        let gemeente = r["ontvanger"].to_string();
+        first.entry((gemeente, r["wet"].to_string(), nummer, kind)).or_insert(ts(&r["ontvangen"]));
+    }
+    let mut stops = 0;
+    for ((g, w, n, kind), t) in &first {
+        if *kind == "stop" {
+            stops += 1;
+            if let Some(start) = first.get(&(g.clone(), w.clone(), *n, "start")) {
+                assert!(start < t, "toewijzing {n} of {g}: stop before start");
+            }
+        }
+    }
+    assert!(stops > 0);
+}
+
+#[test]
+fn the_truth_equals_an_independent_reading_of_the_written_traffic() {
+    let (dir, _) = shared_run();
+    let to = d(2023, 4, 30);
+    let cal = Calendar::atw();
+    let records = routing(dir.path());
+    let answers: HashMap<&str, NaiveDateTime> = records
+        .iter()
+        .filter(|r| r["soort"] == "retour")
+        .map(|r| (r["cross_ref"].as_str().expect("x"), ts(&r["ontvangen"])))
+        .collect();
+
+    // Message counts.
+    let mut counts: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
+    for r in &records {
+        let t = ts(&r["ontvangen"]);
+        let gemeente = if r["afzender"].as_str().expect("a").len() == 4 { &r["afzender"] } else { &r["ontvanger"] };
+        *counts
+            .entry((
+                gemeente.as_str().expect("g").to_owned(),
+                r["wet"].as_str().expect("w").to_owned(),
+                r["bericht"].as_str().expect("b").to_owned(),
+                t.format("%Y-%m").to_string(),
+            ))
+            .or_default() += 1;
+    }
+    let truth_counts: BTreeMap<(String, String, String, String), u64> =
+        jsonl(&dir.path().join("truth/berichten.jsonl"))
+            .iter()
+            .map(|v| {
+                (
+                    (
+                        v["gemeente"].as_str().expect("g").into(),
+                        v["wet"].as_str().expect("w").into(),
+                        v["bericht"].as_str().expect("b").into(),
+                        v["maand"].as_str().expect("m").into(),
+                    ),
+                    v["aantal"].as_u64().expect("n"),
+                )
+            })
+            .collect();
+    assert_eq!(counts, truth_counts);
+
+    // Retour timeliness (OP090: 3 working days; OP090x4: 10 for the 325).
+    let mut timely: BTreeMap<(String, String, String, String), [u64; 5]> = BTreeMap::new();
+    for r in records.iter().filter(|r| r["soort"] == "heen") {
+        let name = r["bericht"].as_str().expect("b");
+        let n = if name.ends_with("323") { 10 } else { 3 };
+        let received = ts(&r["ontvangen"]);
+        let deadline = cal.deadline(received.date(), n).expect("deadline");
+        let gemeente = if r["afzender"].as_str().expect("a").len() == 4 { &r["afzender"] } else { &r["ontvanger"] };
+        let row = timely
+            .entry((
+                gemeente.as_str().expect("g").into(),
+                r["wet"].as_str().expect("w").into(),
+                name.into(),
+                received.format("%Y-%m").to_string(),
+            ))
+            .or_insert([0; 5]);
+        row[0] += 1;
+        match answers.get(r["uuid"].as_str().expect("uuid")) {
+            Some(t) if t.date() <= deadline => row[1] += 1,
+            Some(_) => row[2] += 1,
+            None if deadline < to => row[3] += 1,
+            None => row[4] += 1,
+        }
+    }
+    let truth_timely: BTreeMap<(String, String, String, String), [u64; 5]> =
+        jsonl(&dir.path().join("truth/retour_tijdigheid.jsonl"))
+            .iter()
+            .map(|v| {
+                let n = |k: &str| v[k].as_u64().expect("count");
+                (
+                    (
+                        v["gemeente"].as_str().expect("g").into(),
+                        v["wet"].as_str().expect("w").into(),
+                        v["bericht"].as_str().expect("b").into(),
+                        v["maand"].as_str().expect("m").into(),
+                    ),
+                    [n("heenberichten"), n("op_tijd"), n("te_laat"), n("ontbreekt"), n("open")],
+                )
+            })
+            .collect();
+    assert_eq!(timely, truth_timely);
+    let late: u64 = timely.values().map(|r| r[2]).sum();
+    let missing: u64 = timely.values().map(|r| r[3]).sum();
+    assert!(late > 0 && missing > 0, "the simulation must contain late ({late}) and missing ({missing}) retours");
+
+    // Toewijzing → start waiting time, from the 305s (first start per toewijzing).
+    let mut waits: BTreeMap<(String, String, String, String), Vec<i64>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for r in
+        records.iter().filter(|r| r["soort"] == "heen" && r["bericht"].as_str().is_some_and(|b| b.ends_with("305")))
+    {
+        let message =
+            ketenzicht_message::read(&std::fs::read(dir.path().join(r["bestand"].as_str().expect("f"))).expect("file"))
+                .expect("reads");
+        let Bericht::Start(b) = &message.bericht else { panic!("305") };
+        let p = &b.client.start_producten[0];
+        let nummer = p.toewijzing_nummer.expect("nummer").0;
+        if !seen.insert((b.header.ontvanger.to_string(), message.wet, nummer)) {
+            continue;
+        }
+        let ingang = p.toewijzing_ingangsdatum.expect("ingang").0;
+        let begin = p.begindatum.0;
+        waits
+            .entry((
+                b.header.ontvanger.to_string(),
+                message.wet.as_str().into(),
+                b.header.afzender.to_string(),
+                begin.format("%Y-%m").to_string(),
+            ))
+            .or_default()
+            .push((begin - ingang).num_days());
+    }
+    let expected: BTreeMap<(String, String, String, String), Stats> =
+        waits.iter().map(|(k, v)| (k.clone(), Stats::of(v))).collect();
+    let truth_waits: BTreeMap<(String, String, String, String), Stats> =
+        jsonl(&dir.path().join("truth/wachttijd_toewijzing_start.jsonl"))
+            .iter()
+            .map(|v| {
+                let i = |k: &str| v[k].as_i64().expect("int");
+                (
+                    (
+                        v["gemeente"].as_str().expect("g").into(),
+                        v["wet"].as_str().expect("w").into(),
+                        v["aanbieder"].as_str().expect("a").into(),
+                        v["maand"].as_str().expect("m").into(),
+                    ),
+                    Stats {
+                        n: i("n") as usize,
+                        mean: v["gemiddelde"].as_f64().expect("mean"),
+                        median: i("mediaan"),
+                        p80: i("p80"),
+                        p90: i("p90"),
+                        max: i("max"),
+                    },
+                )
+            })
+            .collect();
+    assert_eq!(expected, truth_waits);
+    assert!(!truth_waits.is_empty());
+}
