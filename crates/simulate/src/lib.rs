@@ -187,6 +187,12 @@ fn emit(
     let mut seq = 0u32;
     let mut heen_messages: Vec<Option<(ketenzicht_message::Message, String)>> = vec![None; planned.heen.len()];
     let mut started: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
+    // For the timeliness truth: the first 301 per toewijzing, the last regiebericht per
+    // toewijzing (was it a temporary stop?), and the VOT products with their first answer.
+    let mut first_301: std::collections::BTreeMap<u32, NaiveDateTime> = std::collections::BTreeMap::new();
+    let mut tijdelijk_gestopt: std::collections::BTreeMap<u32, bool> = std::collections::BTreeMap::new();
+    let mut gevraagd: Vec<(String, String, NaiveDateTime)> = Vec::new();
+    let mut beantwoord: std::collections::BTreeMap<String, NaiveDateTime> = std::collections::BTreeMap::new();
     let routing_path = options.out.join("routing").join(format!("{gemeente}-{}.jsonl", wet_name.to_ascii_lowercase()));
     let mut routing = std::io::BufWriter::new(std::fs::File::create(&routing_path).map_err(io(&routing_path))?);
     for (t, _, _, item) in items {
@@ -242,14 +248,41 @@ fn emit(
         truth.bericht(&gemeente, wet_name, &name, t);
         if let Item::Heen(i) = item {
             truth.heen(cal, options.to, (&gemeente, wet_name, &name), h, h.antwoord);
-            if let event::Inhoud::Start { nummer, .. } = &h.inhoud
-                && started.insert(*nummer)
-            {
-                truth.start(&gemeente, wet_name, &h.aanbieder.to_string(), h);
+            let aanbieder = h.aanbieder.to_string();
+            match &h.inhoud {
+                event::Inhoud::Toewijzing(v) => {
+                    first_301.entry(v.nummer).or_insert(t);
+                    if let Some(r) = &v.referentie {
+                        beantwoord.entry(r.clone()).or_insert(t);
+                    }
+                }
+                event::Inhoud::Antwoord { referentie, .. } => {
+                    beantwoord.entry(referentie.clone()).or_insert(t);
+                }
+                event::Inhoud::Vot { referentie, .. } => gevraagd.push((referentie.clone(), aanbieder.clone(), t)),
+                event::Inhoud::Start { nummer, begindatum, .. } => {
+                    if started.insert(*nummer) {
+                        truth.start(&gemeente, wet_name, &aanbieder, h);
+                    }
+                    let t0 = first_301.get(nummer).map_or(*begindatum, |t301| (*begindatum).max(t301.date()));
+                    truth.gemeld(cal, "OP271", (&gemeente, wet_name, &aanbieder), t, Some(t0));
+                    tijdelijk_gestopt.insert(*nummer, false);
+                }
+                event::Inhoud::Stop { nummer, reden, einddatum, .. } => {
+                    let tijdelijk = *reden == "20";
+                    let na_tijdelijk = tijdelijk_gestopt.get(nummer).copied().unwrap_or(false);
+                    let t0 = (tijdelijk || !na_tijdelijk).then_some(*einddatum);
+                    truth.gemeld(cal, "OP272", (&gemeente, wet_name, &aanbieder), t, t0);
+                    tijdelijk_gestopt.insert(*nummer, tijdelijk);
+                }
+                event::Inhoud::Declaratie { .. } => {}
             }
             heen_messages[i] = Some((message, uuid));
         }
     }
     routing.flush().map_err(io(&routing_path))?;
+    for (referentie, aanbieder, t) in gevraagd {
+        truth.vot(cal, options.to, (&gemeente, wet_name, &aanbieder), t, beantwoord.get(&referentie).copied());
+    }
     Ok(())
 }

@@ -289,8 +289,10 @@ impl<'a> Planner<'a> {
         if self.rng.random_bool(0.08) && (versie.einddatum - begin).num_days() > 60 {
             let pauze = add_days(begin, self.rng.random_range(20..(versie.einddatum - begin).num_days() - 30));
             self.stop(a, client, &versie, begin, pauze, "20");
-            begin = add_days(pauze, self.rng.random_range(7..30));
-            if begin < versie.einddatum {
+            let herstart = add_days(pauze, self.rng.random_range(7..30));
+            // Without a restart the definitive stop carries the key of the start it ends (TR382).
+            if herstart < versie.einddatum {
+                begin = herstart;
                 let t = self.kantoor(begin);
                 let t = self.na_laatste_regie(t);
                 let retour = self.retour(t, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);

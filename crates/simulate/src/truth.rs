@@ -25,12 +25,28 @@ struct Tijdigheid {
     open: u64,
 }
 
+/// (gemeente, wet, bericht or aanbieder, maand).
+type Key = (String, String, String, String);
+
+/// Counts for a "reported on time" indicator.
+#[derive(Debug, Default)]
+struct Gemeld {
+    berichten: u64,
+    op_tijd: u64,
+    te_laat: u64,
+    niet_meetbaar: u64,
+}
+
 /// Accumulates truth rows while the traffic is emitted.
 #[derive(Debug, Default)]
 pub struct Truth {
-    berichten: BTreeMap<(String, String, String, String), u64>,
-    tijdigheid: BTreeMap<(String, String, String, String), Tijdigheid>,
-    wachttijd: BTreeMap<(String, String, String, String), Vec<i64>>,
+    berichten: BTreeMap<Key, u64>,
+    tijdigheid: BTreeMap<Key, Tijdigheid>,
+    wachttijd: BTreeMap<Key, Vec<i64>>,
+    /// OP271 / OP272, keyed by (gemeente, wet, aanbieder, maand) and the rule.
+    gemeld: BTreeMap<(Key, &'static str), Gemeld>,
+    /// OP274 per requested product, keyed by (gemeente, wet, aanbieder, maand of the 315).
+    vot: BTreeMap<Key, Tijdigheid>,
 }
 
 impl Truth {
@@ -70,6 +86,48 @@ impl Truth {
         }
     }
 
+    /// A start (OP271) or stop (OP272) was received at `ontvangen`, due within 5 working days
+    /// of `t0`; `None` when the term cannot be measured (a definitive stop right after a
+    /// temporary one: the moment it became definitive is not in the data).
+    pub fn gemeld(
+        &mut self,
+        cal: &Calendar,
+        regel: &'static str,
+        key: (&str, &str, &str),
+        ontvangen: NaiveDateTime,
+        t0: Option<NaiveDate>,
+    ) {
+        let (g, w, a) = key;
+        let row = self.gemeld.entry(((g.into(), w.into(), a.into(), maand(ontvangen.date())), regel)).or_default();
+        row.berichten += 1;
+        match t0 {
+            None => row.niet_meetbaar += 1,
+            Some(t0) if cal.on_time(t0, ontvangen.date(), 5) => row.op_tijd += 1,
+            Some(_) => row.te_laat += 1,
+        }
+    }
+
+    /// A VOT product asked at `gevraagd` was answered (first 301 or 319 with its reference) at `antwoord`.
+    pub fn vot(
+        &mut self,
+        cal: &Calendar,
+        to: NaiveDate,
+        key: (&str, &str, &str),
+        gevraagd: NaiveDateTime,
+        antwoord: Option<NaiveDateTime>,
+    ) {
+        let (g, w, a) = key;
+        let deadline = cal.deadline(gevraagd.date(), 5).unwrap_or(to);
+        let row = self.vot.entry((g.into(), w.into(), a.into(), maand(gevraagd.date()))).or_default();
+        row.heenberichten += 1;
+        match antwoord {
+            Some(t) if t.date() <= deadline => row.op_tijd += 1,
+            Some(_) => row.te_laat += 1,
+            None if deadline < to => row.ontbreekt += 1,
+            None => row.open += 1,
+        }
+    }
+
     /// The truth files as (name, JSON Lines text), in a fixed order.
     pub fn files(&self) -> Vec<(&'static str, String)> {
         let mut berichten = String::new();
@@ -103,10 +161,35 @@ impl Truth {
             );
             wachttijd.push('\n');
         }
+        let mut gemeld = String::new();
+        for (((g, w, a, m), regel), r) in &self.gemeld {
+            gemeld.push_str(
+                &json!({
+                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": regel, "termijn_werkdagen": 5,
+                    "berichten": r.berichten, "op_tijd": r.op_tijd, "te_laat": r.te_laat, "niet_meetbaar": r.niet_meetbaar,
+                })
+                .to_string(),
+            );
+            gemeld.push('\n');
+        }
+        let mut vot = String::new();
+        for ((g, w, a, m), t) in &self.vot {
+            vot.push_str(
+                &json!({
+                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": "OP274", "termijn_werkdagen": 5,
+                    "producten": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
+                    "ontbreekt": t.ontbreekt, "open": t.open,
+                })
+                .to_string(),
+            );
+            vot.push('\n');
+        }
         vec![
             ("berichten.jsonl", berichten),
             ("retour_tijdigheid.jsonl", tijdigheid),
             ("wachttijd_toewijzing_start.jsonl", wachttijd),
+            ("start_stop_tijdigheid.jsonl", gemeld),
+            ("vot_beantwoord.jsonl", vot),
         ]
     }
 }

@@ -318,3 +318,121 @@ fn the_truth_equals_an_independent_reading_of_the_written_traffic() {
     assert_eq!(expected, truth_waits);
     assert!(!truth_waits.is_empty());
 }
+
+fn message(dir: &Path, r: &Value) -> ketenzicht_message::Message {
+    ketenzicht_message::read(&std::fs::read(dir.join(r["bestand"].as_str().expect("f"))).expect("file")).expect("reads")
+}
+
+fn key4(v: &Value, third: &str) -> (String, String, String, String) {
+    let s = |k: &str| v[k].as_str().expect(k).to_owned();
+    (s("gemeente"), s("wet"), s(third), s("maand"))
+}
+
+type Key4 = (String, String, String, String);
+
+#[test]
+fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
+    let (dir, _) = shared_run();
+    let to = d(2023, 4, 30);
+    let cal = Calendar::atw();
+    let records = routing(dir.path());
+    // OP271 / OP272: [berichten, op_tijd, te_laat, niet_meetbaar] per (gemeente, wet, aanbieder, maand) and rule.
+    let mut gemeld: BTreeMap<(Key4, String), [u64; 4]> = BTreeMap::new();
+    let mut first_301: HashMap<(String, String, u32), NaiveDate> = HashMap::new();
+    let mut last_temporary: HashMap<(String, String, u32), bool> = HashMap::new();
+    // OP274: the VOT products and the first answer per reference.
+    let mut asked: Vec<(Key4, String, NaiveDate)> = Vec::new();
+    let mut answered: HashMap<(String, String, String), NaiveDate> = HashMap::new();
+    for r in records.iter().filter(|r| r["soort"] == "heen") {
+        let t = ts(&r["ontvangen"]);
+        let m = message(dir.path(), r);
+        let wet = m.wet.as_str().to_owned();
+        let month = t.format("%Y-%m").to_string();
+        let mut count = |g: String, a: String, regel: &str, t0: Option<NaiveDate>| {
+            let row = gemeld.entry(((g, wet.clone(), a, month.clone()), regel.to_owned())).or_insert([0; 4]);
+            row[0] += 1;
+            match t0 {
+                None => row[3] += 1,
+                Some(t0) if t.date() <= cal.deadline(t0, 5).expect("deadline") => row[1] += 1,
+                Some(_) => row[2] += 1,
+            }
+        };
+        match &m.bericht {
+            Bericht::Toewijzing(b) => {
+                let g = b.header.afzender.to_string();
+                for p in b.client.toegewezen_producten.iter() {
+                    first_301.entry((g.clone(), wet.clone(), p.toewijzing_nummer.0)).or_insert(t.date());
+                    if let Some(r) = &p.referentie_aanbieder {
+                        answered.entry((g.clone(), wet.clone(), r.to_string())).or_insert(t.date());
+                    }
+                }
+            }
+            Bericht::Antwoord(b) => {
+                let key = (b.header.afzender.to_string(), wet.clone(), b.antwoord.referentie_aanbieder.to_string());
+                answered.entry(key).or_insert(t.date());
+            }
+            Bericht::VerzoekOmToewijzing(b) => {
+                for p in b.client.aangevraagde_producten.iter() {
+                    let key =
+                        (b.header.ontvanger.to_string(), wet.clone(), b.header.afzender.to_string(), month.clone());
+                    asked.push((key, p.referentie_aanbieder.to_string(), t.date()));
+                }
+            }
+            Bericht::Start(b) => {
+                let g = b.header.ontvanger.to_string();
+                for p in b.client.start_producten.iter() {
+                    let nummer = p.toewijzing_nummer.expect("nummer").0;
+                    let t301 = first_301[&(g.clone(), wet.clone(), nummer)];
+                    count(g.clone(), b.header.afzender.to_string(), "OP271", Some(p.begindatum.0.max(t301)));
+                    last_temporary.insert((g.clone(), wet.clone(), nummer), false);
+                }
+            }
+            Bericht::Stop(b) => {
+                let g = b.header.ontvanger.to_string();
+                for p in b.client.stop_producten.iter() {
+                    let nummer = p.toewijzing_nummer.expect("nummer").0;
+                    let temporary = p.reden_beeindiging.is_tijdelijk();
+                    let after_temporary =
+                        last_temporary.get(&(g.clone(), wet.clone(), nummer)).copied().unwrap_or(false);
+                    let t0 = (temporary || !after_temporary).then_some(p.einddatum.0);
+                    count(g.clone(), b.header.afzender.to_string(), "OP272", t0);
+                    last_temporary.insert((g.clone(), wet.clone(), nummer), temporary);
+                }
+            }
+            _ => {}
+        }
+    }
+    let truth_gemeld: BTreeMap<(Key4, String), [u64; 4]> = jsonl(&dir.path().join("truth/start_stop_tijdigheid.jsonl"))
+        .iter()
+        .map(|v| {
+            let n = |k: &str| v[k].as_u64().expect(k);
+            let regel = v["regel"].as_str().expect("regel").to_owned();
+            ((key4(v, "aanbieder"), regel), [n("berichten"), n("op_tijd"), n("te_laat"), n("niet_meetbaar")])
+        })
+        .collect();
+    assert_eq!(gemeld, truth_gemeld);
+    assert!(gemeld.values().map(|r| r[2]).sum::<u64>() > 0, "some starts or stops are reported late");
+
+    let mut vot: BTreeMap<Key4, [u64; 5]> = BTreeMap::new();
+    for (key, referentie, t) in asked {
+        let deadline = cal.deadline(t, 5).expect("deadline");
+        let answer = answered.get(&(key.0.clone(), key.1.clone(), referentie)).copied();
+        let row = vot.entry(key).or_insert([0; 5]);
+        row[0] += 1;
+        match answer {
+            Some(a) if a <= deadline => row[1] += 1,
+            Some(_) => row[2] += 1,
+            None if deadline < to => row[3] += 1,
+            None => row[4] += 1,
+        }
+    }
+    let truth_vot: BTreeMap<Key4, [u64; 5]> = jsonl(&dir.path().join("truth/vot_beantwoord.jsonl"))
+        .iter()
+        .map(|v| {
+            let n = |k: &str| v[k].as_u64().expect(k);
+            (key4(v, "aanbieder"), [n("producten"), n("op_tijd"), n("te_laat"), n("ontbreekt"), n("open")])
+        })
+        .collect();
+    assert_eq!(vot, truth_vot);
+    assert!(vot.values().map(|r| r[2]).sum::<u64>() > 0, "some VOT products are answered late");
+}
