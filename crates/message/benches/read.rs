@@ -97,6 +97,27 @@ fn rate(count: usize, bytes: usize, elapsed: Duration) -> String {
 
 fn main() {
     let n: usize = std::env::var("BENCH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    // A directory of real or simulated messages (`ketenzicht simulate --out DIR`): DIR/berichten.
+    if let Ok(dir) = std::env::var("BENCH_CORPUS_DIR") {
+        let mut paths = Vec::new();
+        let mut stack = vec![PathBuf::from(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("corpus directory") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "xml") {
+                    paths.push(p);
+                }
+            }
+        }
+        paths.sort();
+        paths.truncate(n);
+        let files: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).expect("read")).collect();
+        println!("\ncorpus from {}:", std::env::var("BENCH_CORPUS_DIR").unwrap_or_default());
+        measure(&paths, &files);
+        return;
+    }
     for shape in [Shape::Traffic, Shape::Uniform] {
         run(n, shape);
     }
@@ -106,17 +127,18 @@ fn run(n: usize, shape: Shape) {
     let scratch = tempfile::tempdir().expect("tempdir");
     let started = Instant::now();
     let (paths, files) = corpus(n, shape, scratch.path());
-    let total: usize = files.iter().map(Vec::len).sum();
     let name = match shape {
         Shape::Traffic => "traffic-shaped",
         Shape::Uniform => "uniform over the 28 types",
     };
-    println!(
-        "\ncorpus {name}: {n} messages, {:.1} MB, mean {} bytes (generated in {:.1} s)",
-        total as f64 / 1e6,
-        total / n,
-        started.elapsed().as_secs_f64()
-    );
+    println!("\ncorpus {name}: generated in {:.1} s", started.elapsed().as_secs_f64());
+    measure(&paths, &files);
+}
+
+fn measure(paths: &[PathBuf], files: &[Vec<u8>]) {
+    let n = files.len();
+    let total: usize = files.iter().map(Vec::len).sum();
+    println!("{n} messages, {:.1} MB, mean {} bytes", total as f64 / 1e6, total / n.max(1));
 
     // Warm up the page cache and the code.
     for f in files.iter().take(1000) {
@@ -126,7 +148,7 @@ fn run(n: usize, shape: Shape) {
     // For profiling: repeat the in-memory loop and stop.
     if let Some(loops) = std::env::var("BENCH_PROFILE_LOOPS").ok().and_then(|v| v.parse::<usize>().ok()) {
         for _ in 0..loops {
-            for f in &files {
+            for f in files {
                 std::hint::black_box(read(f).is_ok());
             }
         }
@@ -136,7 +158,7 @@ fn run(n: usize, shape: Shape) {
     // Floor: quick-xml's namespace-resolving event loop alone, building nothing.
     let t = Instant::now();
     let mut events = 0usize;
-    for f in &files {
+    for f in files {
         let mut r = quick_xml::NsReader::from_reader(f.as_slice());
         loop {
             match r.read_resolved_event() {
@@ -148,7 +170,7 @@ fn run(n: usize, shape: Shape) {
     let floor = t.elapsed();
     std::hint::black_box(events);
     let t = Instant::now();
-    for f in &files {
+    for f in files {
         let mut r = quick_xml::Reader::from_reader(f.as_slice());
         loop {
             match r.read_event() {
@@ -162,7 +184,7 @@ fn run(n: usize, shape: Shape) {
 
     let t = Instant::now();
     let mut ok = 0usize;
-    for f in &files {
+    for f in files {
         ok += usize::from(read(f).is_ok());
     }
     let ours_mem = t.elapsed();
@@ -170,7 +192,7 @@ fn run(n: usize, shape: Shape) {
 
     let t = Instant::now();
     let mut read_bytes = 0usize;
-    for p in &paths {
+    for p in paths {
         let b = std::fs::read(p).expect("read file");
         read_bytes += b.len();
         read(&b).expect("valid");
