@@ -40,7 +40,7 @@ fn header<A, O>(afzender: A, ontvanger: O, id: &str, dag: NaiveDate) -> Header<A
     }
 }
 
-fn retour_header<A, O>(heen: Header<A, O>, id: &str, dag: NaiveDate) -> RetourHeader<A, O> {
+fn retour_header<A, O>(heen: Header<A, O>, id: &str, dag: NaiveDate, codes: Option<RetourCodes>) -> RetourHeader<A, O> {
     RetourHeader {
         bericht_code: heen.bericht_code,
         bericht_versie: heen.bericht_versie,
@@ -53,7 +53,7 @@ fn retour_header<A, O>(heen: Header<A, O>, id: &str, dag: NaiveDate) -> RetourHe
         dagtekening_retour: datum(dag),
         xslt_versie: None,
         xsd_versie_retour: xsd_versie(),
-        retour_codes: None,
+        retour_codes: codes,
     }
 }
 
@@ -308,32 +308,53 @@ fn codes(list: &[&str], wet: Wet) -> RetourCodes {
     RetourCodes(text(Vec1::try_from(codes)))
 }
 
-/// The answer to a heenbericht: its retour (header only: accepted) or, for a 323, the 325.
-pub fn antwoord(heen: &Message, h: &Heen, clients: &[Client], id: &str, at: NaiveDateTime) -> Message {
+/// The answer to a heenbericht: its retour (header only: accepted, or with 0001 when
+/// `technisch_afgekeurd`) or, for a 323, the 325.
+pub fn antwoord(
+    heen: &Message,
+    h: &Heen,
+    clients: &[Client],
+    id: &str,
+    at: NaiveDateTime,
+    technisch_afgekeurd: bool,
+) -> Message {
     let wet = heen.wet;
     let dag = at.date();
+    let afkeur = technisch_afgekeurd.then(|| codes(&["0001"], wet));
     let bericht = match &heen.bericht {
-        Bericht::Toewijzing(b) => {
-            Bericht::ToewijzingRetour(Bericht302 { header: retour_header(b.header.clone(), id, dag), client: None })
-        }
-        Bericht::Start(b) => {
-            Bericht::StartRetour(Bericht306 { header: retour_header(b.header.clone(), id, dag), client: None })
-        }
-        Bericht::Stop(b) => {
-            Bericht::StopRetour(Bericht308 { header: retour_header(b.header.clone(), id, dag), client: None })
-        }
+        Bericht::Toewijzing(b) => Bericht::ToewijzingRetour(Bericht302 {
+            header: retour_header(b.header.clone(), id, dag, afkeur.clone()),
+            client: None,
+        }),
+        Bericht::Start(b) => Bericht::StartRetour(Bericht306 {
+            header: retour_header(b.header.clone(), id, dag, afkeur.clone()),
+            client: None,
+        }),
+        Bericht::Stop(b) => Bericht::StopRetour(Bericht308 {
+            header: retour_header(b.header.clone(), id, dag, afkeur.clone()),
+            client: None,
+        }),
         Bericht::VerzoekOmToewijzing(b) => Bericht::VerzoekOmToewijzingRetour(Bericht316 {
-            header: retour_header(b.header.clone(), id, dag),
+            header: retour_header(b.header.clone(), id, dag, afkeur.clone()),
             client: None,
         }),
         Bericht::VerzoekOmWijziging(b) => Bericht::VerzoekOmWijzigingRetour(Bericht318 {
-            header: retour_header(b.header.clone(), id, dag),
+            header: retour_header(b.header.clone(), id, dag, afkeur.clone()),
             client: None,
         }),
-        Bericht::Antwoord(b) => {
-            Bericht::AntwoordRetour(Bericht320 { header: retour_header(b.header.clone(), id, dag), antwoord: None })
+        Bericht::Antwoord(b) => Bericht::AntwoordRetour(Bericht320 {
+            header: retour_header(b.header.clone(), id, dag, afkeur.clone()),
+            antwoord: None,
+        }),
+        Bericht::Declaratie(b) => {
+            let mut answer = declaratie_antwoord(b, h, clients, id, dag, wet);
+            if let Some(afkeur) = afkeur.clone() {
+                // Rejected at level 2: the header only, with 0001.
+                answer.header.retour_codes = afkeur;
+                answer.declaratie_antwoord = None;
+            }
+            Bericht::DeclaratieAntwoord(answer)
         }
-        Bericht::Declaratie(b) => Bericht::DeclaratieAntwoord(declaratie_antwoord(b, h, clients, id, dag, wet)),
         other => unreachable!("{:?} is not a heenbericht", other.bericht_type()),
     };
     let mut m = Message { wet, release: Release::R3_2, bericht };

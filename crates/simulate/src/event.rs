@@ -107,6 +107,30 @@ pub struct Heen {
     pub inhoud: Inhoud,
     /// Receipt of the retour (or 325); `None` when it never comes.
     pub antwoord: Option<NaiveDateTime>,
+    /// What went wrong with this delivery, if anything.
+    pub fout: Fout,
+}
+
+/// Faults of one delivery. A message with a transport rejection or a technical rejection
+/// counts as not sent (OP286); the planner then plans a resend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fout {
+    #[default]
+    Geen,
+    /// Refused by the knooppunt with this IB code; no retour. `onleesbaar`: the file is
+    /// truncated, not XML.
+    Transport { code: &'static str, onleesbaar: bool },
+    /// The retour carries 0001 (level 2).
+    Technisch,
+    /// Delivered twice: the same bytes again at this moment, with a new UUID.
+    Dubbel(NaiveDateTime),
+}
+
+impl Fout {
+    /// Does the message count as sent for the process (not rejected, first delivery)?
+    pub fn telt(self) -> bool {
+        matches!(self, Fout::Geen | Fout::Dubbel(_))
+    }
 }
 
 impl Heen {

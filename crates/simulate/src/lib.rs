@@ -6,17 +6,17 @@
 //! Formats: `docs/simulator.md`.
 
 mod build;
+mod emit;
 mod event;
 mod plan;
 mod truth;
 pub mod world;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_calendar::Calendar;
-use ketenzicht_message::{Wet, WriteOptions, write};
+use ketenzicht_message::Wet;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -64,7 +64,7 @@ pub enum SimulateError {
     Period { from: NaiveDate, to: NaiveDate },
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SimulateError + '_ {
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SimulateError + '_ {
     move |source| SimulateError::Io { path: path.to_owned(), source }
 }
 
@@ -86,7 +86,7 @@ pub(crate) fn rng_for(seed: u64, stream: &str, key: u64) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(h)
 }
 
-fn uuid(rng: &mut ChaCha8Rng) -> String {
+pub(crate) fn uuid(rng: &mut ChaCha8Rng) -> String {
     let mut b: [u8; 16] = rng.random();
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
@@ -94,7 +94,7 @@ fn uuid(rng: &mut ChaCha8Rng) -> String {
     format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
-fn stamp(t: NaiveDateTime) -> String {
+pub(crate) fn stamp(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
@@ -144,7 +144,7 @@ pub fn run(options: &Options, mut progress: impl FnMut(usize, usize)) -> Result<
                 andere,
             );
             let planned = planner.run();
-            emit(options, &cal, g, wet, &planned, &mut truth, &mut summary)?;
+            emit::Emitter::new(options, &cal, g, wet, &planned, &mut truth, &mut summary).run()?;
         }
         progress(i + 1, gemeenten.len());
     }
@@ -155,134 +155,4 @@ pub fn run(options: &Options, mut progress: impl FnMut(usize, usize)) -> Result<
         std::fs::write(&path, text).map_err(io(&path))?;
     }
     Ok(summary)
-}
-
-/// Write one gemeente's traffic of one law in receipt order, with routing records and truth.
-fn emit(
-    options: &Options,
-    cal: &Calendar,
-    g: &world::GemeenteInfo,
-    wet: Wet,
-    planned: &plan::Plan,
-    truth: &mut truth::Truth,
-    summary: &mut Summary,
-) -> Result<(), SimulateError> {
-    #[derive(Clone, Copy)]
-    enum Item {
-        Heen(usize),
-        Antwoord(usize),
-    }
-    let mut items: Vec<(NaiveDateTime, u8, usize, Item)> = Vec::new();
-    for (i, h) in planned.heen.iter().enumerate() {
-        items.push((h.ontvangen, 0, i, Item::Heen(i)));
-        if let Some(t) = h.antwoord.filter(|t| t.date() <= options.to) {
-            items.push((t, 1, i, Item::Antwoord(i)));
-        }
-    }
-    items.sort_by_key(|(t, order, i, _)| (*t, *order, *i));
-
-    let gemeente = g.code.to_string();
-    let wet_name = wet.as_str();
-    let mut ids = rng_for(options.seed, "uuid", u64::from(g.code.0) * 2 + u64::from(wet == Wet::IJw));
-    let mut seq = 0u32;
-    let mut heen_messages: Vec<Option<(ketenzicht_message::Message, String)>> = vec![None; planned.heen.len()];
-    let mut started: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
-    // For the timeliness truth: the first 301 per toewijzing, the last regiebericht per
-    // toewijzing (was it a temporary stop?), and the VOT products with their first answer.
-    let mut first_301: std::collections::BTreeMap<u32, NaiveDateTime> = std::collections::BTreeMap::new();
-    let mut tijdelijk_gestopt: std::collections::BTreeMap<u32, bool> = std::collections::BTreeMap::new();
-    let mut gevraagd: Vec<(String, String, NaiveDateTime)> = Vec::new();
-    let mut beantwoord: std::collections::BTreeMap<String, NaiveDateTime> = std::collections::BTreeMap::new();
-    let routing_path = options.out.join("routing").join(format!("{gemeente}-{}.jsonl", wet_name.to_ascii_lowercase()));
-    let mut routing = std::io::BufWriter::new(std::fs::File::create(&routing_path).map_err(io(&routing_path))?);
-    for (t, _, _, item) in items {
-        seq += 1;
-        let id = format!("{:04}{:08}", g.code.0 % 10_000, seq);
-        let (message, cross_ref, soort) = match item {
-            Item::Heen(i) => {
-                let h = &planned.heen[i];
-                let m = build::heen(h, &planned.clients, &id);
-                (m, None, "heen")
-            }
-            Item::Antwoord(i) => {
-                let h = &planned.heen[i];
-                let Some((heen, heen_uuid)) = &heen_messages[i] else { continue };
-                let m = build::antwoord(heen, h, &planned.clients, &id, t);
-                (m, Some(heen_uuid.clone()), "retour")
-            }
-        };
-        let uuid = uuid(&mut ids);
-        let name = message.name();
-        let rel = format!("berichten/{gemeente}/{}/{id}-{name}.xml", build::maand(t.date()));
-        let path = options.out.join(&rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        let bytes = write(&message, WriteOptions { indent: true });
-        std::fs::write(&path, &bytes).map_err(io(&path))?;
-        summary.berichten += 1;
-        summary.bytes += bytes.len() as u64;
-        let h = match item {
-            Item::Heen(i) | Item::Antwoord(i) => &planned.heen[i],
-        };
-        let gemeente_stuurt = h.afzender_is_gemeente() == (soort == "heen");
-        let (afzender, ontvanger) = if gemeente_stuurt {
-            (gemeente.clone(), h.aanbieder.to_string())
-        } else {
-            (h.aanbieder.to_string(), gemeente.clone())
-        };
-        let record = serde_json::json!({
-            "uuid": uuid,
-            "ontvangen": stamp(t),
-            "bericht": name,
-            "wet": wet_name,
-            "soort": soort,
-            "afzender": afzender,
-            "ontvanger": ontvanger,
-            "identificatie": id,
-            "cross_ref": cross_ref,
-            "transport": "geaccepteerd",
-            "bestand": rel,
-        });
-        writeln!(routing, "{record}").map_err(io(&routing_path))?;
-        truth.bericht(&gemeente, wet_name, &name, t);
-        if let Item::Heen(i) = item {
-            truth.heen(cal, options.to, (&gemeente, wet_name, &name), h, h.antwoord);
-            let aanbieder = h.aanbieder.to_string();
-            match &h.inhoud {
-                event::Inhoud::Toewijzing(v) => {
-                    first_301.entry(v.nummer).or_insert(t);
-                    if let Some(r) = &v.referentie {
-                        beantwoord.entry(r.clone()).or_insert(t);
-                    }
-                }
-                event::Inhoud::Antwoord { referentie, .. } => {
-                    beantwoord.entry(referentie.clone()).or_insert(t);
-                }
-                event::Inhoud::Vot { referentie, .. } => gevraagd.push((referentie.clone(), aanbieder.clone(), t)),
-                event::Inhoud::Start { nummer, begindatum, .. } => {
-                    if started.insert(*nummer) {
-                        truth.start(&gemeente, wet_name, &aanbieder, h);
-                    }
-                    let t0 = first_301.get(nummer).map_or(*begindatum, |t301| (*begindatum).max(t301.date()));
-                    truth.gemeld(cal, "OP271", (&gemeente, wet_name, &aanbieder), t, Some(t0));
-                    tijdelijk_gestopt.insert(*nummer, false);
-                }
-                event::Inhoud::Stop { nummer, reden, einddatum, .. } => {
-                    let tijdelijk = *reden == "20";
-                    let na_tijdelijk = tijdelijk_gestopt.get(nummer).copied().unwrap_or(false);
-                    let t0 = (tijdelijk || !na_tijdelijk).then_some(*einddatum);
-                    truth.gemeld(cal, "OP272", (&gemeente, wet_name, &aanbieder), t, t0);
-                    tijdelijk_gestopt.insert(*nummer, tijdelijk);
-                }
-                event::Inhoud::Declaratie { .. } => {}
-            }
-            heen_messages[i] = Some((message, uuid));
-        }
-    }
-    routing.flush().map_err(io(&routing_path))?;
-    for (referentie, aanbieder, t) in gevraagd {
-        truth.vot(cal, options.to, (&gemeente, wet_name, &aanbieder), t, beantwoord.get(&referentie).copied());
-    }
-    Ok(())
 }

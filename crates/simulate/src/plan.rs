@@ -8,7 +8,7 @@ use ketenzicht_message::leaf::{Bsn, Gemeente};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use crate::event::{Client, Heen, Inhoud, PrestatieSpec, ToewijzingVersie};
+use crate::event::{Client, Fout, Heen, Inhoud, PrestatieSpec, ToewijzingVersie};
 use crate::world::{self, Aanbieder, GemeenteGedrag, GemeenteInfo, ProductDef};
 
 const ACHTERNAMEN: &[&str] = &[
@@ -182,15 +182,45 @@ impl<'a> Planner<'a> {
         if ontvangen.date() > self.to || ontvangen.date() < self.from {
             return;
         }
-        self.plan.heen.push(Heen {
-            wet: self.wet,
-            gemeente: self.gemeente.code,
-            aanbieder: self.aanbieders[aanbieder].agb,
+        // Faults: 0.3% refused at transport (one in five of those unreadable), 1% rejected
+        // technically (retour 0001), 0.5% delivered twice. A refused message is sent again.
+        let x: f64 = self.rng.random_range(0.0..1.0);
+        let fout = if x < 0.003 {
+            Fout::Transport { code: "IB014", onleesbaar: self.rng.random_bool(0.2) }
+        } else if x < 0.013 {
+            Fout::Technisch
+        } else if x < 0.018 {
+            Fout::Dubbel(ontvangen + chrono::Duration::minutes(self.rng.random_range(1..240)))
+        } else {
+            Fout::Geen
+        };
+        let (wet, gemeente, agb) = (self.wet, self.gemeente.code, self.aanbieders[aanbieder].agb);
+        let heen = move |fout, ontvangen, inhoud, antwoord| Heen {
+            wet,
+            gemeente,
+            aanbieder: agb,
             client,
             ontvangen,
             inhoud,
             antwoord,
-        });
+            fout,
+        };
+        match fout {
+            Fout::Transport { .. } | Fout::Technisch => {
+                let refused_answer = if fout == Fout::Technisch { antwoord } else { None };
+                self.plan.heen.push(heen(fout, ontvangen, inhoud.clone(), refused_answer));
+                // Sent again once the sender knows: after the retour, or a working day or two.
+                let known = refused_answer.unwrap_or(ontvangen).max(ontvangen);
+                let k = self.rng.random_range(1..=2);
+                let again = self.answer_after(known, k);
+                if again.date() <= self.to {
+                    let shift = again - ontvangen;
+                    let antwoord = antwoord.map(|a| a + shift);
+                    self.plan.heen.push(heen(Fout::Geen, again, inhoud, antwoord));
+                }
+            }
+            _ => self.plan.heen.push(heen(fout, ontvangen, inhoud, antwoord)),
+        }
     }
 
     fn send_301(&mut self, a: usize, client: u32, t: NaiveDateTime, versie: ToewijzingVersie) {

@@ -9,7 +9,7 @@ use ketenzicht_message::BerichtType;
 use serde_json::json;
 
 use crate::build::maand;
-use crate::event::{Heen, Inhoud};
+use crate::event::{Fout, Heen, Inhoud};
 
 /// OP090: a retour within 3 working days; OP090x4: a 325 within 10.
 pub fn term(t: BerichtType) -> (&'static str, u32) {
@@ -37,6 +37,16 @@ struct Gemeld {
     niet_meetbaar: u64,
 }
 
+/// Faults per (gemeente, wet, bericht, maand): transport refusals, unreadable files,
+/// technical rejections (0001), duplicate deliveries.
+#[derive(Debug, Default)]
+struct Fouten {
+    transport_afgewezen: u64,
+    onleesbaar: u64,
+    technisch_afgekeurd: u64,
+    dubbel: u64,
+}
+
 /// Accumulates truth rows while the traffic is emitted.
 #[derive(Debug, Default)]
 pub struct Truth {
@@ -47,6 +57,7 @@ pub struct Truth {
     gemeld: BTreeMap<(Key, &'static str), Gemeld>,
     /// OP274 per requested product, keyed by (gemeente, wet, aanbieder, maand of the 315).
     vot: BTreeMap<Key, Tijdigheid>,
+    fouten: BTreeMap<Key, Fouten>,
 }
 
 impl Truth {
@@ -64,6 +75,10 @@ impl Truth {
         h: &Heen,
         antwoord: Option<NaiveDateTime>,
     ) {
+        if matches!(h.fout, Fout::Transport { .. }) {
+            // Refused at transport: no retour is due; counted in fouten.jsonl.
+            return;
+        }
         let (_, n) = term(h.inhoud.bericht_type());
         let deadline = cal.deadline(h.ontvangen.date(), n).unwrap_or(to);
         let row =
@@ -83,6 +98,23 @@ impl Truth {
         if let Inhoud::Start { ingang, begindatum, .. } = &h.inhoud {
             let key = (gemeente.into(), wet.into(), aanbieder.into(), maand(*begindatum));
             self.wachttijd.entry(key).or_default().push((*begindatum - *ingang).num_days());
+        }
+    }
+
+    /// The fault of a heenbericht's delivery, if any.
+    pub fn fout(&mut self, gemeente: &str, wet: &str, naam: &str, ontvangen: NaiveDateTime, fout: Fout) {
+        if fout == Fout::Geen {
+            return;
+        }
+        let row = self.fouten.entry((gemeente.into(), wet.into(), naam.into(), maand(ontvangen.date()))).or_default();
+        match fout {
+            Fout::Geen => {}
+            Fout::Transport { onleesbaar, .. } => {
+                row.transport_afgewezen += 1;
+                row.onleesbaar += u64::from(onleesbaar);
+            }
+            Fout::Technisch => row.technisch_afgekeurd += 1,
+            Fout::Dubbel(_) => row.dubbel += 1,
         }
     }
 
@@ -184,8 +216,21 @@ impl Truth {
             );
             vot.push('\n');
         }
+        let mut fouten = String::new();
+        for ((g, w, b, m), f) in &self.fouten {
+            fouten.push_str(
+                &json!({
+                    "gemeente": g, "wet": w, "bericht": b, "maand": m,
+                    "transport_afgewezen": f.transport_afgewezen, "onleesbaar": f.onleesbaar,
+                    "technisch_afgekeurd": f.technisch_afgekeurd, "dubbel": f.dubbel,
+                })
+                .to_string(),
+            );
+            fouten.push('\n');
+        }
         vec![
             ("berichten.jsonl", berichten),
+            ("fouten.jsonl", fouten),
             ("retour_tijdigheid.jsonl", tijdigheid),
             ("wachttijd_toewijzing_start.jsonl", wachttijd),
             ("start_stop_tijdigheid.jsonl", gemeld),

@@ -59,6 +59,75 @@ fn ts(v: &Value) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(v.as_str().expect("timestamp"), "%Y-%m-%dT%H:%M:%S").expect("timestamp")
 }
 
+fn accepted(r: &Value) -> bool {
+    r["transport"] == "geaccepteerd"
+}
+
+/// Second deliveries: heenberichten whose (afzender, bericht, identificatie) came before.
+fn duplicates(records: &[Value]) -> HashMap<String, String> {
+    let mut first: HashMap<(String, String, String), String> = HashMap::new();
+    let mut dups = HashMap::new();
+    for r in records.iter().filter(|r| r["soort"] == "heen") {
+        let key = (r["afzender"].to_string(), r["bericht"].to_string(), r["identificatie"].to_string());
+        let uuid = r["uuid"].as_str().expect("uuid").to_owned();
+        match first.get(&key) {
+            Some(original) => {
+                dups.insert(uuid, original.clone());
+            }
+            None => {
+                first.insert(key, uuid);
+            }
+        }
+    }
+    dups
+}
+
+/// Heenberichten (by UUID) whose retour or 325 carries 0001: technically rejected, not sent.
+fn technically_rejected(dir: &Path, records: &[Value]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for r in records.iter().filter(|r| r["soort"] == "retour") {
+        let m = ketenzicht_message::read(&std::fs::read(dir.join(r["bestand"].as_str().expect("f"))).expect("file"))
+            .expect("reads");
+        let codes: Vec<String> = match &m.bericht {
+            Bericht::ToewijzingRetour(b) => {
+                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
+            }
+            Bericht::StartRetour(b) => {
+                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
+            }
+            Bericht::StopRetour(b) => {
+                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
+            }
+            Bericht::VerzoekOmToewijzingRetour(b) => {
+                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
+            }
+            Bericht::AntwoordRetour(b) => {
+                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
+            }
+            Bericht::DeclaratieAntwoord(b) => b.header.retour_codes.codes().iter().map(|x| x.to_string()).collect(),
+            other => panic!("not an answer: {:?}", other.bericht_type()),
+        };
+        if codes.iter().any(|c| c == "0001") {
+            out.insert(r["cross_ref"].as_str().expect("x").to_owned());
+        }
+    }
+    out
+}
+
+/// Heenberichten that count as sent: accepted at transport, not technically rejected, first delivery.
+fn counting<'r>(dir: &Path, records: &'r [Value]) -> Vec<&'r Value> {
+    let dups = duplicates(records);
+    let rejected = technically_rejected(dir, records);
+    records
+        .iter()
+        .filter(|r| r["soort"] == "heen" && accepted(r))
+        .filter(|r| {
+            let uuid = r["uuid"].as_str().expect("uuid");
+            !dups.contains_key(uuid) && !rejected.contains(uuid)
+        })
+        .collect()
+}
+
 /// One shared run of four months for the checks that only read.
 fn shared_run() -> &'static (tempfile::TempDir, ketenzicht_simulate::Summary) {
     static RUN: std::sync::OnceLock<(tempfile::TempDir, ketenzicht_simulate::Summary)> = std::sync::OnceLock::new();
@@ -96,13 +165,24 @@ fn every_message_reads_and_passes_level_2_and_a_sample_of_each_type_passes_xmlli
     let records = routing(dir.path());
     assert_eq!(records.len() as u64, summary.berichten);
     let mut per_type: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    let (mut refused, mut unreadable) = (0, 0);
     for r in &records {
         let path = dir.path().join(r["bestand"].as_str().expect("bestand"));
         let bytes = std::fs::read(&path).expect("message file");
+        if !accepted(r) {
+            // Refused at transport: kept as delivered, possibly not even XML.
+            refused += 1;
+            unreadable += usize::from(ketenzicht_message::read(&bytes).is_err());
+            continue;
+        }
         let message = ketenzicht_message::validate(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(message.name(), r["bericht"], "{}", path.display());
         per_type.entry(message.name()).or_default().push(path);
     }
+    assert!(
+        refused > 0 && unreadable > 0,
+        "transport refusals ({refused}) and unreadable files ({unreadable}) are simulated"
+    );
     let expected = ["301", "302", "305", "306", "307", "308", "315", "316", "319", "320", "323", "325"];
     for wet in ["WMO", "JW"] {
         for n in expected {
@@ -140,7 +220,7 @@ fn retours_follow_their_heenbericht_and_stops_follow_starts() {
     }
     // Per toewijzing: the first stop arrives after the first start.
     let mut first: HashMap<(String, String, u32, &str), NaiveDateTime> = HashMap::new();
-    for r in records.iter().filter(|r| r["soort"] == "heen") {
+    for r in records.iter().filter(|r| r["soort"] == "heen" && accepted(r)) {
         let name = r["bericht"].as_str().expect("b");
         let kind = if name.ends_with("305") {
             "start"
@@ -220,7 +300,11 @@ fn the_truth_equals_an_independent_reading_of_the_written_traffic() {
 
     // Retour timeliness (OP090: 3 working days; OP090x4: 10 for the 325).
     let mut timely: BTreeMap<(String, String, String, String), [u64; 5]> = BTreeMap::new();
-    for r in records.iter().filter(|r| r["soort"] == "heen") {
+    let dups = duplicates(&records);
+    for r in records
+        .iter()
+        .filter(|r| r["soort"] == "heen" && accepted(r) && !dups.contains_key(r["uuid"].as_str().expect("uuid")))
+    {
         let name = r["bericht"].as_str().expect("b");
         let n = if name.ends_with("323") { 10 } else { 3 };
         let received = ts(&r["ontvangen"]);
@@ -343,7 +427,7 @@ fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
     // OP274: the VOT products and the first answer per reference.
     let mut asked: Vec<(Key4, String, NaiveDate)> = Vec::new();
     let mut answered: HashMap<(String, String, String), NaiveDate> = HashMap::new();
-    for r in records.iter().filter(|r| r["soort"] == "heen") {
+    for r in counting(dir.path(), &records) {
         let t = ts(&r["ontvangen"]);
         let m = message(dir.path(), r);
         let wet = m.wet.as_str().to_owned();
@@ -382,8 +466,10 @@ fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
                 let g = b.header.ontvanger.to_string();
                 for p in b.client.start_producten.iter() {
                     let nummer = p.toewijzing_nummer.expect("nummer").0;
-                    let t301 = first_301[&(g.clone(), wet.clone(), nummer)];
-                    count(g.clone(), b.header.afzender.to_string(), "OP271", Some(p.begindatum.0.max(t301)));
+                    let t0 = first_301
+                        .get(&(g.clone(), wet.clone(), nummer))
+                        .map_or(p.begindatum.0, |t301| p.begindatum.0.max(*t301));
+                    count(g.clone(), b.header.afzender.to_string(), "OP271", Some(t0));
                     last_temporary.insert((g.clone(), wet.clone(), nummer), false);
                 }
             }
@@ -435,4 +521,55 @@ fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
         .collect();
     assert_eq!(vot, truth_vot);
     assert!(vot.values().map(|r| r[2]).sum::<u64>() > 0, "some VOT products are answered late");
+}
+
+#[test]
+fn faults_equal_an_independent_reading() {
+    let (dir, _) = shared_run();
+    let records = routing(dir.path());
+    let by_uuid: HashMap<&str, &Value> = records.iter().map(|r| (r["uuid"].as_str().expect("uuid"), r)).collect();
+    let dups = duplicates(&records);
+    let rejected = technically_rejected(dir.path(), &records);
+    let mut fouten: BTreeMap<Key4, [u64; 4]> = BTreeMap::new();
+    for r in records.iter().filter(|r| r["soort"] == "heen") {
+        let uuid = r["uuid"].as_str().expect("uuid");
+        // A duplicate counts in the month of its first delivery.
+        let first: &Value = dups.get(uuid).map_or(r, |orig| by_uuid[orig.as_str()]);
+        let gemeente = if r["afzender"].as_str().expect("a").len() == 4 { &r["afzender"] } else { &r["ontvanger"] };
+        let key = (
+            gemeente.as_str().expect("g").to_owned(),
+            r["wet"].as_str().expect("w").to_owned(),
+            r["bericht"].as_str().expect("b").to_owned(),
+            ts(&first["ontvangen"]).format("%Y-%m").to_string(),
+        );
+        let unreadable = !accepted(r)
+            && ketenzicht_message::read(
+                &std::fs::read(dir.path().join(r["bestand"].as_str().expect("f"))).expect("file"),
+            )
+            .is_err();
+        let row = [
+            u64::from(!accepted(r)),
+            u64::from(unreadable),
+            u64::from(rejected.contains(uuid)),
+            u64::from(dups.contains_key(uuid)),
+        ];
+        if row.iter().any(|&n| n > 0) {
+            let entry = fouten.entry(key).or_insert([0; 4]);
+            for (e, n) in entry.iter_mut().zip(row) {
+                *e += n;
+            }
+        }
+    }
+    let truth: BTreeMap<Key4, [u64; 4]> = jsonl(&dir.path().join("truth/fouten.jsonl"))
+        .iter()
+        .map(|v| {
+            let n = |k: &str| v[k].as_u64().expect(k);
+            (key4(v, "bericht"), [n("transport_afgewezen"), n("onleesbaar"), n("technisch_afgekeurd"), n("dubbel")])
+        })
+        .collect();
+    assert_eq!(fouten, truth);
+    for (i, what) in ["transport refusals", "unreadable files", "technical rejections", "duplicates"].iter().enumerate()
+    {
+        assert!(fouten.values().map(|r| r[i]).sum::<u64>() > 0, "no {what} simulated");
+    }
 }
