@@ -157,10 +157,10 @@ fn maand_eind(maand: NaiveDate) -> NaiveDate {
 }
 
 /// The heenbericht, with Identificatie `id`.
-pub fn heen(h: &Heen, clients: &[Client], id: &str) -> Message {
+pub fn heen(h: &Heen, id: &str) -> Message {
     let wet = h.wet;
     let dag = h.ontvangen.date();
-    let c = &clients[h.client as usize];
+    let c = &h.client;
     let bericht = match &h.inhoud {
         Inhoud::Toewijzing(v) => Bericht::Toewijzing(Bericht301 {
             header: header(h.gemeente, h.aanbieder, id, dag),
@@ -269,7 +269,7 @@ pub fn heen(h: &Heen, clients: &[Client], id: &str) -> Message {
         Inhoud::Declaratie { nummer, maand, prestaties } => {
             let mut clienten: Vec<DeclaratieClient> = Vec::new();
             for p in prestaties {
-                let bsn = clients[p.client as usize].bsn;
+                let bsn = p.client.bsn;
                 match clienten.iter_mut().find(|dc| dc.bsn == bsn) {
                     Some(dc) => dc.prestaties.push(prestatie(p, wet)),
                     None => clienten.push(DeclaratieClient {
@@ -310,14 +310,7 @@ fn codes(list: &[&str], wet: Wet) -> RetourCodes {
 
 /// The answer to a heenbericht: its retour (header only: accepted, or with 0001 when
 /// `technisch_afgekeurd`) or, for a 323, the 325.
-pub fn antwoord(
-    heen: &Message,
-    h: &Heen,
-    clients: &[Client],
-    id: &str,
-    at: NaiveDateTime,
-    technisch_afgekeurd: bool,
-) -> Message {
+pub fn antwoord(heen: &Message, h: &Heen, id: &str, at: NaiveDateTime, technisch_afgekeurd: bool) -> Message {
     let wet = heen.wet;
     let dag = at.date();
     let afkeur = technisch_afgekeurd.then(|| codes(&["0001"], wet));
@@ -347,7 +340,7 @@ pub fn antwoord(
             antwoord: None,
         }),
         Bericht::Declaratie(b) => {
-            let mut answer = declaratie_antwoord(b, h, clients, id, dag, wet);
+            let mut answer = declaratie_antwoord(b, h, id, dag, wet);
             if let Some(afkeur) = afkeur.clone() {
                 // Rejected at level 2: the header only, with 0001.
                 answer.header.retour_codes = afkeur;
@@ -362,7 +355,7 @@ pub fn antwoord(
     m
 }
 
-fn declaratie_antwoord(b: &Bericht323, h: &Heen, clients: &[Client], id: &str, dag: NaiveDate, wet: Wet) -> Bericht325 {
+fn declaratie_antwoord(b: &Bericht323, h: &Heen, id: &str, dag: NaiveDate, wet: Wet) -> Bericht325 {
     let Inhoud::Declaratie { prestaties, .. } = &h.inhoud else { unreachable!("a 325 answers a 323") };
     let mut afgewezen: Vec<DeclaratieClient<RetourCodes>> = Vec::new();
     let mut afgewezen_bedrag = 0u64;
@@ -381,7 +374,7 @@ fn declaratie_antwoord(b: &Bericht323, h: &Heen, clients: &[Client], id: &str, d
             ingediend_bedrag: pr.ingediend_bedrag,
             retour_codes: codes(&[p.afgewezen.unwrap_or("0611")], wet),
         };
-        let bsn = clients[p.client as usize].bsn;
+        let bsn = p.client.bsn;
         match afgewezen.iter_mut().find(|c| c.bsn == bsn) {
             Some(c) => c.prestaties.push(pr),
             None => {

@@ -1,7 +1,7 @@
 //! Writing one gemeente's traffic of one law in receipt order: message files, routing records
 //! and the ground truth.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -11,14 +11,14 @@ use ketenzicht_message::{Message, Wet, WriteOptions, write};
 use rand_chacha::ChaCha8Rng;
 
 use crate::event::{Fout, Heen, Inhoud};
-use crate::{Options, SimulateError, Summary, build, io, plan, rng_for, stamp, truth, uuid, world};
+use crate::{Options, SimulateError, Summary, build, io, rng_for, stamp, truth, uuid, world};
 
 #[derive(Debug, Clone, Copy)]
 enum Item {
-    Heen(usize),
+    Heen,
     /// The second delivery of a duplicated heenbericht.
-    Dubbel(usize),
-    Antwoord(usize),
+    Dubbel,
+    Antwoord,
 }
 
 /// A heenbericht as written: the message, its bytes, file and UUID.
@@ -30,18 +30,30 @@ struct Written {
     uuid: String,
 }
 
+/// A heenbericht with items still to write (itself, a second delivery, its answer).
+#[derive(Debug)]
+struct Slot {
+    heen: Heen,
+    written: Option<Written>,
+    pending: u8,
+}
+
+/// Writes one gemeente's traffic of one law as it streams in from the planner.
 pub struct Emitter<'a> {
     options: &'a Options,
     cal: &'a Calendar,
     gemeente: String,
     code: u16,
     wet: Wet,
-    planned: &'a plan::Plan,
     truth: &'a mut truth::Truth,
     summary: &'a mut Summary,
     ids: ChaCha8Rng,
     seq: u32,
-    written: Vec<Option<Written>>,
+    queue: BTreeMap<(NaiveDateTime, u8, u64), Item>,
+    slots: HashMap<u64, Slot>,
+    next_slot: u64,
+    routing: std::io::BufWriter<std::fs::File>,
+    routing_path: PathBuf,
     // For the timeliness truth, over messages that count as sent.
     started: BTreeSet<u32>,
     first_301: BTreeMap<u32, NaiveDateTime>,
@@ -56,63 +68,86 @@ impl<'a> Emitter<'a> {
         cal: &'a Calendar,
         g: &world::GemeenteInfo,
         wet: Wet,
-        planned: &'a plan::Plan,
         truth: &'a mut truth::Truth,
         summary: &'a mut Summary,
-    ) -> Self {
-        Emitter {
+    ) -> Result<Self, SimulateError> {
+        let gemeente = g.code.to_string();
+        let wet_lower = wet.as_str().to_ascii_lowercase();
+        let routing_path = options.out.join("routing").join(format!("{gemeente}-{wet_lower}.jsonl"));
+        let file = std::fs::File::create(&routing_path).map_err(io(&routing_path))?;
+        Ok(Emitter {
             options,
             cal,
-            gemeente: g.code.to_string(),
+            gemeente,
             code: (g.code.0 % 10_000) as u16,
             wet,
-            planned,
             truth,
             summary,
             ids: rng_for(options.seed, "uuid", u64::from(g.code.0) * 2 + u64::from(wet == Wet::IJw)),
             seq: 0,
-            written: vec![None; planned.heen.len()],
+            queue: BTreeMap::new(),
+            slots: HashMap::new(),
+            next_slot: 0,
+            routing: std::io::BufWriter::new(file),
+            routing_path,
             started: BTreeSet::new(),
             first_301: BTreeMap::new(),
             tijdelijk_gestopt: BTreeMap::new(),
             gevraagd: Vec::new(),
             beantwoord: BTreeMap::new(),
-        }
+        })
     }
 
-    fn items(&self) -> Vec<(NaiveDateTime, u8, usize, Item)> {
-        let mut items = Vec::new();
-        for (i, h) in self.planned.heen.iter().enumerate() {
-            items.push((h.ontvangen, 0, i, Item::Heen(i)));
-            if let Fout::Dubbel(t) = h.fout
-                && t.date() <= self.options.to
-            {
-                items.push((t, 1, i, Item::Dubbel(i)));
-            }
-            if let Some(t) = h.antwoord.filter(|t| t.date() <= self.options.to) {
-                items.push((t, 2, i, Item::Antwoord(i)));
-            }
+    /// Take a heenbericht; heenberichten come in receipt order.
+    pub fn accept(&mut self, heen: Heen) -> Result<(), SimulateError> {
+        self.advance(heen.ontvangen)?;
+        let id = self.next_slot;
+        self.next_slot += 1;
+        let mut pending = 1;
+        self.queue.insert((heen.ontvangen, 0, id), Item::Heen);
+        if let Fout::Dubbel(t) = heen.fout
+            && t.date() <= self.options.to
+        {
+            self.queue.insert((t, 1, id), Item::Dubbel);
+            pending += 1;
         }
-        items.sort_by_key(|(t, order, i, _)| (*t, *order, *i));
-        items
+        if let Some(t) = heen.antwoord.filter(|t| t.date() <= self.options.to) {
+            self.queue.insert((t, 2, id), Item::Antwoord);
+            pending += 1;
+        }
+        self.slots.insert(id, Slot { heen, written: None, pending });
+        Ok(())
     }
 
-    pub fn run(mut self) -> Result<(), SimulateError> {
-        let wet_lower = self.wet.as_str().to_ascii_lowercase();
-        let routing_path = self.options.out.join("routing").join(format!("{}-{wet_lower}.jsonl", self.gemeente));
-        let file = std::fs::File::create(&routing_path).map_err(io(&routing_path))?;
-        let mut routing = std::io::BufWriter::new(file);
-        for (t, _, _, item) in self.items() {
+    /// Write everything due before `until`.
+    fn advance(&mut self, until: NaiveDateTime) -> Result<(), SimulateError> {
+        while let Some(entry) = self.queue.first_entry() {
+            let (t, _, id) = *entry.key();
+            if t >= until {
+                break;
+            }
+            let item = entry.remove();
+            let Some(mut slot) = self.slots.remove(&id) else { continue };
             let record = match item {
-                Item::Heen(i) => self.heen(i, t)?,
-                Item::Dubbel(i) => self.dubbel(i, t)?,
-                Item::Antwoord(i) => self.antwoord(i, t)?,
+                Item::Heen => self.heen(&mut slot, t)?,
+                Item::Dubbel => self.dubbel(&slot, t)?,
+                Item::Antwoord => self.antwoord(&slot, t)?,
             };
             if let Some(record) = record {
-                writeln!(routing, "{record}").map_err(io(&routing_path))?;
+                writeln!(self.routing, "{record}").map_err(io(&self.routing_path))?;
+            }
+            slot.pending -= 1;
+            if slot.pending > 0 {
+                self.slots.insert(id, slot);
             }
         }
-        routing.flush().map_err(io(&routing_path))?;
+        Ok(())
+    }
+
+    /// Write what is left and the per-gemeente truth.
+    pub fn finish(mut self) -> Result<(), SimulateError> {
+        self.advance(NaiveDateTime::MAX)?;
+        self.routing.flush().map_err(io(&self.routing_path))?;
         for (referentie, aanbieder, t) in std::mem::take(&mut self.gevraagd) {
             let answer = self.beantwoord.get(&referentie).copied();
             self.truth.vot(self.cal, self.options.to, (&self.gemeente, self.wet.as_str(), &aanbieder), t, answer);
@@ -171,10 +206,10 @@ impl<'a> Emitter<'a> {
         })
     }
 
-    fn heen(&mut self, i: usize, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
-        let h = &self.planned.heen[i];
+    fn heen(&mut self, slot: &mut Slot, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
+        let h = &slot.heen;
         let id = self.next_id();
-        let message = build::heen(h, &self.planned.clients, &id);
+        let message = build::heen(h, &id);
         let name = message.name();
         let rel = format!("berichten/{}/{}/{id}-{name}.xml", self.gemeente, build::maand(t.date()));
         let mut bytes = write(&message, WriteOptions { indent: true });
@@ -189,13 +224,18 @@ impl<'a> Emitter<'a> {
         };
         self.store(&rel, &bytes)?;
         let record = self.record(h, t, &name, "heen", &id, None, transport, &rel);
+        // As of --to, a rejection whose 0001 retour comes later cannot be seen: it counts as accepted.
+        let fout = match h.fout {
+            Fout::Technisch if h.antwoord.is_none_or(|a| a.date() > self.options.to) => Fout::Geen,
+            f => f,
+        };
         self.truth.heen(self.cal, self.options.to, (&self.gemeente, self.wet.as_str(), &name), h, h.antwoord);
-        self.truth.fout(&self.gemeente, self.wet.as_str(), &name, t, h.fout);
-        if h.fout.telt() {
+        self.truth.fout(&self.gemeente, self.wet.as_str(), &name, t, fout);
+        if fout.telt() {
             self.process(h, t);
         }
         let uuid = record["uuid"].as_str().unwrap_or_default().to_owned();
-        self.written[i] = Some(Written { message, bytes, rel, uuid });
+        slot.written = Some(Written { message, bytes, rel, uuid });
         Ok(Some(record))
     }
 
@@ -233,9 +273,9 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    fn dubbel(&mut self, i: usize, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
-        let h = &self.planned.heen[i];
-        let Some(Written { message, bytes, rel, .. }) = self.written[i].clone() else { return Ok(None) };
+    fn dubbel(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
+        let h = &slot.heen;
+        let Some(Written { message, bytes, rel, .. }) = slot.written.clone() else { return Ok(None) };
         let name = message.name();
         let rel = rel.replace(".xml", "-2.xml");
         self.store(&rel, &bytes)?;
@@ -243,11 +283,11 @@ impl<'a> Emitter<'a> {
         Ok(Some(self.record(h, t, &name, "heen", &id, None, None, &rel)))
     }
 
-    fn antwoord(&mut self, i: usize, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
-        let h = &self.planned.heen[i];
-        let Some(Written { message: heen, uuid: heen_uuid, .. }) = self.written[i].clone() else { return Ok(None) };
+    fn antwoord(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
+        let h = &slot.heen;
+        let Some(Written { message: heen, uuid: heen_uuid, .. }) = slot.written.clone() else { return Ok(None) };
         let id = self.next_id();
-        let message = build::antwoord(&heen, h, &self.planned.clients, &id, t, h.fout == Fout::Technisch);
+        let message = build::antwoord(&heen, h, &id, t, h.fout == Fout::Technisch);
         let name = message.name();
         let rel = format!("berichten/{}/{}/{id}-{name}.xml", self.gemeente, build::maand(t.date()));
         let bytes = write(&message, WriteOptions { indent: true });

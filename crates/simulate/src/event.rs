@@ -7,7 +7,7 @@ use ketenzicht_message::{BerichtType, Wet};
 use crate::world::ProductDef;
 
 /// A client, as the messages name them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Client {
     pub bsn: Bsn,
     pub geboortedatum: NaiveDate,
@@ -34,7 +34,7 @@ pub struct ToewijzingVersie {
 /// A prestatie in a declaration.
 #[derive(Debug, Clone)]
 pub struct PrestatieSpec {
-    pub client: u32,
+    pub client: Client,
     pub referentie_nummer: String,
     pub toewijzing_nummer: u32,
     pub product: ProductDef,
@@ -101,7 +101,7 @@ pub struct Heen {
     pub wet: Wet,
     pub gemeente: Gemeente,
     pub aanbieder: AgbCode,
-    pub client: u32,
+    pub client: Client,
     /// Receipt at the knooppunt; the Dagtekening is its date.
     pub ontvangen: NaiveDateTime,
     pub inhoud: Inhoud,

@@ -143,8 +143,19 @@ pub fn run(options: &Options, mut progress: impl FnMut(usize, usize)) -> Result<
                 factor,
                 andere,
             );
-            let planned = planner.run();
-            emit::Emitter::new(options, &cal, g, wet, &planned, &mut truth, &mut summary).run()?;
+            let mut emitter = emit::Emitter::new(options, &cal, g, wet, &mut truth, &mut summary)?;
+            let mut failed = None;
+            planner.run(|heen| {
+                if failed.is_none()
+                    && let Err(e) = emitter.accept(heen)
+                {
+                    failed = Some(e);
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            emitter.finish()?;
         }
         progress(i + 1, gemeenten.len());
     }

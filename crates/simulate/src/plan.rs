@@ -1,6 +1,8 @@
 //! Planning the traffic of one gemeente and one law: trajecten with their flows and the
 //! monthly declarations, each heenbericht with the moment its answer arrives.
 
+use std::collections::BTreeMap;
+
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use ketenzicht_calendar::Calendar;
 use ketenzicht_message::Wet;
@@ -30,11 +32,14 @@ const ACHTERNAMEN: &[&str] = &[
 ];
 const VOORLETTERS: &[&str] = &["A", "B", "J", "M", "S", "T", "E", "K", "L", "R"];
 
-/// Everything planned for one gemeente and law.
-#[derive(Debug, Default)]
-pub struct Plan {
-    pub clients: Vec<Client>,
-    pub heen: Vec<Heen>,
+/// Delivery of one toewijzing, for the monthly declarations.
+#[derive(Debug, Clone)]
+struct Levering {
+    aanbieder: usize,
+    client: Client,
+    product: ProductDef,
+    begin: NaiveDate,
+    eind: NaiveDate,
 }
 
 pub struct Planner<'a> {
@@ -54,7 +59,14 @@ pub struct Planner<'a> {
     next_bsn: u32,
     /// When the current traject's last regiebericht was sent: the next one comes later.
     laatste_regie: NaiveDateTime,
-    plan: Plan,
+    /// Planned heenberichten not yet handed on, in receipt order (ties in planning order).
+    queue: BTreeMap<(NaiveDateTime, u64), Heen>,
+    queued: u64,
+    /// Delivery per ToewijzingNummer, pruned once declared.
+    leveringen: BTreeMap<u32, Levering>,
+    /// The first month not yet declared.
+    te_declareren: NaiveDate,
+    declaratie_volgnummer: u32,
 }
 
 fn at(day: NaiveDate, secs: u32) -> NaiveDateTime {
@@ -96,7 +108,11 @@ impl<'a> Planner<'a> {
             next_ref: 1,
             next_bsn: base,
             laatste_regie: NaiveDateTime::MIN,
-            plan: Plan::default(),
+            queue: BTreeMap::new(),
+            queued: 0,
+            leveringen: BTreeMap::new(),
+            te_declareren: NaiveDate::from_ymd_opt(from.year(), from.month(), 1).unwrap_or(from),
+            declaratie_volgnummer: 1,
         }
     }
 
@@ -137,7 +153,7 @@ impl<'a> Planner<'a> {
         t
     }
 
-    fn new_client(&mut self) -> u32 {
+    fn new_client(&mut self) -> Client {
         let bsn = loop {
             let first8 = self.next_bsn;
             self.next_bsn += 1;
@@ -155,8 +171,7 @@ impl<'a> Planner<'a> {
             achternaam: ACHTERNAMEN[self.rng.random_range(0..ACHTERNAMEN.len())],
             voorletters: VOORLETTERS[self.rng.random_range(0..VOORLETTERS.len())],
         };
-        self.plan.clients.push(client);
-        (self.plan.clients.len() - 1) as u32
+        client
     }
 
     fn pick_aanbieder(&mut self) -> usize {
@@ -174,7 +189,7 @@ impl<'a> Planner<'a> {
     fn push(
         &mut self,
         aanbieder: usize,
-        client: u32,
+        client: Client,
         ontvangen: NaiveDateTime,
         inhoud: Inhoud,
         antwoord: Option<NaiveDateTime>,
@@ -187,7 +202,8 @@ impl<'a> Planner<'a> {
         let x: f64 = self.rng.random_range(0.0..1.0);
         let fout = if x < 0.003 {
             Fout::Transport { code: "IB014", onleesbaar: self.rng.random_bool(0.2) }
-        } else if x < 0.013 {
+        } else if x < 0.013 && antwoord.is_some() {
+            // A technical rejection is the retour's verdict: without a retour there is none.
             Fout::Technisch
         } else if x < 0.018 {
             Fout::Dubbel(ontvangen + chrono::Duration::minutes(self.rng.random_range(1..240)))
@@ -208,7 +224,7 @@ impl<'a> Planner<'a> {
         match fout {
             Fout::Transport { .. } | Fout::Technisch => {
                 let refused_answer = if fout == Fout::Technisch { antwoord } else { None };
-                self.plan.heen.push(heen(fout, ontvangen, inhoud.clone(), refused_answer));
+                self.enqueue(heen(fout, ontvangen, inhoud.clone(), refused_answer));
                 // Sent again once the sender knows: after the retour, or a working day or two.
                 let known = refused_answer.unwrap_or(ontvangen).max(ontvangen);
                 let k = self.rng.random_range(1..=2);
@@ -216,35 +232,54 @@ impl<'a> Planner<'a> {
                 if again.date() <= self.to {
                     let shift = again - ontvangen;
                     let antwoord = antwoord.map(|a| a + shift);
-                    self.plan.heen.push(heen(Fout::Geen, again, inhoud, antwoord));
+                    self.enqueue(heen(Fout::Geen, again, inhoud, antwoord));
                 }
             }
-            _ => self.plan.heen.push(heen(fout, ontvangen, inhoud, antwoord)),
+            _ => self.enqueue(heen(fout, ontvangen, inhoud, antwoord)),
         }
     }
 
-    fn send_301(&mut self, a: usize, client: u32, t: NaiveDateTime, versie: ToewijzingVersie) {
+    fn enqueue(&mut self, heen: Heen) {
+        self.queued += 1;
+        self.queue.insert((heen.ontvangen, self.queued), heen);
+    }
+
+    /// Hand on every planned heenbericht received before `until`, in receipt order.
+    fn flush(&mut self, until: NaiveDateTime, sink: &mut impl FnMut(Heen)) {
+        while let Some(entry) = self.queue.first_entry() {
+            if entry.key().0 >= until {
+                break;
+            }
+            sink(entry.remove());
+        }
+    }
+
+    fn send_301(&mut self, a: usize, client: Client, t: NaiveDateTime, versie: ToewijzingVersie) {
         let g = self.aanbieders[a].gedrag.clone();
         let antwoord = self.retour(t, g.retour_te_laat, g.retour_ontbreekt);
         self.push(a, client, t, Inhoud::Toewijzing(versie), antwoord);
     }
 
-    /// Plan every traject of the period.
-    pub fn run(mut self) -> Plan {
-        let days = (self.to - self.from).num_days().max(1) as f64;
+    /// Plan every traject of the period, handing heenberichten to `sink` in receipt order as
+    /// soon as they are final: trajecten are planned in order of their start, and nothing a
+    /// later traject plans comes before its start. Memory holds the active trajecten only.
+    pub fn run(mut self, mut sink: impl FnMut(Heen)) {
+        let days = (self.to - self.from).num_days().max(1);
         let per_year = world::clienten_per_jaar(self.gemeente.inwoners, self.wet) * self.volume_factor;
-        let count = (per_year * days / 365.0 * 0.6).round() as u32;
-        for _ in 0..count {
-            self.traject();
+        let count = (per_year * days as f64 / 365.0 * 0.6).round() as u32;
+        let mut starts: Vec<NaiveDate> =
+            (0..count).map(|_| add_days(self.from, self.rng.random_range(0..days))).collect();
+        starts.sort_unstable();
+        for start in starts {
+            self.declaraties_tot(start);
+            self.flush(start.and_time(NaiveTime::MIN), &mut sink);
+            self.traject(start);
         }
-        self.declaraties();
-        self.plan.heen.sort_by_key(|h| h.ontvangen);
-        self.plan
+        self.declaraties_tot(add_days(self.to, 1));
+        self.flush(NaiveDateTime::MAX, &mut sink);
     }
 
-    fn traject(&mut self) {
-        let span = (self.to - self.from).num_days().max(1);
-        let start = add_days(self.from, self.rng.random_range(0..span));
+    fn traject(&mut self, start: NaiveDate) {
         let a = self.pick_aanbieder();
         let client = self.new_client();
         let product: ProductDef = {
@@ -302,6 +337,8 @@ impl<'a> Planner<'a> {
         self.laatste_regie = t305;
         let retour = self.retour(t305, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
         self.push(a, client, t305, Inhoud::Start { nummer, product, ingang: versie.ingangsdatum, begindatum }, retour);
+        self.leveringen
+            .insert(nummer, Levering { aanbieder: a, client, product, begin: begindatum, eind: versie.einddatum });
 
         // Verlenging (one in five): the same ToewijzingNummer, a later Einddatum, reden 04.
         if self.rng.random_bool(0.2) {
@@ -312,6 +349,9 @@ impl<'a> Planner<'a> {
             versie.reden_wijziging = Some("04");
             versie.referentie = None;
             self.send_301(a, client, t, versie.clone());
+            if let Some(l) = self.leveringen.get_mut(&nummer) {
+                l.eind = versie.einddatum;
+            }
         }
 
         // A temporary stop with a restart (one in twelve).
@@ -345,7 +385,7 @@ impl<'a> Planner<'a> {
     fn stop(
         &mut self,
         a: usize,
-        client: u32,
+        client: Client,
         versie: &ToewijzingVersie,
         begin: NaiveDate,
         eind: NaiveDate,
@@ -372,7 +412,7 @@ impl<'a> Planner<'a> {
     }
 
     /// The gemeente judges a VOT product: the moment of the 301 decision, or `None` when rejected.
-    fn beoordeel(&mut self, a: usize, client: u32, t315: NaiveDateTime, referentie: &str) -> Option<NaiveDateTime> {
+    fn beoordeel(&mut self, a: usize, client: Client, t315: NaiveDateTime, referentie: &str) -> Option<NaiveDateTime> {
         let g = self.aanbieders[a].gedrag.clone();
         let k = if self.rng.random_bool(self.gedrag.vot_te_laat) {
             self.rng.random_range(6..15)
@@ -418,70 +458,45 @@ impl<'a> Planner<'a> {
     }
 
     /// Monthly declarations: per aanbieder, one 323 with every month of delivery, sent in
-    /// the following month and answered by a 325.
-    fn declaraties(&mut self) {
-        use std::collections::BTreeMap;
-        // Delivery per toewijzing: from its first start to its (last) Einddatum.
-        struct Levering {
-            aanbieder: usize,
-            client: u32,
-            product: ProductDef,
-            begin: NaiveDate,
-            eind: NaiveDate,
-        }
-        let aanbieder_index = |agb| self.aanbieders.iter().position(|x| x.agb == agb).unwrap_or(0);
-        let mut leveringen: BTreeMap<u32, Levering> = BTreeMap::new();
-        let mut toewijzing_eind: BTreeMap<u32, NaiveDate> = BTreeMap::new();
-        for h in &self.plan.heen {
-            match &h.inhoud {
-                Inhoud::Toewijzing(v) => {
-                    toewijzing_eind.insert(v.nummer, v.einddatum);
-                }
-                Inhoud::Start { nummer, product, begindatum, .. } => {
-                    leveringen.entry(*nummer).or_insert(Levering {
-                        aanbieder: aanbieder_index(h.aanbieder),
-                        client: h.client,
-                        product: *product,
-                        begin: *begindatum,
-                        eind: *begindatum,
-                    });
-                }
-                _ => {}
+    /// the following month and answered by a 325. A month is declared once `cursor` is past
+    /// it (every traject delivering in it has then been planned) and it ends before `--to`.
+    fn declaraties_tot(&mut self, cursor: NaiveDate) {
+        loop {
+            let maand = self.te_declareren;
+            let volgende = world::next_month(maand);
+            if volgende > cursor || volgende > self.to {
+                return;
             }
-        }
-        for (nummer, levering) in leveringen.iter_mut() {
-            levering.eind = toewijzing_eind.get(nummer).copied().unwrap_or(levering.begin);
-        }
-        let mut maand = NaiveDate::from_ymd_opt(self.from.year(), self.from.month(), 1).unwrap_or(self.from);
-        let mut volgnummer = 1u32;
-        while world::next_month(maand) <= self.to {
-            let eind_maand = world::next_month(maand).pred_opt().unwrap_or(maand);
+            let eind_maand = volgende.pred_opt().unwrap_or(maand);
             let mut per_aanbieder: BTreeMap<usize, Vec<PrestatieSpec>> = BTreeMap::new();
-            for (nummer, l) in &leveringen {
-                let (a, client, product) = (&l.aanbieder, &l.client, &l.product);
-                if l.begin > eind_maand || l.eind < maand {
-                    continue;
-                }
+            let leveringen: Vec<(u32, Levering)> = self
+                .leveringen
+                .iter()
+                .filter(|(_, l)| l.begin <= eind_maand && l.eind >= maand)
+                .map(|(n, l)| (*n, l.clone()))
+                .collect();
+            for (nummer, l) in leveringen {
                 let b = l.begin.max(maand);
                 let e = l.eind.min(eind_maand);
                 let weken = ((e - b).num_days() + 1) as u32 / 7;
-                let volume = if product.frequentie == "2" { product.volume * weken.max(1) } else { product.volume };
+                let volume =
+                    if l.product.frequentie == "2" { l.product.volume * weken.max(1) } else { l.product.volume };
                 let afgewezen = self.rng.random_bool(0.03).then_some("0611");
-                per_aanbieder.entry(*a).or_default().push(PrestatieSpec {
-                    client: *client,
-                    referentie_nummer: format!("P{:04}{:09}", self.gemeente.code.0, volgnummer),
-                    toewijzing_nummer: *nummer,
-                    product: *product,
+                per_aanbieder.entry(l.aanbieder).or_default().push(PrestatieSpec {
+                    client: l.client,
+                    referentie_nummer: format!("P{:04}{:09}", self.gemeente.code.0, self.declaratie_volgnummer),
+                    toewijzing_nummer: nummer,
+                    product: l.product,
                     begin: b,
                     eind: e,
                     volume,
                     afgewezen,
                 });
-                volgnummer += 1;
+                self.declaratie_volgnummer += 1;
             }
             for (a, prestaties) in per_aanbieder {
                 let dag = self.rng.random_range(2..20);
-                let t = self.kantoor(add_days(world::next_month(maand), dag));
+                let t = self.kantoor(add_days(volgende, dag));
                 let k = if self.rng.random_bool(self.gedrag.antwoord_te_laat) {
                     self.rng.random_range(11..25)
                 } else {
@@ -498,7 +513,8 @@ impl<'a> Planner<'a> {
                 let client = prestaties[0].client;
                 self.push(a, client, t, Inhoud::Declaratie { nummer, maand, prestaties }, antwoord);
             }
-            maand = world::next_month(maand);
+            self.leveringen.retain(|_, l| l.eind >= volgende);
+            self.te_declareren = volgende;
         }
     }
 }
