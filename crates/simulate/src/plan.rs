@@ -164,14 +164,13 @@ impl<'a> Planner<'a> {
         let ages = world::leeftijd_range(self.wet);
         let age = self.rng.random_range(ages);
         let born = add_days(self.from, -(i64::from(age) * 365 + self.rng.random_range(0..365)));
-        let client = Client {
+        Client {
             bsn,
             geboortedatum: born,
             geslacht: if self.rng.random_bool(0.5) { "1" } else { "2" },
             achternaam: ACHTERNAMEN[self.rng.random_range(0..ACHTERNAMEN.len())],
             voorletters: VOORLETTERS[self.rng.random_range(0..VOORLETTERS.len())],
-        };
-        client
+        }
     }
 
     fn pick_aanbieder(&mut self) -> usize {
