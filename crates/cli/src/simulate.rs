@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use ketenzicht_simulate::{Options, Scale};
+use ketenzicht_simulate::{Layout, Options, Scale};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ScaleArg {
@@ -34,6 +34,19 @@ pub struct Args {
     /// The CBS gemeente list with jeugdzorgregio.
     #[arg(long, default_value = "../shared/istandaarden/referentie/cbs_gemeenten_2026.csv")]
     gemeenten: PathBuf,
+    /// loose: one file per message; archive: one .tar.gz per gemeente, law and month
+    /// (default: archive for national, loose otherwise).
+    #[arg(long, value_enum)]
+    layout: Option<LayoutArg>,
+    /// Worker threads (default: the number of cores). The output does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    Loose,
+    Archive,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -48,6 +61,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         out: args.out.clone(),
         gemeenten_csv: args.gemeenten.clone(),
+        layout: match (args.layout, args.scale) {
+            (Some(LayoutArg::Loose), _) => Layout::Loose,
+            (Some(LayoutArg::Archive), _) | (None, ScaleArg::National) => Layout::Archive,
+            (None, _) => Layout::Loose,
+        },
+        threads: args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
     };
     let bar =
         if std::io::stderr().is_terminal() { indicatif::ProgressBar::new(0) } else { indicatif::ProgressBar::hidden() };

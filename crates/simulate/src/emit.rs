@@ -11,6 +11,7 @@ use ketenzicht_message::{Message, Wet, WriteOptions, write};
 use rand_chacha::ChaCha8Rng;
 
 use crate::event::{Fout, Heen, Inhoud};
+use crate::sink::{Placed, Sink};
 use crate::{Options, SimulateError, Summary, build, io, rng_for, stamp, truth, uuid, world};
 
 #[derive(Debug, Clone, Copy)]
@@ -21,12 +22,12 @@ enum Item {
     Antwoord,
 }
 
-/// A heenbericht as written: the message, its bytes, file and UUID.
+/// A heenbericht as written: the message, its bytes, file name and UUID.
 #[derive(Debug, Clone)]
 struct Written {
     message: Message,
     bytes: Vec<u8>,
-    rel: String,
+    file: String,
     uuid: String,
 }
 
@@ -54,6 +55,7 @@ pub struct Emitter<'a> {
     next_slot: u64,
     routing: std::io::BufWriter<std::fs::File>,
     routing_path: PathBuf,
+    sink: Sink,
     // For the timeliness truth, over messages that count as sent.
     started: BTreeSet<u32>,
     first_301: BTreeMap<u32, NaiveDateTime>,
@@ -90,6 +92,7 @@ impl<'a> Emitter<'a> {
             next_slot: 0,
             routing: std::io::BufWriter::new(file),
             routing_path,
+            sink: Sink::new(options.layout, &g.code.to_string(), &wet_lower),
             started: BTreeSet::new(),
             first_301: BTreeMap::new(),
             tijdelijk_gestopt: BTreeMap::new(),
@@ -148,6 +151,7 @@ impl<'a> Emitter<'a> {
     pub fn finish(mut self) -> Result<(), SimulateError> {
         self.advance(NaiveDateTime::MAX)?;
         self.routing.flush().map_err(io(&self.routing_path))?;
+        self.sink.finish(&self.options.out)?;
         for (referentie, aanbieder, t) in std::mem::take(&mut self.gevraagd) {
             let answer = self.beantwoord.get(&referentie).copied();
             self.truth.vot(self.cal, self.options.to, (&self.gemeente, self.wet.as_str(), &aanbieder), t, answer);
@@ -160,15 +164,11 @@ impl<'a> Emitter<'a> {
         format!("{:04}{:08}", self.code, self.seq)
     }
 
-    fn store(&mut self, rel: &str, bytes: &[u8]) -> Result<(), SimulateError> {
-        let path: PathBuf = self.options.out.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::write(&path, bytes).map_err(io(&path))?;
+    fn store(&mut self, t: NaiveDateTime, file: &str, bytes: &[u8]) -> Result<Placed, SimulateError> {
+        let placed = self.sink.put(&self.options.out, t, file, bytes)?;
         self.summary.berichten += 1;
         self.summary.bytes += bytes.len() as u64;
-        Ok(())
+        Ok(placed)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -181,7 +181,7 @@ impl<'a> Emitter<'a> {
         id: &str,
         cross_ref: Option<&str>,
         transport: Option<&'static str>,
-        rel: &str,
+        placed: &Placed,
     ) -> serde_json::Value {
         let gemeente_stuurt = h.afzender_is_gemeente() == (soort == "heen");
         let (afzender, ontvanger) = if gemeente_stuurt {
@@ -202,7 +202,8 @@ impl<'a> Emitter<'a> {
             "cross_ref": cross_ref,
             "transport": if transport.is_some() { "afgewezen" } else { "geaccepteerd" },
             "transport_code": transport,
-            "bestand": rel,
+            "bestand": placed.bestand,
+            "lid": placed.lid,
         })
     }
 
@@ -211,7 +212,7 @@ impl<'a> Emitter<'a> {
         let id = self.next_id();
         let message = build::heen(h, &id);
         let name = message.name();
-        let rel = format!("berichten/{}/{}/{id}-{name}.xml", self.gemeente, build::maand(t.date()));
+        let file = format!("{id}-{name}.xml");
         let mut bytes = write(&message, WriteOptions { indent: true });
         let transport = match h.fout {
             Fout::Transport { code, onleesbaar } => {
@@ -222,8 +223,8 @@ impl<'a> Emitter<'a> {
             }
             _ => None,
         };
-        self.store(&rel, &bytes)?;
-        let record = self.record(h, t, &name, "heen", &id, None, transport, &rel);
+        let placed = self.store(t, &file, &bytes)?;
+        let record = self.record(h, t, &name, "heen", &id, None, transport, &placed);
         // As of --to, a rejection whose 0001 retour comes later cannot be seen: it counts as accepted.
         let fout = match h.fout {
             Fout::Technisch if h.antwoord.is_none_or(|a| a.date() > self.options.to) => Fout::Geen,
@@ -235,7 +236,7 @@ impl<'a> Emitter<'a> {
             self.process(h, t);
         }
         let uuid = record["uuid"].as_str().unwrap_or_default().to_owned();
-        slot.written = Some(Written { message, bytes, rel, uuid });
+        slot.written = Some(Written { message, bytes, file, uuid });
         Ok(Some(record))
     }
 
@@ -275,12 +276,11 @@ impl<'a> Emitter<'a> {
 
     fn dubbel(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
         let h = &slot.heen;
-        let Some(Written { message, bytes, rel, .. }) = slot.written.clone() else { return Ok(None) };
+        let Some(Written { message, bytes, file, .. }) = slot.written.clone() else { return Ok(None) };
         let name = message.name();
-        let rel = rel.replace(".xml", "-2.xml");
-        self.store(&rel, &bytes)?;
+        let placed = self.store(t, &file.replace(".xml", "-2.xml"), &bytes)?;
         let id = message.bericht.kop().bericht_identificatie.identificatie.to_string();
-        Ok(Some(self.record(h, t, &name, "heen", &id, None, None, &rel)))
+        Ok(Some(self.record(h, t, &name, "heen", &id, None, None, &placed)))
     }
 
     fn antwoord(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
@@ -289,9 +289,8 @@ impl<'a> Emitter<'a> {
         let id = self.next_id();
         let message = build::antwoord(&heen, h, &id, t, h.fout == Fout::Technisch);
         let name = message.name();
-        let rel = format!("berichten/{}/{}/{id}-{name}.xml", self.gemeente, build::maand(t.date()));
         let bytes = write(&message, WriteOptions { indent: true });
-        self.store(&rel, &bytes)?;
-        Ok(Some(self.record(h, t, &name, "retour", &id, Some(&heen_uuid), None, &rel)))
+        let placed = self.store(t, &format!("{id}-{name}.xml"), &bytes)?;
+        Ok(Some(self.record(h, t, &name, "retour", &id, Some(&heen_uuid), None, &placed)))
     }
 }

@@ -9,6 +9,7 @@ mod build;
 mod emit;
 mod event;
 mod plan;
+mod sink;
 mod truth;
 pub mod world;
 
@@ -20,6 +21,7 @@ use ketenzicht_message::Wet;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+pub use sink::Layout;
 pub use truth::Stats;
 
 /// How much of the country to simulate.
@@ -52,6 +54,9 @@ pub struct Options {
     pub out: PathBuf,
     /// The CBS gemeente list with jeugdzorgregio (`cbs_gemeenten_2026.csv`).
     pub gemeenten_csv: PathBuf,
+    pub layout: Layout,
+    /// Worker threads; the output does not depend on it.
+    pub threads: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +67,8 @@ pub enum SimulateError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("the period is empty: --from {from} is after --to {to}")]
     Period { from: NaiveDate, to: NaiveDate },
+    #[error("a simulation worker stopped unexpectedly")]
+    Worker,
 }
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SimulateError + '_ {
@@ -99,8 +106,8 @@ pub(crate) fn stamp(t: NaiveDateTime) -> String {
 }
 
 /// Simulate, writing messages, routing data and truth under `options.out`.
-/// `progress` is called after each gemeente with (done, total).
-pub fn run(options: &Options, mut progress: impl FnMut(usize, usize)) -> Result<Summary, SimulateError> {
+/// `progress` is called after each gemeente and law with (done, total), from the workers.
+pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<Summary, SimulateError> {
     if options.from > options.to {
         return Err(SimulateError::Period { from: options.from, to: options.to });
     }
@@ -125,39 +132,68 @@ pub fn run(options: &Options, mut progress: impl FnMut(usize, usize)) -> Result<
         })
         .collect();
 
+    std::fs::create_dir_all(options.out.join("routing")).map_err(io(&options.out))?;
+    // Tasks per gemeente and law; each worker keeps its own truth, merged at the end. Every
+    // task draws from its own random streams and writes its own files, so the output does
+    // not depend on the number of threads or their timing.
+    let tasks: Vec<(usize, Wet)> =
+        (0..gemeenten.len()).flat_map(|i| Wet::ALL.into_iter().map(move |w| (i, w))).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let threads = options.threads.max(1);
+    let results: Vec<Result<(truth::Truth, Summary), SimulateError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut truth = truth::Truth::default();
+                    let mut summary = Summary::default();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(gi, wet)) = tasks.get(k) else { break };
+                        let g = &gemeenten[gi];
+                        let Some((_, _, pool)) = pools.iter().find(|(r, w, _)| r == &g.regio && *w == wet) else {
+                            continue;
+                        };
+                        let andere = gemeenten.iter().find(|x| x.code != g.code).map_or(g.code, |x| x.code);
+                        let planner = plan::Planner::new(
+                            &cal,
+                            rng_for(options.seed, "plan", u64::from(g.code.0) * 2 + u64::from(wet == Wet::IJw)),
+                            wet,
+                            g,
+                            world::gemeente_gedrag(options.seed, g.code),
+                            pool,
+                            (options.from, options.to),
+                            factor,
+                            andere,
+                        );
+                        let mut emitter = emit::Emitter::new(options, &cal, g, wet, &mut truth, &mut summary)?;
+                        let mut failed = None;
+                        planner.run(|heen| {
+                            if failed.is_none()
+                                && let Err(e) = emitter.accept(heen)
+                            {
+                                failed = Some(e);
+                            }
+                        });
+                        if let Some(e) = failed {
+                            return Err(e);
+                        }
+                        emitter.finish()?;
+                        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, tasks.len());
+                    }
+                    Ok((truth, summary))
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(SimulateError::Worker))).collect()
+    });
     let mut truth = truth::Truth::default();
     let mut summary = Summary { gemeenten: gemeenten.len(), ..Summary::default() };
-    std::fs::create_dir_all(options.out.join("routing")).map_err(io(&options.out))?;
-    for (i, g) in gemeenten.iter().enumerate() {
-        for wet in Wet::ALL {
-            let Some((_, _, pool)) = pools.iter().find(|(r, w, _)| r == &g.regio && *w == wet) else { continue };
-            let andere = gemeenten.iter().find(|x| x.code != g.code).map_or(g.code, |x| x.code);
-            let planner = plan::Planner::new(
-                &cal,
-                rng_for(options.seed, "plan", u64::from(g.code.0) * 2 + u64::from(wet == Wet::IJw)),
-                wet,
-                g,
-                world::gemeente_gedrag(options.seed, g.code),
-                pool,
-                (options.from, options.to),
-                factor,
-                andere,
-            );
-            let mut emitter = emit::Emitter::new(options, &cal, g, wet, &mut truth, &mut summary)?;
-            let mut failed = None;
-            planner.run(|heen| {
-                if failed.is_none()
-                    && let Err(e) = emitter.accept(heen)
-                {
-                    failed = Some(e);
-                }
-            });
-            if let Some(e) = failed {
-                return Err(e);
-            }
-            emitter.finish()?;
-        }
-        progress(i + 1, gemeenten.len());
+    for result in results {
+        let (t, s) = result?;
+        truth.merge(t);
+        summary.berichten += s.berichten;
+        summary.bytes += s.bytes;
     }
     let truth_dir = options.out.join("truth");
     std::fs::create_dir_all(&truth_dir).map_err(io(&truth_dir))?;

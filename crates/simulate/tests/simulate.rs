@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_calendar::Calendar;
 use ketenzicht_message::model::Bericht;
 use ketenzicht_message::{BerichtType, Wet};
-use ketenzicht_simulate::{Options, Scale, Stats, run};
+use ketenzicht_simulate::{Layout, Options, Scale, Stats, run};
 use ketenzicht_testkit as testkit;
 use serde_json::Value;
 
@@ -17,6 +17,10 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 fn simulate(out: &Path, seed: u64, to: NaiveDate) -> ketenzicht_simulate::Summary {
+    simulate_with(out, seed, to, Layout::Loose, 2)
+}
+
+fn simulate_with(out: &Path, seed: u64, to: NaiveDate, layout: Layout, threads: usize) -> ketenzicht_simulate::Summary {
     let options = Options {
         scale: Scale::Demo,
         from: d(2023, 1, 1),
@@ -24,6 +28,8 @@ fn simulate(out: &Path, seed: u64, to: NaiveDate) -> ketenzicht_simulate::Summar
         seed,
         out: out.to_owned(),
         gemeenten_csv: testkit::shared().join("referentie/cbs_gemeenten_2026.csv"),
+        layout,
+        threads,
     };
     run(&options, |_, _| {}).expect("simulation runs")
 }
@@ -572,4 +578,46 @@ fn faults_equal_an_independent_reading() {
     {
         assert!(fouten.values().map(|r| r[i]).sum::<u64>() > 0, "no {what} simulated");
     }
+}
+
+#[test]
+fn archives_and_thread_counts_give_the_same_traffic() {
+    let loose = tempfile::tempdir().expect("tempdir");
+    let archived = tempfile::tempdir().expect("tempdir");
+    simulate_with(loose.path(), 5, d(2023, 2, 28), Layout::Loose, 2);
+    simulate_with(archived.path(), 5, d(2023, 2, 28), Layout::Archive, 1);
+    // The truth does not depend on layout or threads.
+    for f in files(&loose.path().join("truth")) {
+        let other = archived.path().join("truth").join(f.file_name().expect("name"));
+        assert!(std::fs::read(&f).expect("a") == std::fs::read(other).expect("b"), "{} differs", f.display());
+    }
+    // Every loose file is an archive member with the same bytes.
+    let mut members: HashMap<String, Vec<u8>> = HashMap::new();
+    for archive in files(&archived.path().join("berichten")) {
+        assert!(archive.to_string_lossy().ends_with(".tar.gz"), "{}", archive.display());
+        let gz = flate2::read::GzDecoder::new(std::fs::File::open(&archive).expect("archive"));
+        let mut tar = tar::Archive::new(gz);
+        for entry in tar.entries().expect("entries") {
+            let mut entry = entry.expect("entry");
+            let name = entry.path().expect("path").to_string_lossy().into_owned();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).expect("member");
+            members.insert(name, bytes);
+        }
+    }
+    let loose_files = files(&loose.path().join("berichten"));
+    assert_eq!(members.len(), loose_files.len());
+    for f in loose_files {
+        let name = f.file_name().expect("name").to_string_lossy().into_owned();
+        assert!(members.get(&name) == Some(&std::fs::read(&f).expect("file")), "{name} differs");
+    }
+    // Routing records agree but for where the message is.
+    let strip = |mut v: Value| {
+        v.as_object_mut().expect("object").remove("bestand");
+        v.as_object_mut().expect("object").remove("lid");
+        v
+    };
+    let a: Vec<Value> = routing(loose.path()).into_iter().map(strip).collect();
+    let b: Vec<Value> = routing(archived.path()).into_iter().map(strip).collect();
+    assert_eq!(a, b);
 }

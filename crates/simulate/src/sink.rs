@@ -1,0 +1,88 @@
+//! Where message files go: loose files, or one compressed archive per gemeente, law and month.
+
+use std::fs::File;
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+use flate2::write::GzEncoder;
+
+use crate::{SimulateError, io};
+
+/// The layout of the written messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// `berichten/{gemeente}/{yyyy-mm}/{file}.xml`
+    Loose,
+    /// `berichten/{gemeente}/{yyyy-mm}-{wet}.tar.gz`, members `{file}.xml`.
+    Archive,
+}
+
+/// Where a message was put: the file relative to the output directory, and the archive member.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub bestand: String,
+    pub lid: Option<String>,
+}
+
+pub struct Sink {
+    layout: Layout,
+    dir: String,
+    wet: String,
+    /// The open archive: its month and writer.
+    open: Option<(String, tar::Builder<GzEncoder<File>>)>,
+}
+
+impl Sink {
+    pub fn new(layout: Layout, gemeente: &str, wet: &str) -> Self {
+        Sink { layout, dir: format!("berichten/{gemeente}"), wet: wet.to_owned(), open: None }
+    }
+
+    /// Store one message received at `t`. Calls come in receipt order.
+    pub fn put(&mut self, out: &Path, t: NaiveDateTime, name: &str, bytes: &[u8]) -> Result<Placed, SimulateError> {
+        let month = t.format("%Y-%m").to_string();
+        match self.layout {
+            Layout::Loose => {
+                let bestand = format!("{}/{month}/{name}", self.dir);
+                let path = out.join(&bestand);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(io(parent))?;
+                }
+                std::fs::write(&path, bytes).map_err(io(&path))?;
+                Ok(Placed { bestand, lid: None })
+            }
+            Layout::Archive => {
+                let bestand = format!("{}/{month}-{}.tar.gz", self.dir, self.wet);
+                if self.open.as_ref().is_none_or(|(m, _)| *m != month) {
+                    self.finish(out)?;
+                    let path = out.join(&bestand);
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent).map_err(io(parent))?;
+                    }
+                    let file = File::create(&path).map_err(io(&path))?;
+                    let gz = GzEncoder::new(file, flate2::Compression::fast());
+                    self.open = Some((month.clone(), tar::Builder::new(gz)));
+                }
+                let path = out.join(&bestand);
+                let Some((_, builder)) = self.open.as_mut() else { unreachable!("opened above") };
+                // Fixed metadata, so that the same seed gives the same bytes.
+                let mut header = tar::Header::new_gnu();
+                header.set_size(bytes.len() as u64);
+                header.set_mode(0o644);
+                header.set_mtime(t.and_utc().timestamp().max(0) as u64);
+                header.set_cksum();
+                builder.append_data(&mut header, name, bytes).map_err(io(&path))?;
+                Ok(Placed { bestand, lid: Some(name.to_owned()) })
+            }
+        }
+    }
+
+    /// Close the open archive, if any.
+    pub fn finish(&mut self, out: &Path) -> Result<(), SimulateError> {
+        if let Some((month, builder)) = self.open.take() {
+            let path = out.join(format!("{}/{month}-{}.tar.gz", self.dir, self.wet));
+            let gz = builder.into_inner().map_err(io(&path))?;
+            gz.finish().map_err(io(&path))?;
+        }
+        Ok(())
+    }
+}
