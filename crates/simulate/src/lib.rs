@@ -185,7 +185,7 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
                 })
             })
             .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(SimulateError::Worker))).collect()
+        workers.into_iter().map(|w| w.join().unwrap_or(Err(SimulateError::Worker))).collect()
     });
     let mut truth = truth::Truth::default();
     let mut summary = Summary { gemeenten: gemeenten.len(), ..Summary::default() };
