@@ -61,6 +61,9 @@ macro_rules! int_leaf {
             fn text(&self) -> Cow<'_, str> {
                 Cow::Owned(self.0.to_string())
             }
+            fn write_text(&self, buf: &mut Vec<u8>) {
+                crate::xml::output::push_digits(buf, u64::from(self.0), 1);
+            }
             #[cfg(feature = "proptest")]
             fn strategy(_wet: Wet) -> BoxedStrategy<Self> {
                 (($min as $inner)..=($max as $inner)).prop_map($name).boxed()
@@ -170,6 +173,9 @@ impl Leaf for Bsn {
     fn text(&self) -> Cow<'_, str> {
         Cow::Owned(self.to_string())
     }
+    fn write_text(&self, buf: &mut Vec<u8>) {
+        crate::xml::output::push_digits(buf, u64::from(self.0), 9);
+    }
     #[cfg(feature = "proptest")]
     fn strategy(_wet: Wet) -> BoxedStrategy<Self> {
         (1u32..=99_999_999).prop_filter_map("no check digit", Bsn::complete).boxed()
@@ -203,6 +209,9 @@ macro_rules! digits_leaf {
             }
             fn text(&self) -> Cow<'_, str> {
                 Cow::Owned(self.to_string())
+            }
+            fn write_text(&self, buf: &mut Vec<u8>) {
+                crate::xml::output::push_digits(buf, u64::from(self.0), $width);
             }
             #[cfg(feature = "proptest")]
             fn strategy(_wet: Wet) -> BoxedStrategy<Self> {
@@ -505,6 +514,14 @@ impl Leaf for Datum {
     }
     fn text(&self) -> Cow<'_, str> {
         Cow::Owned(self.to_string())
+    }
+    fn write_text(&self, buf: &mut Vec<u8>) {
+        use crate::xml::output::push_digits;
+        push_digits(buf, self.0.year().max(0) as u64, 4);
+        buf.push(b'-');
+        push_digits(buf, u64::from(self.0.month()), 2);
+        buf.push(b'-');
+        push_digits(buf, u64::from(self.0.day()), 2);
     }
     #[cfg(feature = "proptest")]
     fn strategy(_wet: Wet) -> BoxedStrategy<Self> {

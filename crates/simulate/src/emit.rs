@@ -131,13 +131,10 @@ impl<'a> Emitter<'a> {
             }
             let item = entry.remove();
             let Some(mut slot) = self.slots.remove(&id) else { continue };
-            let record = match item {
+            match item {
                 Item::Heen => self.heen(&mut slot, t)?,
                 Item::Dubbel => self.dubbel(&slot, t)?,
                 Item::Antwoord => self.antwoord(&slot, t)?,
-            };
-            if let Some(record) = record {
-                writeln!(self.routing, "{record}").map_err(io(&self.routing_path))?;
             }
             slot.pending -= 1;
             if slot.pending > 0 {
@@ -171,6 +168,7 @@ impl<'a> Emitter<'a> {
         Ok(placed)
     }
 
+    /// Write the routing record of one message and count it in the truth; returns its UUID.
     #[allow(clippy::too_many_arguments)]
     fn record(
         &mut self,
@@ -182,32 +180,34 @@ impl<'a> Emitter<'a> {
         cross_ref: Option<&str>,
         transport: Option<&'static str>,
         placed: &Placed,
-    ) -> serde_json::Value {
+    ) -> Result<String, SimulateError> {
         let gemeente_stuurt = h.afzender_is_gemeente() == (soort == "heen");
+        let aanbieder = h.aanbieder.to_string();
         let (afzender, ontvanger) = if gemeente_stuurt {
-            (self.gemeente.clone(), h.aanbieder.to_string())
+            (self.gemeente.as_str(), aanbieder.as_str())
         } else {
-            (h.aanbieder.to_string(), self.gemeente.clone())
+            (aanbieder.as_str(), self.gemeente.as_str())
         };
         self.truth.bericht(&self.gemeente, self.wet.as_str(), name, t);
-        serde_json::json!({
-            "uuid": uuid(&mut self.ids),
-            "ontvangen": stamp(t),
-            "bericht": name,
-            "wet": self.wet.as_str(),
-            "soort": soort,
-            "afzender": afzender,
-            "ontvanger": ontvanger,
-            "identificatie": id,
-            "cross_ref": cross_ref,
-            "transport": if transport.is_some() { "afgewezen" } else { "geaccepteerd" },
-            "transport_code": transport,
-            "bestand": placed.bestand,
-            "lid": placed.lid,
-        })
+        let uuid = uuid(&mut self.ids);
+        // The fields are digits, codes and fixed words: no JSON escaping is needed.
+        let quoted = |v: Option<&str>| v.map_or_else(|| "null".to_owned(), |v| format!("\"{v}\""));
+        writeln!(
+            self.routing,
+            r#"{{"uuid":"{uuid}","ontvangen":"{}","bericht":"{name}","wet":"{}","soort":"{soort}","afzender":"{afzender}","ontvanger":"{ontvanger}","identificatie":"{id}","cross_ref":{},"transport":"{}","transport_code":{},"bestand":"{}","lid":{}}}"#,
+            stamp(t),
+            self.wet.as_str(),
+            quoted(cross_ref),
+            if transport.is_some() { "afgewezen" } else { "geaccepteerd" },
+            quoted(transport),
+            placed.bestand,
+            quoted(placed.lid.as_deref()),
+        )
+        .map_err(io(&self.routing_path))?;
+        Ok(uuid)
     }
 
-    fn heen(&mut self, slot: &mut Slot, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
+    fn heen(&mut self, slot: &mut Slot, t: NaiveDateTime) -> Result<(), SimulateError> {
         let h = &slot.heen;
         let id = self.next_id();
         let message = build::heen(h, &id);
@@ -224,7 +224,7 @@ impl<'a> Emitter<'a> {
             _ => None,
         };
         let placed = self.store(t, &file, &bytes)?;
-        let record = self.record(h, t, &name, "heen", &id, None, transport, &placed);
+        let uuid = self.record(h, t, &name, "heen", &id, None, transport, &placed)?;
         // As of --to, a rejection whose 0001 retour comes later cannot be seen: it counts as accepted.
         let fout = match h.fout {
             Fout::Technisch if h.antwoord.is_none_or(|a| a.date() > self.options.to) => Fout::Geen,
@@ -235,9 +235,8 @@ impl<'a> Emitter<'a> {
         if fout.telt() {
             self.process(h, t);
         }
-        let uuid = record["uuid"].as_str().unwrap_or_default().to_owned();
         slot.written = Some(Written { message, bytes, file, uuid });
-        Ok(Some(record))
+        Ok(())
     }
 
     /// The truth of the process indicators, for a message that counts as sent.
@@ -274,23 +273,23 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    fn dubbel(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
+    fn dubbel(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<(), SimulateError> {
         let h = &slot.heen;
-        let Some(Written { message, bytes, file, .. }) = slot.written.clone() else { return Ok(None) };
+        let Some(Written { message, bytes, file, .. }) = slot.written.clone() else { return Ok(()) };
         let name = message.name();
         let placed = self.store(t, &file.replace(".xml", "-2.xml"), &bytes)?;
         let id = message.bericht.kop().bericht_identificatie.identificatie.to_string();
-        Ok(Some(self.record(h, t, &name, "heen", &id, None, None, &placed)))
+        self.record(h, t, &name, "heen", &id, None, None, &placed).map(drop)
     }
 
-    fn antwoord(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<Option<serde_json::Value>, SimulateError> {
+    fn antwoord(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<(), SimulateError> {
         let h = &slot.heen;
-        let Some(Written { message: heen, uuid: heen_uuid, .. }) = slot.written.clone() else { return Ok(None) };
+        let Some(Written { message: heen, uuid: heen_uuid, .. }) = slot.written.clone() else { return Ok(()) };
         let id = self.next_id();
         let message = build::antwoord(&heen, h, &id, t, h.fout == Fout::Technisch);
         let name = message.name();
         let bytes = write(&message, WriteOptions { indent: true });
         let placed = self.store(t, &format!("{id}-{name}.xml"), &bytes)?;
-        Ok(Some(self.record(h, t, &name, "retour", &id, Some(&heen_uuid), None, &placed)))
+        self.record(h, t, &name, "retour", &id, Some(&heen_uuid), None, &placed).map(drop)
     }
 }

@@ -58,6 +58,9 @@ macro_rules! code_enum {
             fn text(&self) -> std::borrow::Cow<'_, str> {
                 std::borrow::Cow::Borrowed(self.code())
             }
+            fn write_text(&self, buf: &mut Vec<u8>) {
+                buf.extend_from_slice(self.code().as_bytes());
+            }
             #[cfg(feature = "proptest")]
             fn strategy(_wet: $crate::Wet) -> proptest::strategy::BoxedStrategy<Self> {
                 use proptest::strategy::Strategy;
@@ -130,6 +133,9 @@ macro_rules! table_code {
             }
             fn text(&self) -> Cow<'_, str> {
                 Cow::Borrowed(self.code())
+            }
+            fn write_text(&self, buf: &mut Vec<u8>) {
+                buf.extend_from_slice(&self.0);
             }
             #[cfg(feature = "proptest")]
             fn strategy(wet: Wet) -> proptest::strategy::BoxedStrategy<Self> {

@@ -62,6 +62,12 @@ pub trait Leaf: Sized {
     /// The text written into the element. Parsing it gives back an equal value.
     fn text(&self) -> std::borrow::Cow<'_, str>;
 
+    /// Append the escaped text to an output buffer. Types whose text never needs escaping
+    /// (numbers, dates, codes) write it directly, without an intermediate string.
+    fn write_text(&self, buf: &mut Vec<u8>) {
+        super::output::escape_into(buf, &self.text());
+    }
+
     #[cfg(feature = "proptest")]
     fn strategy(wet: Wet) -> proptest::strategy::BoxedStrategy<Self>;
 }
@@ -116,7 +122,7 @@ macro_rules! leaf_element {
                 $crate::xml::element::read_leaf(input, cx)
             }
             fn write(&self, out: &mut $crate::xml::output::XmlOut, ns: $crate::xml::input::Ns, name: &str) {
-                out.leaf(ns, name, &$crate::xml::element::Leaf::text(self));
+                out.leaf_with(ns, name, |buf| $crate::xml::element::Leaf::write_text(self, buf));
             }
             fn to_json(&self) -> serde_json::Value {
                 serde_json::Value::String($crate::xml::element::Leaf::text(self).into_owned())

@@ -74,20 +74,43 @@ impl XmlOut {
 
     /// Write a leaf element with escaped text.
     pub fn leaf(&mut self, ns: Ns, name: &str, text: &str) {
+        self.leaf_with(ns, name, |buf| escape_into(buf, text));
+    }
+
+    /// Write a leaf element whose content `content` writes straight into the buffer. The
+    /// content must already be escaped (numbers, dates and codes need no escaping).
+    pub fn leaf_with(&mut self, ns: Ns, name: &str, content: impl FnOnce(&mut Vec<u8>)) {
         self.newline();
         self.buf.push(b'<');
         self.tag(ns, name);
         self.buf.push(b'>');
-        escape_into(&mut self.buf, text);
+        content(&mut self.buf);
         self.buf.extend_from_slice(b"</");
         self.tag(ns, name);
         self.buf.push(b'>');
     }
 }
 
+/// Append `value` in decimal, at least `width` digits (zero-padded).
+pub fn push_digits(buf: &mut Vec<u8>, value: u64, width: usize) {
+    let mut tmp = [b'0'; 20];
+    let mut i = tmp.len();
+    let mut v = value;
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let len = (tmp.len() - i).max(width.min(tmp.len()));
+    buf.extend_from_slice(&tmp[tmp.len() - len..]);
+}
+
 /// Escape character data. `\r` is written as a character reference so that it survives
 /// end-of-line normalisation on the way back in.
-fn escape_into(buf: &mut Vec<u8>, text: &str) {
+pub(crate) fn escape_into(buf: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -108,6 +131,19 @@ fn escape_into(buf: &mut Vec<u8>, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_with_padding() {
+        let mut buf = Vec::new();
+        push_digits(&mut buf, 0, 1);
+        buf.push(b' ');
+        push_digits(&mut buf, 363, 4);
+        buf.push(b' ');
+        push_digits(&mut buf, 999_999_999_999, 1);
+        buf.push(b' ');
+        push_digits(&mut buf, 7, 8);
+        assert_eq!(buf, b"0 0363 999999999999 00000007");
+    }
 
     #[test]
     fn escapes_markup_and_carriage_returns() {
