@@ -145,16 +145,20 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
     // Tasks per gemeente and law; each worker keeps its own truth, merged at the end. Every
     // task draws from its own random streams and writes its own files, so the output does
     // not depend on the number of threads or their timing.
-    let tasks: Vec<(usize, Wet)> =
+    // Ordered as the truth files are keyed (gemeentecode, then law name), so that the truth of
+    // each task can be written when it ends and the pieces joined in task order.
+    let mut tasks: Vec<(usize, Wet)> =
         (0..gemeenten.len()).flat_map(|i| Wet::ALL.into_iter().map(move |w| (i, w))).collect();
+    tasks.sort_by_key(|&(i, w)| (gemeenten[i].code, w.as_str()));
+    let parts = options.out.join("truth").join(".parts");
+    std::fs::create_dir_all(&parts).map_err(io(&parts))?;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let threads = options.threads.max(1);
-    let results: Vec<Result<(truth::Truth, Summary), SimulateError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Summary, SimulateError>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
-                    let mut truth = truth::Truth::default();
                     let mut summary = Summary::default();
                     loop {
                         let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -175,6 +179,7 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
                             factor,
                             andere,
                         );
+                        let mut truth = truth::Truth::default();
                         let mut emitter = emit::Emitter::new(options, &cal, g, wet, &mut truth, &mut summary)?;
                         let mut failed = None;
                         planner.run(|heen| {
@@ -188,27 +193,37 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
                             return Err(e);
                         }
                         emitter.finish()?;
+                        for (name, text) in truth.files() {
+                            let path = parts.join(format!("{k:06}-{name}"));
+                            std::fs::write(&path, text).map_err(io(&path))?;
+                        }
                         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, tasks.len());
                     }
-                    Ok((truth, summary))
+                    Ok(summary)
                 })
             })
             .collect();
         workers.into_iter().map(|w| w.join().unwrap_or(Err(SimulateError::Worker))).collect()
     });
-    let mut truth = truth::Truth::default();
     let mut summary = Summary { gemeenten: gemeenten.len(), ..Summary::default() };
     for result in results {
-        let (t, s) = result?;
-        truth.merge(t);
+        let s = result?;
         summary.berichten += s.berichten;
         summary.bytes += s.bytes;
     }
+    // Join the pieces of each truth file in task order.
     let truth_dir = options.out.join("truth");
-    std::fs::create_dir_all(&truth_dir).map_err(io(&truth_dir))?;
-    for (name, text) in truth.files() {
+    for name in truth::Truth::FILES {
         let path = truth_dir.join(name);
-        std::fs::write(&path, text).map_err(io(&path))?;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io(&path))?);
+        for k in 0..tasks.len() {
+            let part = parts.join(format!("{k:06}-{name}"));
+            if let Ok(mut piece) = std::fs::File::open(&part) {
+                std::io::copy(&mut piece, &mut file).map_err(io(&path))?;
+            }
+        }
+        std::io::Write::flush(&mut file).map_err(io(&path))?;
     }
+    std::fs::remove_dir_all(&parts).map_err(io(&parts))?;
     Ok(summary)
 }

@@ -25,16 +25,6 @@ struct Tijdigheid {
     open: u64,
 }
 
-impl Tijdigheid {
-    fn add(&mut self, o: &Tijdigheid) {
-        self.heenberichten += o.heenberichten;
-        self.op_tijd += o.op_tijd;
-        self.te_laat += o.te_laat;
-        self.ontbreekt += o.ontbreekt;
-        self.open += o.open;
-    }
-}
-
 /// (gemeente, wet, bericht or aanbieder, maand).
 type Key = (String, String, String, String);
 
@@ -71,37 +61,6 @@ pub struct Truth {
 }
 
 impl Truth {
-    /// Add another worker's truth. Every aggregate is a sum or a multiset, so the order of
-    /// merging does not matter.
-    pub fn merge(&mut self, other: Truth) {
-        for (k, v) in other.berichten {
-            *self.berichten.entry(k).or_default() += v;
-        }
-        for (k, v) in other.tijdigheid {
-            self.tijdigheid.entry(k).or_default().add(&v);
-        }
-        for (k, mut v) in other.wachttijd {
-            self.wachttijd.entry(k).or_default().append(&mut v);
-        }
-        for (k, v) in other.gemeld {
-            let row = self.gemeld.entry(k).or_default();
-            row.berichten += v.berichten;
-            row.op_tijd += v.op_tijd;
-            row.te_laat += v.te_laat;
-            row.niet_meetbaar += v.niet_meetbaar;
-        }
-        for (k, v) in other.vot {
-            self.vot.entry(k).or_default().add(&v);
-        }
-        for (k, v) in other.fouten {
-            let row = self.fouten.entry(k).or_default();
-            row.transport_afgewezen += v.transport_afgewezen;
-            row.onleesbaar += v.onleesbaar;
-            row.technisch_afgekeurd += v.technisch_afgekeurd;
-            row.dubbel += v.dubbel;
-        }
-    }
-
     /// A message was written (any type).
     pub fn bericht(&mut self, gemeente: &str, wet: &str, naam: &str, ontvangen: NaiveDateTime) {
         *self.berichten.entry((gemeente.into(), wet.into(), naam.into(), maand(ontvangen.date()))).or_default() += 1;
@@ -200,6 +159,16 @@ impl Truth {
             None => row.open += 1,
         }
     }
+
+    /// The names of the truth files, in the order of [`Truth::files`].
+    pub const FILES: [&'static str; 6] = [
+        "berichten.jsonl",
+        "fouten.jsonl",
+        "retour_tijdigheid.jsonl",
+        "wachttijd_toewijzing_start.jsonl",
+        "start_stop_tijdigheid.jsonl",
+        "vot_beantwoord.jsonl",
+    ];
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
     pub fn files(&self) -> Vec<(&'static str, String)> {
