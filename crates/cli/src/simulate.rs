@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use ketenzicht_simulate::{Layout, Options, Scale};
+use ketenzicht_simulate::{Layout, Options, Scale, Vorm};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ScaleArg {
@@ -41,6 +41,15 @@ pub struct Args {
     /// Worker threads (default: the number of cores). The output does not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// bericht: the bare messages; stuf: each in its StUF-GGk envelope (Di01/Du01).
+    #[arg(long, value_enum, default_value = "bericht")]
+    vorm: VormArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VormArg {
+    Bericht,
+    Stuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -65,6 +74,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             (Some(LayoutArg::Loose), _) => Layout::Loose,
             (Some(LayoutArg::Archive), _) | (None, ScaleArg::National) => Layout::Archive,
             (None, _) => Layout::Loose,
+        },
+        vorm: match args.vorm {
+            VormArg::Bericht => Vorm::Bericht,
+            VormArg::Stuf => Vorm::Stuf,
         },
         threads: args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
     };

@@ -10,9 +10,11 @@ use ketenzicht_calendar::Calendar;
 use ketenzicht_message::{Message, Wet, WriteOptions, write};
 use rand_chacha::ChaCha8Rng;
 
+use crate::Vorm;
 use crate::event::{Fout, Heen, Inhoud};
-use crate::sink::{Placed, Sink};
+use crate::sink::Sink;
 use crate::{Options, SimulateError, Summary, build, io, rng_for, stamp, truth, uuid, world};
+use ketenzicht_envelope::{Envelope, Soort, Systeem};
 
 #[derive(Debug, Clone, Copy)]
 enum Item {
@@ -29,6 +31,19 @@ struct Written {
     bytes: Vec<u8>,
     file: String,
     uuid: String,
+}
+
+/// One message crossing the knooppunt, as `deliver` writes it.
+struct Delivery<'d> {
+    t: NaiveDateTime,
+    name: &'d str,
+    /// `heen` or `retour`.
+    soort: &'d str,
+    id: &'d str,
+    cross_ref: Option<&'d str>,
+    transport: Option<&'static str>,
+    file: String,
+    bytes: &'d [u8],
 }
 
 /// A heenbericht with items still to write (itself, a second delivery, its answer).
@@ -161,45 +176,51 @@ impl<'a> Emitter<'a> {
         format!("{:04}{:08}", self.code, self.seq)
     }
 
-    fn store(&mut self, t: NaiveDateTime, file: &str, bytes: &[u8]) -> Result<Placed, SimulateError> {
-        let placed = self.sink.put(&self.options.out, t, file, bytes)?;
-        self.summary.berichten += 1;
-        self.summary.bytes += bytes.len() as u64;
-        Ok(placed)
-    }
-
-    /// Write the routing record of one message and count it in the truth; returns its UUID.
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &mut self,
-        h: &Heen,
-        t: NaiveDateTime,
-        name: &str,
-        soort: &str,
-        id: &str,
-        cross_ref: Option<&str>,
-        transport: Option<&'static str>,
-        placed: &Placed,
-    ) -> Result<String, SimulateError> {
-        let gemeente_stuurt = h.afzender_is_gemeente() == (soort == "heen");
+    /// Deliver one message: wrap it in its StUF-GGk envelope when asked, store it, write its
+    /// routing record and count it in the truth. Returns its UUID.
+    fn deliver(&mut self, h: &Heen, d: Delivery<'_>) -> Result<String, SimulateError> {
+        let uuid = uuid(&mut self.ids);
+        let gemeente_stuurt = h.afzender_is_gemeente() == (d.soort == "heen");
         let aanbieder = h.aanbieder.to_string();
         let (afzender, ontvanger) = if gemeente_stuurt {
             (self.gemeente.as_str(), aanbieder.as_str())
         } else {
             (aanbieder.as_str(), self.gemeente.as_str())
         };
-        self.truth.bericht(&self.gemeente, self.wet.as_str(), name, t);
-        let uuid = uuid(&mut self.ids);
+        let wrapped;
+        let bytes = match self.options.vorm {
+            Vorm::Bericht => d.bytes,
+            Vorm::Stuf => {
+                wrapped = ketenzicht_envelope::write(&Envelope {
+                    soort: if d.soort == "heen" { Soort::Di01 } else { Soort::Du01 },
+                    zender: Systeem { organisatie: afzender.to_owned(), applicatie: "ketenzicht-simulator".to_owned() },
+                    ontvanger: Systeem { organisatie: ontvanger.to_owned(), applicatie: "GGk".to_owned() },
+                    referentienummer: uuid.clone(),
+                    tijdstip: d.t,
+                    cross_ref: d.cross_ref.map(str::to_owned),
+                    functie: d.name.to_owned(),
+                    bericht: d.bytes.to_vec(),
+                });
+                &wrapped
+            }
+        };
+        let placed = self.sink.put(&self.options.out, d.t, &d.file, bytes)?;
+        self.summary.berichten += 1;
+        self.summary.bytes += bytes.len() as u64;
+        self.truth.bericht(&self.gemeente, self.wet.as_str(), d.name, d.t);
         // The fields are digits, codes and fixed words: no JSON escaping is needed.
         let quoted = |v: Option<&str>| v.map_or_else(|| "null".to_owned(), |v| format!("\"{v}\""));
         writeln!(
             self.routing,
-            r#"{{"uuid":"{uuid}","ontvangen":"{}","bericht":"{name}","wet":"{}","soort":"{soort}","afzender":"{afzender}","ontvanger":"{ontvanger}","identificatie":"{id}","cross_ref":{},"transport":"{}","transport_code":{},"bestand":"{}","lid":{}}}"#,
-            stamp(t),
+            r#"{{"uuid":"{uuid}","ontvangen":"{}","bericht":"{}","wet":"{}","soort":"{}","afzender":"{afzender}","ontvanger":"{ontvanger}","identificatie":"{}","cross_ref":{},"transport":"{}","transport_code":{},"bestand":"{}","lid":{}}}"#,
+            stamp(d.t),
+            d.name,
             self.wet.as_str(),
-            quoted(cross_ref),
-            if transport.is_some() { "afgewezen" } else { "geaccepteerd" },
-            quoted(transport),
+            d.soort,
+            d.id,
+            quoted(d.cross_ref),
+            if d.transport.is_some() { "afgewezen" } else { "geaccepteerd" },
+            quoted(d.transport),
             placed.bestand,
             quoted(placed.lid.as_deref()),
         )
@@ -223,8 +244,17 @@ impl<'a> Emitter<'a> {
             }
             _ => None,
         };
-        let placed = self.store(t, &file, &bytes)?;
-        let uuid = self.record(h, t, &name, "heen", &id, None, transport, &placed)?;
+        let delivery = Delivery {
+            t,
+            name: &name,
+            soort: "heen",
+            id: &id,
+            cross_ref: None,
+            transport,
+            file: file.clone(),
+            bytes: &bytes,
+        };
+        let uuid = self.deliver(h, delivery)?;
         // As of --to, a rejection whose 0001 retour comes later cannot be seen: it counts as accepted.
         let fout = match h.fout {
             Fout::Technisch if h.antwoord.is_none_or(|a| a.date() > self.options.to) => Fout::Geen,
@@ -277,9 +307,13 @@ impl<'a> Emitter<'a> {
         let h = &slot.heen;
         let Some(Written { message, bytes, file, .. }) = slot.written.clone() else { return Ok(()) };
         let name = message.name();
-        let placed = self.store(t, &file.replace(".xml", "-2.xml"), &bytes)?;
         let id = message.bericht.kop().bericht_identificatie.identificatie.to_string();
-        self.record(h, t, &name, "heen", &id, None, None, &placed).map(drop)
+        let file = file.replace(".xml", "-2.xml");
+        self.deliver(
+            h,
+            Delivery { t, name: &name, soort: "heen", id: &id, cross_ref: None, transport: None, file, bytes: &bytes },
+        )
+        .map(drop)
     }
 
     fn antwoord(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<(), SimulateError> {
@@ -289,7 +323,17 @@ impl<'a> Emitter<'a> {
         let message = build::antwoord(&heen, h, &id, t, h.fout == Fout::Technisch);
         let name = message.name();
         let bytes = write(&message, WriteOptions { indent: true });
-        let placed = self.store(t, &format!("{id}-{name}.xml"), &bytes)?;
-        self.record(h, t, &name, "retour", &id, Some(&heen_uuid), None, &placed).map(drop)
+        let file = format!("{id}-{name}.xml");
+        let delivery = Delivery {
+            t,
+            name: &name,
+            soort: "retour",
+            id: &id,
+            cross_ref: Some(&heen_uuid),
+            transport: None,
+            file,
+            bytes: &bytes,
+        };
+        self.deliver(h, delivery).map(drop)
     }
 }

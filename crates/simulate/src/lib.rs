@@ -55,8 +55,19 @@ pub struct Options {
     /// The CBS gemeente list with jeugdzorgregio (`cbs_gemeenten_2026.csv`).
     pub gemeenten_csv: PathBuf,
     pub layout: Layout,
+    /// Bare messages, or each in its StUF-GGk envelope.
+    pub vorm: Vorm,
     /// Worker threads; the output does not depend on it.
     pub threads: usize,
+}
+
+/// The form in which messages are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vorm {
+    /// The iWmo/iJw message itself.
+    Bericht,
+    /// The message in a StUF-GGk envelope: Di01 for a heenbericht, Du01 for its answer.
+    Stuf,
 }
 
 #[derive(Debug, thiserror::Error)]

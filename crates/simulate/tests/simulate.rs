@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_calendar::Calendar;
 use ketenzicht_message::model::Bericht;
 use ketenzicht_message::{BerichtType, Wet};
-use ketenzicht_simulate::{Layout, Options, Scale, Stats, run};
+use ketenzicht_simulate::{Layout, Options, Scale, Stats, Vorm, run};
 use ketenzicht_testkit as testkit;
 use serde_json::Value;
 
@@ -21,6 +21,17 @@ fn simulate(out: &Path, seed: u64, to: NaiveDate) -> ketenzicht_simulate::Summar
 }
 
 fn simulate_with(out: &Path, seed: u64, to: NaiveDate, layout: Layout, threads: usize) -> ketenzicht_simulate::Summary {
+    simulate_full(out, seed, to, layout, threads, Vorm::Bericht)
+}
+
+fn simulate_full(
+    out: &Path,
+    seed: u64,
+    to: NaiveDate,
+    layout: Layout,
+    threads: usize,
+    vorm: Vorm,
+) -> ketenzicht_simulate::Summary {
     let options = Options {
         scale: Scale::Demo,
         from: d(2023, 1, 1),
@@ -29,6 +40,7 @@ fn simulate_with(out: &Path, seed: u64, to: NaiveDate, layout: Layout, threads: 
         out: out.to_owned(),
         gemeenten_csv: testkit::shared().join("referentie/cbs_gemeenten_2026.csv"),
         layout,
+        vorm,
         threads,
     };
     run(&options, |_, _| {}).expect("simulation runs")
@@ -620,4 +632,32 @@ fn archives_and_thread_counts_give_the_same_traffic() {
     let a: Vec<Value> = routing(loose.path()).into_iter().map(strip).collect();
     let b: Vec<Value> = routing(archived.path()).into_iter().map(strip).collect();
     assert_eq!(a, b);
+}
+
+#[test]
+fn the_stuf_form_wraps_the_same_messages_with_the_routing_data() {
+    let bare = tempfile::tempdir().expect("tempdir");
+    let stuf = tempfile::tempdir().expect("tempdir");
+    simulate_full(bare.path(), 11, d(2023, 2, 28), Layout::Loose, 2, Vorm::Bericht);
+    simulate_full(stuf.path(), 11, d(2023, 2, 28), Layout::Loose, 2, Vorm::Stuf);
+    let records = routing(stuf.path());
+    assert_eq!(records.len(), routing(bare.path()).len());
+    let mut du01 = 0;
+    for r in &records {
+        let rel = r["bestand"].as_str().expect("bestand");
+        let envelope =
+            ketenzicht_envelope::read(&std::fs::read(stuf.path().join(rel)).expect("envelope")).expect("reads");
+        assert_eq!(envelope.bericht, std::fs::read(bare.path().join(rel)).expect("bare message"), "{rel}");
+        assert_eq!(envelope.referentienummer, r["uuid"]);
+        assert_eq!(envelope.functie, r["bericht"]);
+        assert_eq!(envelope.zender.organisatie, r["afzender"]);
+        assert_eq!(envelope.ontvanger.organisatie, r["ontvanger"]);
+        assert_eq!(envelope.tijdstip, ts(&r["ontvangen"]));
+        assert_eq!(envelope.cross_ref.as_deref(), r["cross_ref"].as_str());
+        let expected =
+            if r["soort"] == "heen" { ketenzicht_envelope::Soort::Di01 } else { ketenzicht_envelope::Soort::Du01 };
+        assert_eq!(envelope.soort, expected);
+        du01 += usize::from(envelope.soort == ketenzicht_envelope::Soort::Du01);
+    }
+    assert!(du01 > 0);
 }
