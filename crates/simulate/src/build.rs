@@ -228,7 +228,7 @@ pub fn heen(h: &Heen, id: &str) -> Message {
                 retour_codes: (),
             },
         }),
-        Inhoud::Start { nummer, product: p, ingang, begindatum } => Bericht::Start(Bericht305 {
+        Inhoud::Start { nummer, product: p, ingang, begindatum, status } => Bericht::Start(Bericht305 {
             header: header(h.aanbieder, h.gemeente, id, dag),
             client: StartClient {
                 bsn: c.bsn,
@@ -240,9 +240,31 @@ pub fn heen(h: &Heen, id: &str) -> Message {
                     product: Some(product(p, wet)),
                     toewijzing_ingangsdatum: Some(datum(*ingang)),
                     begindatum: datum(*begindatum),
-                    status_aanlevering: StatusAanlevering::EersteAanlevering,
+                    status_aanlevering: text(StatusAanlevering::from_code(status).ok_or("status")),
                     retour_codes: (),
                 }),
+                retour_codes: (),
+            },
+        }),
+        Inhoud::Vow { referentie, nummer, product: p, gewenst, einddatum } => Bericht::VerzoekOmWijziging(Bericht317 {
+            header: header(h.aanbieder, h.gemeente, id, dag),
+            client: VowClient {
+                bsn: c.bsn,
+                verzoek: Verzoek {
+                    referentie_aanbieder: text(Referentie::new(referentie.clone())),
+                    reden_verzoek: RedenVerzoek::WijzigingZorgplan,
+                    ongewijzigde_producten: None,
+                    te_wijzigen_producten: Some(Vec1::new(TeWijzigenProduct {
+                        toewijzing_nummer: Nummer(*nummer),
+                        gewenste_ingangsdatum: datum(*gewenst),
+                        einddatum: Some(datum(*einddatum)),
+                        omvang: Some(omvang(p)),
+                        budget: None,
+                        retour_codes: (),
+                    })),
+                    nieuwe_producten: None,
+                    retour_codes: (),
+                },
                 retour_codes: (),
             },
         }),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_calendar::Calendar;
 use ketenzicht_message::{Message, Wet, WriteOptions, write};
 use rand_chacha::ChaCha8Rng;
@@ -72,10 +72,15 @@ pub struct Emitter<'a> {
     routing_path: PathBuf,
     sink: Sink,
     // For the timeliness truth, over messages that count as sent.
-    started: BTreeSet<u32>,
+    /// The first valid start per toewijzing: (aanbieder, Ingangsdatum, Begindatum); a
+    /// StatusAanlevering 3 with the same key removes it.
+    starts: BTreeMap<u32, (String, NaiveDate, NaiveDate)>,
+    /// Toewijzingen whose start was just deleted: the next start is a correction.
+    gecorrigeerd: BTreeSet<u32>,
     first_301: BTreeMap<u32, NaiveDateTime>,
     tijdelijk_gestopt: BTreeMap<u32, bool>,
-    gevraagd: Vec<(String, String, NaiveDateTime)>,
+    /// VOT products (OP274) and VOWs (OP346): (rule, reference, aanbieder, receipt).
+    gevraagd: Vec<(&'static str, String, String, NaiveDateTime)>,
     beantwoord: BTreeMap<String, NaiveDateTime>,
 }
 
@@ -108,7 +113,8 @@ impl<'a> Emitter<'a> {
             routing: std::io::BufWriter::new(file),
             routing_path,
             sink: Sink::new(options.layout, &g.code.to_string(), &wet_lower),
-            started: BTreeSet::new(),
+            starts: BTreeMap::new(),
+            gecorrigeerd: BTreeSet::new(),
             first_301: BTreeMap::new(),
             tijdelijk_gestopt: BTreeMap::new(),
             gevraagd: Vec::new(),
@@ -164,9 +170,19 @@ impl<'a> Emitter<'a> {
         self.advance(NaiveDateTime::MAX)?;
         self.routing.flush().map_err(io(&self.routing_path))?;
         self.sink.finish(&self.options.out)?;
-        for (referentie, aanbieder, t) in std::mem::take(&mut self.gevraagd) {
+        for (regel, referentie, aanbieder, t) in std::mem::take(&mut self.gevraagd) {
             let answer = self.beantwoord.get(&referentie).copied();
-            self.truth.vot(self.cal, self.options.to, (&self.gemeente, self.wet.as_str(), &aanbieder), t, answer);
+            self.truth.vot(
+                self.cal,
+                self.options.to,
+                regel,
+                (&self.gemeente, self.wet.as_str(), &aanbieder),
+                t,
+                answer,
+            );
+        }
+        for (aanbieder, ingang, begindatum) in std::mem::take(&mut self.starts).into_values() {
+            self.truth.start(&self.gemeente, self.wet.as_str(), &aanbieder, ingang, begindatum);
         }
         Ok(())
     }
@@ -283,13 +299,22 @@ impl<'a> Emitter<'a> {
             Inhoud::Antwoord { referentie, .. } => {
                 self.beantwoord.entry(referentie.clone()).or_insert(t);
             }
-            Inhoud::Vot { referentie, .. } => self.gevraagd.push((referentie.clone(), aanbieder, t)),
-            Inhoud::Start { nummer, begindatum, .. } => {
-                if self.started.insert(*nummer) {
-                    self.truth.start(&g, w, &aanbieder, h);
+            Inhoud::Vot { referentie, .. } => self.gevraagd.push(("OP274", referentie.clone(), aanbieder, t)),
+            Inhoud::Vow { referentie, .. } => self.gevraagd.push(("OP346", referentie.clone(), aanbieder, t)),
+            Inhoud::Start { nummer, begindatum, status: "3", .. } => {
+                // A deletion: not a start to judge; the start with this key no longer counts,
+                // and the start that follows is its correction.
+                if self.starts.get(nummer).is_some_and(|s| s.2 == *begindatum) {
+                    self.starts.remove(nummer);
                 }
-                let t0 = self.first_301.get(nummer).map_or(*begindatum, |t301| (*begindatum).max(t301.date()));
-                self.truth.gemeld(self.cal, "OP271", (&g, w, &aanbieder), t, Some(t0));
+                self.gecorrigeerd.insert(*nummer);
+            }
+            Inhoud::Start { nummer, ingang, begindatum, .. } => {
+                self.starts.entry(*nummer).or_insert_with(|| (aanbieder.clone(), *ingang, *begindatum));
+                // A correction pair does not count as a late start (niet meetbaar).
+                let t0 = (!self.gecorrigeerd.remove(nummer))
+                    .then(|| self.first_301.get(nummer).map_or(*begindatum, |t301| (*begindatum).max(t301.date())));
+                self.truth.gemeld(self.cal, "OP271", (&g, w, &aanbieder), t, t0);
                 self.tijdelijk_gestopt.insert(*nummer, false);
             }
             Inhoud::Stop { nummer, reden, einddatum, .. } => {

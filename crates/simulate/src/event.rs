@@ -61,11 +61,21 @@ pub enum Inhoud {
         reden: Option<&'static str>,
         woonplaats: Option<Gemeente>,
     },
+    /// `status`: StatusAanlevering, `1` (new) or `3` (delete the start with this key).
     Start {
         nummer: u32,
         product: ProductDef,
         ingang: NaiveDate,
         begindatum: NaiveDate,
+        status: &'static str,
+    },
+    /// A VOW: the one current toewijzing to change (a later Einddatum, from `gewenst`).
+    Vow {
+        referentie: String,
+        nummer: u32,
+        product: ProductDef,
+        gewenst: NaiveDate,
+        einddatum: NaiveDate,
     },
     Stop {
         nummer: u32,
@@ -89,6 +99,7 @@ impl Inhoud {
             Inhoud::Toewijzing(_) => BerichtType::T301,
             Inhoud::Antwoord { .. } => BerichtType::T319,
             Inhoud::Start { .. } => BerichtType::T305,
+            Inhoud::Vow { .. } => BerichtType::T317,
             Inhoud::Stop { .. } => BerichtType::T307,
             Inhoud::Declaratie { .. } => BerichtType::T323,
         }

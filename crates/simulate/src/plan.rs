@@ -317,6 +317,18 @@ impl<'a> Planner<'a> {
         };
         let t301 = besluit;
         self.send_301(a, client, t301, versie.clone());
+        // A deletion (one in a hundred): the toewijzing is withdrawn as if never sent
+        // (RedenWijziging 13, Einddatum = Ingangsdatum, CS335); nothing follows.
+        if self.rng.random_bool(0.01) {
+            let dagen = self.rng.random_range(1..10);
+            let t = self.kantoor(add_days(t301.date(), dagen)).max(t301 + chrono::Duration::hours(1));
+            versie.besluit = t;
+            versie.einddatum = versie.ingangsdatum;
+            versie.reden_wijziging = Some("13");
+            versie.referentie = None;
+            self.send_301(a, client, t, versie);
+            return;
+        }
 
         let g = self.aanbieders[a].gedrag.clone();
         if self.rng.random_bool(g.nooit_gestart) {
@@ -335,14 +347,69 @@ impl<'a> Planner<'a> {
         let t305 = at(self.cal.deadline(t0, k).unwrap_or(t0), self.rng.random_range(8 * 3600..18 * 3600)).max(t301);
         self.laatste_regie = t305;
         let retour = self.retour(t305, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
-        self.push(a, client, t305, Inhoud::Start { nummer, product, ingang: versie.ingangsdatum, begindatum }, retour);
+        self.push(
+            a,
+            client,
+            t305,
+            Inhoud::Start { nummer, product, ingang: versie.ingangsdatum, begindatum, status: "1" },
+            retour,
+        );
+        // A correction (one in thirty): delete the start (StatusAanlevering 3) and send it again
+        // with the right Begindatum (1); the key changes, so the stop carries the new one.
+        let mut begindatum = begindatum;
+        if self.rng.random_bool(0.03) {
+            let k = self.rng.random_range(1..=4);
+            let t = self.answer_after(t305, k);
+            let t = self.na_laatste_regie(t);
+            let retour = self.retour(t, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
+            let ingang = versie.ingangsdatum;
+            self.push(a, client, t, Inhoud::Start { nummer, product, ingang, begindatum, status: "3" }, retour);
+            begindatum = add_days(begindatum, self.rng.random_range(1..=5)).min(add_days(versie.einddatum, -1));
+            let t = self.na_laatste_regie(t);
+            let retour = self.retour(t, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
+            self.push(a, client, t, Inhoud::Start { nummer, product, ingang, begindatum, status: "1" }, retour);
+        }
         self.leveringen
             .insert(nummer, Levering { aanbieder: a, client, product, begin: begindatum, eind: versie.einddatum });
+
+        // A VOW (one in twelve): the aanbieder asks for a longer toewijzing; the gemeente grants
+        // it as a whole (a 301 with RedenWijziging 12 and the VOW's reference) or rejects it.
+        if self.rng.random_bool(0.08) && (versie.einddatum - begindatum).num_days() > 60 {
+            let dag = self.rng.random_range(20..(versie.einddatum - begindatum).num_days() - 30);
+            let t317 = self.kantoor(add_days(begindatum, dag)).max(versie.besluit + chrono::Duration::hours(1));
+            let referentie = format!("V{:04}{:07}", self.gemeente.code.0, self.next_ref);
+            self.next_ref += 1;
+            let gewenst = add_days(t317.date(), 14);
+            let einddatum = add_days(versie.einddatum, self.rng.random_range(60..120));
+            let retour = self.retour(t317, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
+            let inhoud = Inhoud::Vow { referentie: referentie.clone(), nummer, product, gewenst, einddatum };
+            self.push(a, client, t317, inhoud, retour);
+            let k = if self.rng.random_bool(self.gedrag.vot_te_laat) {
+                self.rng.random_range(6..15)
+            } else {
+                self.rng.random_range(1..=5)
+            };
+            let besluit = self.answer_after(t317, k);
+            if self.rng.random_bool(0.8) {
+                versie.besluit = besluit;
+                versie.einddatum = einddatum;
+                versie.reden_wijziging = Some("12");
+                versie.referentie = Some(referentie);
+                self.send_301(a, client, besluit, versie.clone());
+                if let Some(l) = self.leveringen.get_mut(&nummer) {
+                    l.eind = versie.einddatum;
+                }
+            } else {
+                let retour = self.retour(besluit, g.retour_te_laat, g.retour_ontbreekt);
+                let inhoud = Inhoud::Antwoord { referentie, in_onderzoek: false, reden: Some("4"), woonplaats: None };
+                self.push(a, client, besluit, inhoud, retour);
+            }
+        }
 
         // Verlenging (one in five): the same ToewijzingNummer, a later Einddatum, reden 04.
         if self.rng.random_bool(0.2) {
             let voor = self.rng.random_range(7..30);
-            let t = self.kantoor(add_days(versie.einddatum, -voor));
+            let t = self.kantoor(add_days(versie.einddatum, -voor)).max(versie.besluit + chrono::Duration::hours(1));
             versie.besluit = t;
             versie.einddatum = add_days(versie.einddatum, self.rng.random_range(90..180));
             versie.reden_wijziging = Some("04");
@@ -351,6 +418,24 @@ impl<'a> Planner<'a> {
             if let Some(l) = self.leveringen.get_mut(&nummer) {
                 l.eind = versie.einddatum;
             }
+        }
+
+        // Intrekking (one in thirty): the gemeente ends the toewijzing early (RedenWijziging
+        // 05); the aanbieder stops with reden 36.
+        if self.rng.random_bool(0.03) && (versie.einddatum - begindatum).num_days() > 45 {
+            let eind = add_days(begindatum, self.rng.random_range(30..(versie.einddatum - begindatum).num_days() - 10));
+            let voor = self.rng.random_range(0..10);
+            let t = self.kantoor(add_days(eind, -voor)).max(versie.besluit + chrono::Duration::hours(1));
+            versie.besluit = t;
+            versie.einddatum = eind.max(t.date());
+            versie.reden_wijziging = Some("05");
+            versie.referentie = None;
+            self.send_301(a, client, t, versie.clone());
+            if let Some(l) = self.leveringen.get_mut(&nummer) {
+                l.eind = versie.einddatum;
+            }
+            self.stop(a, client, &versie, begindatum, versie.einddatum, "36");
+            return;
         }
 
         // A temporary stop with a restart (one in twelve).
@@ -369,7 +454,7 @@ impl<'a> Planner<'a> {
                     a,
                     client,
                     t,
-                    Inhoud::Start { nummer, product, ingang: versie.ingangsdatum, begindatum: begin },
+                    Inhoud::Start { nummer, product, ingang: versie.ingangsdatum, begindatum: begin, status: "1" },
                     retour,
                 );
             }

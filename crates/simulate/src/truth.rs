@@ -9,7 +9,7 @@ use ketenzicht_message::BerichtType;
 use serde_json::json;
 
 use crate::build::maand;
-use crate::event::{Fout, Heen, Inhoud};
+use crate::event::{Fout, Heen};
 
 /// OP090: a retour within 3 working days; OP090x4: a 325 within 10.
 pub fn term(t: BerichtType) -> (&'static str, u32) {
@@ -55,8 +55,9 @@ pub struct Truth {
     wachttijd: BTreeMap<Key, Vec<i64>>,
     /// OP271 / OP272, keyed by (gemeente, wet, aanbieder, maand) and the rule.
     gemeld: BTreeMap<(Key, &'static str), Gemeld>,
-    /// OP274 per requested product, keyed by (gemeente, wet, aanbieder, maand of the 315).
-    vot: BTreeMap<Key, Tijdigheid>,
+    /// OP274 per requested product and OP346 per VOW, keyed by (gemeente, wet, aanbieder,
+    /// maand of the request) and the rule.
+    vot: BTreeMap<(Key, &'static str), Tijdigheid>,
     fouten: BTreeMap<Key, Fouten>,
 }
 
@@ -92,13 +93,11 @@ impl Truth {
         }
     }
 
-    /// A first start (StatusAanlevering 1) of a toewijzing was written: the wait from its
-    /// Ingangsdatum to the real start, in calendar days.
-    pub fn start(&mut self, gemeente: &str, wet: &str, aanbieder: &str, h: &Heen) {
-        if let Inhoud::Start { ingang, begindatum, .. } = &h.inhoud {
-            let key = (gemeente.into(), wet.into(), aanbieder.into(), maand(*begindatum));
-            self.wachttijd.entry(key).or_default().push((*begindatum - *ingang).num_days());
-        }
+    /// The first valid start of a toewijzing (StatusAanlevering 1, not deleted later): the
+    /// wait from its Ingangsdatum to the real start, in calendar days.
+    pub fn start(&mut self, gemeente: &str, wet: &str, aanbieder: &str, ingang: NaiveDate, begindatum: NaiveDate) {
+        let key = (gemeente.into(), wet.into(), aanbieder.into(), maand(begindatum));
+        self.wachttijd.entry(key).or_default().push((begindatum - ingang).num_days());
     }
 
     /// The fault of a heenbericht's delivery, if any.
@@ -144,13 +143,14 @@ impl Truth {
         &mut self,
         cal: &Calendar,
         to: NaiveDate,
+        regel: &'static str,
         key: (&str, &str, &str),
         gevraagd: NaiveDateTime,
         antwoord: Option<NaiveDateTime>,
     ) {
         let (g, w, a) = key;
         let deadline = cal.deadline(gevraagd.date(), 5).unwrap_or(to);
-        let row = self.vot.entry((g.into(), w.into(), a.into(), maand(gevraagd.date()))).or_default();
+        let row = self.vot.entry(((g.into(), w.into(), a.into(), maand(gevraagd.date())), regel)).or_default();
         row.heenberichten += 1;
         match antwoord {
             Some(t) if t.date() <= deadline => row.op_tijd += 1,
@@ -215,11 +215,11 @@ impl Truth {
             gemeld.push('\n');
         }
         let mut vot = String::new();
-        for ((g, w, a, m), t) in &self.vot {
+        for (((g, w, a, m), regel), t) in &self.vot {
             vot.push_str(
                 &json!({
-                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": "OP274", "termijn_werkdagen": 5,
-                    "producten": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
+                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": regel, "termijn_werkdagen": 5,
+                    "verzoeken": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
                     "ontbreekt": t.ontbreekt, "open": t.open,
                 })
                 .to_string(),

@@ -122,6 +122,9 @@ fn technically_rejected(dir: &Path, records: &[Value]) -> BTreeSet<String> {
             Bericht::AntwoordRetour(b) => {
                 b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
             }
+            Bericht::VerzoekOmWijzigingRetour(b) => {
+                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
+            }
             Bericht::DeclaratieAntwoord(b) => b.header.retour_codes.codes().iter().map(|x| x.to_string()).collect(),
             other => panic!("not an answer: {:?}", other.bericht_type()),
         };
@@ -201,7 +204,7 @@ fn every_message_reads_and_passes_level_2_and_a_sample_of_each_type_passes_xmlli
         refused > 0 && unreadable > 0,
         "transport refusals ({refused}) and unreadable files ({unreadable}) are simulated"
     );
-    let expected = ["301", "302", "305", "306", "307", "308", "315", "316", "319", "320", "323", "325"];
+    let expected = ["301", "302", "305", "306", "307", "308", "315", "316", "317", "318", "319", "320", "323", "325"];
     for wet in ["WMO", "JW"] {
         for n in expected {
             assert!(per_type.contains_key(&format!("{wet}{n}")), "no {wet}{n} simulated");
@@ -365,30 +368,35 @@ fn the_truth_equals_an_independent_reading_of_the_written_traffic() {
     let missing: u64 = timely.values().map(|r| r[3]).sum();
     assert!(late > 0 && missing > 0, "the simulation must contain late ({late}) and missing ({missing}) retours");
 
-    // Toewijzing → start waiting time, from the 305s (first start per toewijzing).
-    let mut waits: BTreeMap<(String, String, String, String), Vec<i64>> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
+    // Toewijzing → start waiting time, from the 305s: per toewijzing the first start with
+    // StatusAanlevering 1 that a later 3 with the same key did not delete.
+    let mut valid: BTreeMap<(String, Wet, u32), (String, NaiveDate, NaiveDate)> = BTreeMap::new();
     for r in
-        records.iter().filter(|r| r["soort"] == "heen" && r["bericht"].as_str().is_some_and(|b| b.ends_with("305")))
+        counting(dir.path(), &records).into_iter().filter(|r| r["bericht"].as_str().is_some_and(|b| b.ends_with("305")))
     {
         let message =
             ketenzicht_message::read(&std::fs::read(dir.path().join(r["bestand"].as_str().expect("f"))).expect("file"))
                 .expect("reads");
         let Bericht::Start(b) = &message.bericht else { panic!("305") };
         let p = &b.client.start_producten[0];
-        let nummer = p.toewijzing_nummer.expect("nummer").0;
-        if !seen.insert((b.header.ontvanger.to_string(), message.wet, nummer)) {
-            continue;
-        }
-        let ingang = p.toewijzing_ingangsdatum.expect("ingang").0;
+        let key = (b.header.ontvanger.to_string(), message.wet, p.toewijzing_nummer.expect("nummer").0);
         let begin = p.begindatum.0;
-        waits
-            .entry((
-                b.header.ontvanger.to_string(),
-                message.wet.as_str().into(),
+        if p.status_aanlevering == ketenzicht_message::codes::StatusAanlevering::VerwijderenAanlevering {
+            if valid.get(&key).is_some_and(|v| v.2 == begin) {
+                valid.remove(&key);
+            }
+        } else {
+            valid.entry(key).or_insert((
                 b.header.afzender.to_string(),
-                begin.format("%Y-%m").to_string(),
-            ))
+                p.toewijzing_ingangsdatum.expect("ingang").0,
+                begin,
+            ));
+        }
+    }
+    let mut waits: BTreeMap<(String, String, String, String), Vec<i64>> = BTreeMap::new();
+    for ((gemeente, wet, _), (aanbieder, ingang, begin)) in valid {
+        waits
+            .entry((gemeente, wet.as_str().into(), aanbieder, begin.format("%Y-%m").to_string()))
             .or_default()
             .push((begin - ingang).num_days());
     }
@@ -442,8 +450,9 @@ fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
     let mut gemeld: BTreeMap<(Key4, String), [u64; 4]> = BTreeMap::new();
     let mut first_301: HashMap<(String, String, u32), NaiveDate> = HashMap::new();
     let mut last_temporary: HashMap<(String, String, u32), bool> = HashMap::new();
-    // OP274: the VOT products and the first answer per reference.
-    let mut asked: Vec<(Key4, String, NaiveDate)> = Vec::new();
+    let mut corrected: BTreeSet<(String, String, u32)> = BTreeSet::new();
+    // OP274 / OP346: the VOT products and VOWs, and the first answer per reference.
+    let mut asked: Vec<(Key4, &str, String, NaiveDate)> = Vec::new();
     let mut answered: HashMap<(String, String, String), NaiveDate> = HashMap::new();
     for r in counting(dir.path(), &records) {
         let t = ts(&r["ontvangen"]);
@@ -477,18 +486,27 @@ fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
                 for p in b.client.aangevraagde_producten.iter() {
                     let key =
                         (b.header.ontvanger.to_string(), wet.clone(), b.header.afzender.to_string(), month.clone());
-                    asked.push((key, p.referentie_aanbieder.to_string(), t.date()));
+                    asked.push((key, "OP274", p.referentie_aanbieder.to_string(), t.date()));
                 }
+            }
+            Bericht::VerzoekOmWijziging(b) => {
+                let key = (b.header.ontvanger.to_string(), wet.clone(), b.header.afzender.to_string(), month.clone());
+                asked.push((key, "OP346", b.client.verzoek.referentie_aanbieder.to_string(), t.date()));
             }
             Bericht::Start(b) => {
                 let g = b.header.ontvanger.to_string();
                 for p in b.client.start_producten.iter() {
                     let nummer = p.toewijzing_nummer.expect("nummer").0;
-                    let t0 = first_301
-                        .get(&(g.clone(), wet.clone(), nummer))
-                        .map_or(p.begindatum.0, |t301| p.begindatum.0.max(*t301));
-                    count(g.clone(), b.header.afzender.to_string(), "OP271", Some(t0));
-                    last_temporary.insert((g.clone(), wet.clone(), nummer), false);
+                    let key = (g.clone(), wet.clone(), nummer);
+                    if p.status_aanlevering == ketenzicht_message::codes::StatusAanlevering::VerwijderenAanlevering {
+                        // A deletion is not judged; the start after it is its correction.
+                        corrected.insert(key);
+                        continue;
+                    }
+                    let t0 = first_301.get(&key).map_or(p.begindatum.0, |t301| p.begindatum.0.max(*t301));
+                    let t0 = (!corrected.remove(&key)).then_some(t0);
+                    count(g.clone(), b.header.afzender.to_string(), "OP271", t0);
+                    last_temporary.insert(key, false);
                 }
             }
             Bericht::Stop(b) => {
@@ -517,11 +535,11 @@ fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
     assert_eq!(gemeld, truth_gemeld);
     assert!(gemeld.values().map(|r| r[2]).sum::<u64>() > 0, "some starts or stops are reported late");
 
-    let mut vot: BTreeMap<Key4, [u64; 5]> = BTreeMap::new();
-    for (key, referentie, t) in asked {
+    let mut vot: BTreeMap<(Key4, String), [u64; 5]> = BTreeMap::new();
+    for (key, regel, referentie, t) in asked {
         let deadline = cal.deadline(t, 5).expect("deadline");
         let answer = answered.get(&(key.0.clone(), key.1.clone(), referentie)).copied();
-        let row = vot.entry(key).or_insert([0; 5]);
+        let row = vot.entry((key, regel.to_owned())).or_insert([0; 5]);
         row[0] += 1;
         match answer {
             Some(a) if a <= deadline => row[1] += 1,
@@ -530,14 +548,17 @@ fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
             None => row[4] += 1,
         }
     }
-    let truth_vot: BTreeMap<Key4, [u64; 5]> = jsonl(&dir.path().join("truth/vot_beantwoord.jsonl"))
+    let truth_vot: BTreeMap<(Key4, String), [u64; 5]> = jsonl(&dir.path().join("truth/vot_beantwoord.jsonl"))
         .iter()
         .map(|v| {
             let n = |k: &str| v[k].as_u64().expect(k);
-            (key4(v, "aanbieder"), [n("producten"), n("op_tijd"), n("te_laat"), n("ontbreekt"), n("open")])
+            let regel = v["regel"].as_str().expect("regel").to_owned();
+            ((key4(v, "aanbieder"), regel), [n("verzoeken"), n("op_tijd"), n("te_laat"), n("ontbreekt"), n("open")])
         })
         .collect();
     assert_eq!(vot, truth_vot);
+    assert!(vot.keys().any(|(_, r)| r == "OP346"), "VOWs are simulated");
+    assert!(gemeld.iter().any(|((_, r), v)| r == "OP271" && v[3] > 0), "correction pairs are simulated");
     assert!(vot.values().map(|r| r[2]).sum::<u64>() > 0, "some VOT products are answered late");
 }
 
