@@ -113,7 +113,28 @@ fn main() {
         }
         paths.sort();
         paths.truncate(n);
-        let files: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).expect("read")).collect();
+        let mut files: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).expect("read")).collect();
+        // Simulated traffic holds deliberately unreadable files (refused at transport): set them aside.
+        let before = files.len();
+        let keep: Vec<bool> = files.iter().map(|f| read(f).is_ok()).collect();
+        let mut k = keep.iter();
+        paths.retain(|_| *k.next().unwrap_or(&false));
+        let mut k = keep.iter();
+        files.retain(|_| *k.next().unwrap_or(&false));
+        if files.len() < before {
+            println!("({} unreadable files set aside)", before - files.len());
+        }
+        // BENCH_COMPACT=1: the same messages written without indentation, in a scratch copy.
+        let scratch = tempfile::tempdir().expect("tempdir");
+        if std::env::var("BENCH_COMPACT").is_ok() {
+            for (i, (path, bytes)) in paths.iter_mut().zip(files.iter_mut()).enumerate() {
+                if let Ok(m) = read(bytes) {
+                    *bytes = write(&m, WriteOptions { indent: false });
+                }
+                *path = scratch.path().join(format!("{i}.xml"));
+                std::fs::write(&*path, &*bytes).expect("write");
+            }
+        }
         println!("\ncorpus from {}:", std::env::var("BENCH_CORPUS_DIR").unwrap_or_default());
         measure(&paths, &files);
         return;

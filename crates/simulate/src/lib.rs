@@ -29,7 +29,7 @@ pub use truth::Stats;
 pub enum Scale {
     /// Two jeugdzorgregio's (Groningen, Haaglanden): 20 gemeenten, 5% of the real volume.
     Demo,
-    /// Four regio's, 54 gemeenten, 20% of the real volume.
+    /// Four regio's, 55 gemeenten, 20% of the real volume.
     Regio,
     /// All 342 gemeenten at full volume.
     National,
