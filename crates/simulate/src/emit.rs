@@ -82,6 +82,12 @@ pub struct Emitter<'a> {
     /// VOT products (OP274) and VOWs (OP346): (rule, reference, aanbieder, receipt).
     gevraagd: Vec<(&'static str, String, String, NaiveDateTime)>,
     beantwoord: BTreeMap<String, NaiveDateTime>,
+    /// The receipt of each VOT product's 315, by reference.
+    vot_ontvangen: BTreeMap<String, NaiveDateTime>,
+    /// The first final answer (a 301, or a 319 "afgewezen") per reference.
+    finaal: BTreeMap<String, NaiveDateTime>,
+    /// 319s "in onderzoek": (reference, aanbieder, receipt).
+    onderzoek: Vec<(String, String, NaiveDateTime)>,
 }
 
 impl<'a> Emitter<'a> {
@@ -119,6 +125,9 @@ impl<'a> Emitter<'a> {
             tijdelijk_gestopt: BTreeMap::new(),
             gevraagd: Vec::new(),
             beantwoord: BTreeMap::new(),
+            vot_ontvangen: BTreeMap::new(),
+            finaal: BTreeMap::new(),
+            onderzoek: Vec::new(),
         })
     }
 
@@ -179,6 +188,17 @@ impl<'a> Emitter<'a> {
                 (&self.gemeente, self.wet.as_str(), &aanbieder),
                 t,
                 answer,
+            );
+        }
+        for (referentie, aanbieder, t) in std::mem::take(&mut self.onderzoek) {
+            let Some(gevraagd) = self.vot_ontvangen.get(&referentie) else { continue };
+            let finaal = self.finaal.get(&referentie).copied();
+            self.truth.onderzoek(
+                self.options.to,
+                (&self.gemeente, self.wet.as_str(), &aanbieder),
+                t,
+                gevraagd.date(),
+                finaal,
             );
         }
         for (aanbieder, ingang, begindatum) in std::mem::take(&mut self.starts).into_values() {
@@ -294,12 +314,26 @@ impl<'a> Emitter<'a> {
                 self.first_301.entry(v.nummer).or_insert(t);
                 if let Some(r) = &v.referentie {
                     self.beantwoord.entry(r.clone()).or_insert(t);
+                    self.finaal.entry(r.clone()).or_insert(t);
                 }
             }
-            Inhoud::Antwoord { referentie, .. } => {
+            Inhoud::Antwoord { referentie, in_onderzoek, reden, .. } => {
                 self.beantwoord.entry(referentie.clone()).or_insert(t);
+                if *in_onderzoek {
+                    self.onderzoek.push((referentie.clone(), aanbieder, t));
+                } else {
+                    self.finaal.entry(referentie.clone()).or_insert(t);
+                    if *reden == Some("8")
+                        && let Some(gevraagd) = self.vot_ontvangen.get(referentie).copied()
+                    {
+                        self.truth.woonplaats((&g, w, &aanbieder), gevraagd, t);
+                    }
+                }
             }
-            Inhoud::Vot { referentie, .. } => self.gevraagd.push(("OP274", referentie.clone(), aanbieder, t)),
+            Inhoud::Vot { referentie, .. } => {
+                self.vot_ontvangen.entry(referentie.clone()).or_insert(t);
+                self.gevraagd.push(("OP274", referentie.clone(), aanbieder, t));
+            }
             Inhoud::Vow { referentie, .. } => self.gevraagd.push(("OP346", referentie.clone(), aanbieder, t)),
             Inhoud::Start { nummer, begindatum, status: "3", .. } => {
                 // A deletion: not a start to judge; the start with this key no longer counts,

@@ -59,6 +59,11 @@ pub struct Truth {
     /// maand of the request) and the rule.
     vot: BTreeMap<(Key, &'static str), Tijdigheid>,
     fouten: BTreeMap<Key, Fouten>,
+    /// "In onderzoek" follow-up per (gemeente, wet, aanbieder, maand of the 319):
+    /// [in onderzoek, op tijd, te laat, te lang open, open].
+    onderzoek: BTreeMap<Key, [u64; 5]>,
+    /// OP359 per (gemeente, wet, aanbieder, maand of the 315): [afwijzingen, op tijd, te laat].
+    woonplaats: BTreeMap<Key, [u64; 3]>,
 }
 
 impl Truth {
@@ -160,14 +165,50 @@ impl Truth {
         }
     }
 
+    /// A 319 "in onderzoek" on a request received on `gevraagd`: the final answer is due 8
+    /// weeks (56 days) after the request's Dagtekening.
+    pub fn onderzoek(
+        &mut self,
+        to: NaiveDate,
+        key: (&str, &str, &str),
+        in_onderzoek: NaiveDateTime,
+        gevraagd: NaiveDate,
+        finaal: Option<NaiveDateTime>,
+    ) {
+        let (g, w, a) = key;
+        let deadline = gevraagd + chrono::Days::new(56);
+        let row = self.onderzoek.entry((g.into(), w.into(), a.into(), maand(in_onderzoek.date()))).or_default();
+        row[0] += 1;
+        match finaal {
+            Some(t) if t.date() <= deadline => row[1] += 1,
+            Some(_) => row[2] += 1,
+            None if deadline < to => row[3] += 1,
+            None => row[4] += 1,
+        }
+    }
+
+    /// OP359: a rejection on woonplaatsbeginsel, due within 14 days of the 315's receipt.
+    pub fn woonplaats(&mut self, key: (&str, &str, &str), gevraagd: NaiveDateTime, afgewezen: NaiveDateTime) {
+        let (g, w, a) = key;
+        let row = self.woonplaats.entry((g.into(), w.into(), a.into(), maand(gevraagd.date()))).or_default();
+        row[0] += 1;
+        if afgewezen.date() <= gevraagd.date() + chrono::Days::new(14) {
+            row[1] += 1;
+        } else {
+            row[2] += 1;
+        }
+    }
+
     /// The names of the truth files, in the order of [`Truth::files`].
-    pub const FILES: [&'static str; 6] = [
+    pub const FILES: [&'static str; 8] = [
         "berichten.jsonl",
         "fouten.jsonl",
         "retour_tijdigheid.jsonl",
         "wachttijd_toewijzing_start.jsonl",
         "start_stop_tijdigheid.jsonl",
         "vot_beantwoord.jsonl",
+        "onderzoek_termijn.jsonl",
+        "woonplaatsbeginsel.jsonl",
     ];
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
@@ -238,6 +279,28 @@ impl Truth {
             );
             fouten.push('\n');
         }
+        let mut onderzoek = String::new();
+        for ((g, w, a, m), r) in &self.onderzoek {
+            onderzoek.push_str(
+                &json!({
+                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "termijn_dagen": 56,
+                    "in_onderzoek": r[0], "op_tijd": r[1], "te_laat": r[2], "te_lang_open": r[3], "open": r[4],
+                })
+                .to_string(),
+            );
+            onderzoek.push('\n');
+        }
+        let mut woonplaats = String::new();
+        for ((g, w, a, m), r) in &self.woonplaats {
+            woonplaats.push_str(
+                &json!({
+                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": "OP359", "termijn_dagen": 14,
+                    "afwijzingen": r[0], "op_tijd": r[1], "te_laat": r[2],
+                })
+                .to_string(),
+            );
+            woonplaats.push('\n');
+        }
         vec![
             ("berichten.jsonl", berichten),
             ("fouten.jsonl", fouten),
@@ -245,6 +308,8 @@ impl Truth {
             ("wachttijd_toewijzing_start.jsonl", wachttijd),
             ("start_stop_tijdigheid.jsonl", gemeld),
             ("vot_beantwoord.jsonl", vot),
+            ("onderzoek_termijn.jsonl", onderzoek),
+            ("woonplaatsbeginsel.jsonl", woonplaats),
         ]
     }
 }

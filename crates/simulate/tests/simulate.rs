@@ -682,3 +682,91 @@ fn the_stuf_form_wraps_the_same_messages_with_the_routing_data() {
     }
     assert!(du01 > 0);
 }
+
+#[test]
+fn onderzoek_and_woonplaatsbeginsel_equal_an_independent_reading() {
+    let (dir, _) = shared_run();
+    let to = d(2023, 4, 30);
+    let records = routing(dir.path());
+    let mut asked: HashMap<(String, String, String), NaiveDateTime> = HashMap::new();
+    let mut finals: HashMap<(String, String, String), NaiveDateTime> = HashMap::new();
+    let mut pending: Vec<((String, String, String), String, NaiveDateTime)> = Vec::new();
+    let mut woonplaats: BTreeMap<Key4, [u64; 3]> = BTreeMap::new();
+    for r in counting(dir.path(), &records) {
+        let t = ts(&r["ontvangen"]);
+        let m = message(dir.path(), r);
+        let wet = m.wet.as_str().to_owned();
+        match &m.bericht {
+            Bericht::VerzoekOmToewijzing(b) => {
+                for p in b.client.aangevraagde_producten.iter() {
+                    asked
+                        .entry((b.header.ontvanger.to_string(), wet.clone(), p.referentie_aanbieder.to_string()))
+                        .or_insert(t);
+                }
+            }
+            Bericht::Toewijzing(b) => {
+                for p in b.client.toegewezen_producten.iter() {
+                    if let Some(r) = &p.referentie_aanbieder {
+                        finals.entry((b.header.afzender.to_string(), wet.clone(), r.to_string())).or_insert(t);
+                    }
+                }
+            }
+            Bericht::Antwoord(b) => {
+                let key = (b.header.afzender.to_string(), wet.clone(), b.antwoord.referentie_aanbieder.to_string());
+                if b.antwoord.verzoek_antwoord == ketenzicht_message::codes::VerzoekAntwoord::InOnderzoek {
+                    pending.push((key, b.header.ontvanger.to_string(), t));
+                } else {
+                    finals.entry(key.clone()).or_insert(t);
+                    if b.antwoord.reden_afwijzing_verzoek
+                        == Some(ketenzicht_message::codes::RedenAfwijzingVerzoek::Woonplaatsbeginsel)
+                        && let Some(q) = asked.get(&key)
+                    {
+                        let row = woonplaats
+                            .entry((
+                                key.0.clone(),
+                                wet.clone(),
+                                b.header.ontvanger.to_string(),
+                                q.format("%Y-%m").to_string(),
+                            ))
+                            .or_insert([0; 3]);
+                        row[0] += 1;
+                        if t.date() <= q.date() + chrono::Days::new(14) { row[1] += 1 } else { row[2] += 1 }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut onderzoek: BTreeMap<Key4, [u64; 5]> = BTreeMap::new();
+    for (key, aanbieder, t) in pending {
+        let Some(q) = asked.get(&key) else { continue };
+        let deadline = q.date() + chrono::Days::new(56);
+        let row =
+            onderzoek.entry((key.0.clone(), key.1.clone(), aanbieder, t.format("%Y-%m").to_string())).or_insert([0; 5]);
+        row[0] += 1;
+        match finals.get(&key) {
+            Some(f) if f.date() <= deadline => row[1] += 1,
+            Some(_) => row[2] += 1,
+            None if deadline < to => row[3] += 1,
+            None => row[4] += 1,
+        }
+    }
+    let truth_onderzoek: BTreeMap<Key4, [u64; 5]> = jsonl(&dir.path().join("truth/onderzoek_termijn.jsonl"))
+        .iter()
+        .map(|v| {
+            let n = |k: &str| v[k].as_u64().expect(k);
+            (key4(v, "aanbieder"), [n("in_onderzoek"), n("op_tijd"), n("te_laat"), n("te_lang_open"), n("open")])
+        })
+        .collect();
+    assert_eq!(onderzoek, truth_onderzoek);
+    assert!(!onderzoek.is_empty(), "requests in onderzoek are simulated");
+    let truth_woonplaats: BTreeMap<Key4, [u64; 3]> = jsonl(&dir.path().join("truth/woonplaatsbeginsel.jsonl"))
+        .iter()
+        .map(|v| {
+            let n = |k: &str| v[k].as_u64().expect(k);
+            (key4(v, "aanbieder"), [n("afwijzingen"), n("op_tijd"), n("te_laat")])
+        })
+        .collect();
+    assert_eq!(woonplaats, truth_woonplaats);
+    assert!(!woonplaats.is_empty(), "woonplaatsbeginsel rejections are simulated");
+}
