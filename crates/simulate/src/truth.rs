@@ -213,105 +213,72 @@ impl Truth {
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
     pub fn files(&self) -> Vec<(&'static str, String)> {
-        let mut berichten = String::new();
-        for ((g, w, b, m), n) in &self.berichten {
-            berichten.push_str(&json!({"gemeente": g, "wet": w, "bericht": b, "maand": m, "aantal": n}).to_string());
-            berichten.push('\n');
-        }
-        let mut tijdigheid = String::new();
-        for ((g, w, b, m), t) in &self.tijdigheid {
-            let (regel, n) =
-                term(BerichtType::from_number(b[b.len() - 3..].parse().unwrap_or(301)).unwrap_or(BerichtType::T301));
-            tijdigheid.push_str(
-                &json!({
-                    "gemeente": g, "wet": w, "bericht": b, "maand": m, "regel": regel, "termijn_werkdagen": n,
-                    "heenberichten": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
-                    "ontbreekt": t.ontbreekt, "open": t.open,
-                })
-                .to_string(),
-            );
-            tijdigheid.push('\n');
-        }
-        let mut wachttijd = String::new();
-        for ((g, w, a, m), values) in &self.wachttijd {
+        let berichten = lines(
+            &self.berichten,
+            |(g, w, b, m), n| json!({"gemeente": g, "wet": w, "bericht": b, "maand": m, "aantal": n}),
+        );
+        let fouten = lines(&self.fouten, |(g, w, b, m), f| {
+            json!({
+                "gemeente": g, "wet": w, "bericht": b, "maand": m,
+                "transport_afgewezen": f.transport_afgewezen, "onleesbaar": f.onleesbaar,
+                "technisch_afgekeurd": f.technisch_afgekeurd, "dubbel": f.dubbel,
+            })
+        });
+        let tijdigheid = lines(&self.tijdigheid, |(g, w, b, m), t| {
+            let number =
+                b.get(b.len().saturating_sub(3)..).and_then(|n| n.parse().ok()).and_then(BerichtType::from_number);
+            let (regel, n) = term(number.unwrap_or(BerichtType::T301));
+            json!({
+                "gemeente": g, "wet": w, "bericht": b, "maand": m, "regel": regel, "termijn_werkdagen": n,
+                "heenberichten": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
+                "ontbreekt": t.ontbreekt, "open": t.open,
+            })
+        });
+        let wachttijd = lines(&self.wachttijd, |(g, w, a, m), values| {
             let s = Stats::of(values);
-            wachttijd.push_str(
-                &json!({
-                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "n": s.n, "gemiddelde": s.mean,
-                    "mediaan": s.median, "p80": s.p80, "p90": s.p90, "max": s.max,
-                })
-                .to_string(),
-            );
-            wachttijd.push('\n');
-        }
-        let mut gemeld = String::new();
-        for (((g, w, a, m), regel), r) in &self.gemeld {
-            gemeld.push_str(
-                &json!({
-                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": regel, "termijn_werkdagen": 5,
-                    "berichten": r.berichten, "op_tijd": r.op_tijd, "te_laat": r.te_laat, "niet_meetbaar": r.niet_meetbaar,
-                })
-                .to_string(),
-            );
-            gemeld.push('\n');
-        }
-        let mut vot = String::new();
-        for (((g, w, a, m), regel), t) in &self.vot {
-            vot.push_str(
-                &json!({
-                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": regel, "termijn_werkdagen": 5,
-                    "verzoeken": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
-                    "ontbreekt": t.ontbreekt, "open": t.open,
-                })
-                .to_string(),
-            );
-            vot.push('\n');
-        }
-        let mut fouten = String::new();
-        for ((g, w, b, m), f) in &self.fouten {
-            fouten.push_str(
-                &json!({
-                    "gemeente": g, "wet": w, "bericht": b, "maand": m,
-                    "transport_afgewezen": f.transport_afgewezen, "onleesbaar": f.onleesbaar,
-                    "technisch_afgekeurd": f.technisch_afgekeurd, "dubbel": f.dubbel,
-                })
-                .to_string(),
-            );
-            fouten.push('\n');
-        }
-        let mut onderzoek = String::new();
-        for ((g, w, a, m), r) in &self.onderzoek {
-            onderzoek.push_str(
-                &json!({
-                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "termijn_dagen": 56,
-                    "in_onderzoek": r[0], "op_tijd": r[1], "te_laat": r[2], "te_lang_open": r[3], "open": r[4],
-                })
-                .to_string(),
-            );
-            onderzoek.push('\n');
-        }
-        let mut woonplaats = String::new();
-        for ((g, w, a, m), r) in &self.woonplaats {
-            woonplaats.push_str(
-                &json!({
-                    "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": "OP359", "termijn_dagen": 14,
-                    "afwijzingen": r[0], "op_tijd": r[1], "te_laat": r[2],
-                })
-                .to_string(),
-            );
-            woonplaats.push('\n');
-        }
-        vec![
-            ("berichten.jsonl", berichten),
-            ("fouten.jsonl", fouten),
-            ("retour_tijdigheid.jsonl", tijdigheid),
-            ("wachttijd_toewijzing_start.jsonl", wachttijd),
-            ("start_stop_tijdigheid.jsonl", gemeld),
-            ("vot_beantwoord.jsonl", vot),
-            ("onderzoek_termijn.jsonl", onderzoek),
-            ("woonplaatsbeginsel.jsonl", woonplaats),
-        ]
+            json!({
+                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "n": s.n, "gemiddelde": s.mean,
+                "mediaan": s.median, "p80": s.p80, "p90": s.p90, "max": s.max,
+            })
+        });
+        let gemeld = lines(&self.gemeld, |((g, w, a, m), regel), r| {
+            json!({
+                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": regel, "termijn_werkdagen": 5,
+                "berichten": r.berichten, "op_tijd": r.op_tijd, "te_laat": r.te_laat, "niet_meetbaar": r.niet_meetbaar,
+            })
+        });
+        let vot = lines(&self.vot, |((g, w, a, m), regel), t| {
+            json!({
+                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": regel, "termijn_werkdagen": 5,
+                "verzoeken": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
+                "ontbreekt": t.ontbreekt, "open": t.open,
+            })
+        });
+        let onderzoek = lines(&self.onderzoek, |(g, w, a, m), r| {
+            json!({
+                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "termijn_dagen": 56,
+                "in_onderzoek": r[0], "op_tijd": r[1], "te_laat": r[2], "te_lang_open": r[3], "open": r[4],
+            })
+        });
+        let woonplaats = lines(&self.woonplaats, |(g, w, a, m), r| {
+            json!({
+                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": "OP359", "termijn_dagen": 14,
+                "afwijzingen": r[0], "op_tijd": r[1], "te_laat": r[2],
+            })
+        });
+        let files = [berichten, fouten, tijdigheid, wachttijd, gemeld, vot, onderzoek, woonplaats];
+        Truth::FILES.into_iter().zip(files).collect()
     }
+}
+
+/// One JSON object per entry of a sorted map, one per line.
+fn lines<K, V>(map: &BTreeMap<K, V>, row: impl Fn(&K, &V) -> serde_json::Value) -> String {
+    let mut out = String::new();
+    for (k, v) in map {
+        out.push_str(&row(k, v).to_string());
+        out.push('\n');
+    }
+    out
 }
 
 /// Duration statistics: mean rounded to two decimals, percentiles by nearest rank
