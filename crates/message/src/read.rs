@@ -44,7 +44,7 @@ pub fn read(bytes: &[u8]) -> Result<Message, ReadError> {
     let bytes = check_bytes(bytes)?;
     let mut input = XmlIn::new(bytes);
     let mut cx = ReadCx::new(Wet::IJw, "", "");
-    let root = input.root(&mut cx).map_err(|f| ReadError::single(f.0))?;
+    let root = input.root(&mut cx).map_err(|f| ReadError::single(*f.0))?;
     let Some(namespace) = root.namespace else {
         return Err(xml_error(format!("root element {} has no namespace: not an iWmo/iJw message", root.local)));
     };
@@ -68,7 +68,7 @@ pub fn read(bytes: &[u8]) -> Result<Message, ReadError> {
     let bericht =
         read_body(bericht_type, &mut input, &mut cx).and_then(|b| input.finish(&cx).map(|()| b)).map_err(|f| {
             let mut findings = std::mem::take(&mut cx.findings);
-            findings.push(f.0);
+            findings.push(*f.0);
             ReadError { findings }
         })?;
     let mut findings = cx.findings;

@@ -14,7 +14,7 @@ use crate::finding::{Finding, Level};
 
 /// Reading stopped: the input is not acceptable XML.
 #[derive(Debug)]
-pub struct Fatal(pub Finding);
+pub struct Fatal(pub Box<Finding>);
 
 pub type ReadResult<T> = Result<Option<T>, Fatal>;
 
@@ -143,7 +143,7 @@ impl ReadCx {
     }
 
     pub fn fatal(&self, message: impl Into<String>) -> Fatal {
-        Fatal(Finding::new(Level::Xml, self.path(), None, message))
+        Fatal(Box::new(Finding::new(Level::Xml, self.path(), None, message)))
     }
 }
 
