@@ -88,6 +88,10 @@ pub struct Emitter<'a> {
     finaal: BTreeMap<String, NaiveDateTime>,
     /// 319s "in onderzoek": (reference, aanbieder, receipt).
     onderzoek: Vec<(String, String, NaiveDateTime)>,
+    /// The current version of each toewijzing: (aanbieder, Ingangsdatum, deleted).
+    toewijzingen: BTreeMap<u32, (String, NaiveDate, bool)>,
+    /// Toewijzingen with a start (StatusAanlevering 1, not deleted since).
+    gestart: BTreeSet<u32>,
 }
 
 impl<'a> Emitter<'a> {
@@ -128,6 +132,8 @@ impl<'a> Emitter<'a> {
             vot_ontvangen: BTreeMap::new(),
             finaal: BTreeMap::new(),
             onderzoek: Vec::new(),
+            toewijzingen: BTreeMap::new(),
+            gestart: BTreeSet::new(),
         })
     }
 
@@ -200,6 +206,12 @@ impl<'a> Emitter<'a> {
                 gevraagd.date(),
                 finaal,
             );
+        }
+        for (nummer, (aanbieder, ingang, deleted)) in std::mem::take(&mut self.toewijzingen) {
+            let due = self.cal.deadline(ingang, truth::ZONDER_START_WERKDAGEN).unwrap_or(ingang);
+            if !deleted && !self.gestart.contains(&nummer) && due < self.options.to {
+                self.truth.zonder_start((&self.gemeente, self.wet.as_str(), &aanbieder), nummer, ingang);
+            }
         }
         for (aanbieder, ingang, begindatum) in std::mem::take(&mut self.starts).into_values() {
             self.truth.start(&self.gemeente, self.wet.as_str(), &aanbieder, ingang, begindatum);
@@ -312,6 +324,9 @@ impl<'a> Emitter<'a> {
         match &h.inhoud {
             Inhoud::Toewijzing(v) => {
                 self.first_301.entry(v.nummer).or_insert(t);
+                // Later 301s carry later decisions: the last one received is the current version.
+                self.toewijzingen
+                    .insert(v.nummer, (aanbieder.clone(), v.ingangsdatum, v.reden_wijziging == Some("13")));
                 if let Some(r) = &v.referentie {
                     self.beantwoord.entry(r.clone()).or_insert(t);
                     self.finaal.entry(r.clone()).or_insert(t);
@@ -341,10 +356,12 @@ impl<'a> Emitter<'a> {
                 if self.starts.get(nummer).is_some_and(|s| s.2 == *begindatum) {
                     self.starts.remove(nummer);
                 }
+                self.gestart.remove(nummer);
                 self.gecorrigeerd.insert(*nummer);
             }
             Inhoud::Start { nummer, ingang, begindatum, .. } => {
                 self.starts.entry(*nummer).or_insert_with(|| (aanbieder.clone(), *ingang, *begindatum));
+                self.gestart.insert(*nummer);
                 // A correction pair does not count as a late start (niet meetbaar).
                 let t0 = (!self.gecorrigeerd.remove(nummer))
                     .then(|| self.first_301.get(nummer).map_or(*begindatum, |t301| (*begindatum).max(t301.date())));
@@ -356,6 +373,9 @@ impl<'a> Emitter<'a> {
                 let na_tijdelijk = self.tijdelijk_gestopt.get(nummer).copied().unwrap_or(false);
                 let t0 = (tijdelijk || !na_tijdelijk).then_some(*einddatum);
                 self.truth.gemeld(self.cal, "OP272", (&g, w, &aanbieder), t, t0);
+                if !tijdelijk {
+                    self.truth.stop((&g, w, &aanbieder), t, reden);
+                }
                 self.tijdelijk_gestopt.insert(*nummer, tijdelijk);
             }
             Inhoud::Declaratie { .. } => {}

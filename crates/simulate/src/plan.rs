@@ -420,21 +420,23 @@ impl<'a> Planner<'a> {
             }
         }
 
-        // Intrekking (one in thirty): the gemeente ends the toewijzing early (RedenWijziging
-        // 05); the aanbieder stops with reden 36.
-        if self.rng.random_bool(0.03) && (versie.einddatum - begindatum).num_days() > 45 {
+        // An early end (one in twenty): the gemeente shortens the toewijzing and the aanbieder
+        // stops with the matching reason: verkorting (RedenWijziging 05, stop 36), a change of
+        // aanbieder (09, 38) or outflow to another domain (06, 39).
+        if self.rng.random_bool(0.05) && (versie.einddatum - begindatum).num_days() > 45 {
+            let (wijziging, beeindiging) = [("05", "36"), ("09", "38"), ("06", "39")][self.rng.random_range(0..3)];
             let eind = add_days(begindatum, self.rng.random_range(30..(versie.einddatum - begindatum).num_days() - 10));
             let voor = self.rng.random_range(0..10);
             let t = self.kantoor(add_days(eind, -voor)).max(versie.besluit + chrono::Duration::hours(1));
             versie.besluit = t;
             versie.einddatum = eind.max(t.date());
-            versie.reden_wijziging = Some("05");
+            versie.reden_wijziging = Some(wijziging);
             versie.referentie = None;
             self.send_301(a, client, t, versie.clone());
             if let Some(l) = self.leveringen.get_mut(&nummer) {
                 l.eind = versie.einddatum;
             }
-            self.stop(a, client, &versie, begindatum, versie.einddatum, "36");
+            self.stop(a, client, &versie, begindatum, versie.einddatum, beeindiging);
             return;
         }
 

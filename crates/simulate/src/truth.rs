@@ -64,7 +64,15 @@ pub struct Truth {
     onderzoek: BTreeMap<Key, [u64; 5]>,
     /// OP359 per (gemeente, wet, aanbieder, maand of the 315): [afwijzingen, op tijd, te laat].
     woonplaats: BTreeMap<Key, [u64; 3]>,
+    /// Definitive stops per (gemeente, wet, aanbieder, maand of receipt) and RedenBeeindiging.
+    stops: BTreeMap<(Key, &'static str), u64>,
+    /// Toewijzingen without a start: (gemeente, wet, aanbieder, ToewijzingNummer) → Ingangsdatum.
+    zonder_start: BTreeMap<(String, String, String, u32), NaiveDate>,
 }
+
+/// A toewijzing counts as "without start" when its Ingangsdatum lies more than this many
+/// working days before the end of the period and no valid start came.
+pub const ZONDER_START_WERKDAGEN: u32 = 10;
 
 impl Truth {
     /// A message was written (any type).
@@ -199,8 +207,20 @@ impl Truth {
         }
     }
 
+    /// A definitive stop (RedenBeeindiging other than 20) was received.
+    pub fn stop(&mut self, key: (&str, &str, &str), ontvangen: NaiveDateTime, reden: &'static str) {
+        let (g, w, a) = key;
+        *self.stops.entry(((g.into(), w.into(), a.into(), maand(ontvangen.date())), reden)).or_default() += 1;
+    }
+
+    /// A current toewijzing that never started by the end of the period.
+    pub fn zonder_start(&mut self, key: (&str, &str, &str), nummer: u32, ingangsdatum: NaiveDate) {
+        let (g, w, a) = key;
+        self.zonder_start.insert((g.into(), w.into(), a.into(), nummer), ingangsdatum);
+    }
+
     /// The names of the truth files, in the order of [`Truth::files`].
-    pub const FILES: [&'static str; 8] = [
+    pub const FILES: [&'static str; 10] = [
         "berichten.jsonl",
         "fouten.jsonl",
         "retour_tijdigheid.jsonl",
@@ -209,6 +229,8 @@ impl Truth {
         "vot_beantwoord.jsonl",
         "onderzoek_termijn.jsonl",
         "woonplaatsbeginsel.jsonl",
+        "stops_per_reden.jsonl",
+        "toewijzing_zonder_start.jsonl",
     ];
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
@@ -266,7 +288,17 @@ impl Truth {
                 "afwijzingen": r[0], "op_tijd": r[1], "te_laat": r[2],
             })
         });
-        let files = [berichten, fouten, tijdigheid, wachttijd, gemeld, vot, onderzoek, woonplaats];
+        let stops = lines(
+            &self.stops,
+            |((g, w, a, m), reden), n| json!({"gemeente": g, "wet": w, "aanbieder": a, "maand": m, "reden_beeindiging": reden, "aantal": n}),
+        );
+        let zonder_start = lines(&self.zonder_start, |(g, w, a, nummer), ingang| {
+            json!({
+                "gemeente": g, "wet": w, "aanbieder": a, "toewijzing_nummer": nummer,
+                "ingangsdatum": ingang.to_string(), "na_werkdagen": ZONDER_START_WERKDAGEN,
+            })
+        });
+        let files = [berichten, fouten, tijdigheid, wachttijd, gemeld, vot, onderzoek, woonplaats, stops, zonder_start];
         Truth::FILES.into_iter().zip(files).collect()
     }
 }

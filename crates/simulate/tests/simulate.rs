@@ -770,3 +770,82 @@ fn onderzoek_and_woonplaatsbeginsel_equal_an_independent_reading() {
     assert_eq!(woonplaats, truth_woonplaats);
     assert!(!woonplaats.is_empty(), "woonplaatsbeginsel rejections are simulated");
 }
+
+#[test]
+fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading() {
+    let (dir, _) = shared_run();
+    let to = d(2023, 4, 30);
+    let cal = Calendar::atw();
+    let records = routing(dir.path());
+    let mut stops: BTreeMap<(Key4, String), u64> = BTreeMap::new();
+    let mut current: BTreeMap<(String, String, u32), (String, NaiveDate, bool)> = BTreeMap::new();
+    let mut started: BTreeSet<(String, String, u32)> = BTreeSet::new();
+    for r in counting(dir.path(), &records) {
+        let t = ts(&r["ontvangen"]);
+        let m = message(dir.path(), r);
+        let wet = m.wet.as_str().to_owned();
+        match &m.bericht {
+            Bericht::Toewijzing(b) => {
+                for p in b.client.toegewezen_producten.iter() {
+                    let deleted = p.reden_wijziging == Some(ketenzicht_message::codes::RedenWijziging::Verwijderd);
+                    let key = (b.header.afzender.to_string(), wet.clone(), p.toewijzing_nummer.0);
+                    current.insert(key, (b.header.ontvanger.to_string(), p.ingangsdatum.0, deleted));
+                }
+            }
+            Bericht::Start(b) => {
+                for p in b.client.start_producten.iter() {
+                    let key = (b.header.ontvanger.to_string(), wet.clone(), p.toewijzing_nummer.expect("nummer").0);
+                    if p.status_aanlevering == ketenzicht_message::codes::StatusAanlevering::VerwijderenAanlevering {
+                        started.remove(&key);
+                    } else {
+                        started.insert(key);
+                    }
+                }
+            }
+            Bericht::Stop(b) => {
+                for p in b.client.stop_producten.iter().filter(|p| !p.reden_beeindiging.is_tijdelijk()) {
+                    let key = (
+                        b.header.ontvanger.to_string(),
+                        wet.clone(),
+                        b.header.afzender.to_string(),
+                        t.format("%Y-%m").to_string(),
+                    );
+                    *stops.entry((key, p.reden_beeindiging.to_string())).or_default() += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let truth_stops: BTreeMap<(Key4, String), u64> = jsonl(&dir.path().join("truth/stops_per_reden.jsonl"))
+        .iter()
+        .map(|v| {
+            (
+                (key4(v, "aanbieder"), v["reden_beeindiging"].as_str().expect("reden").to_owned()),
+                v["aantal"].as_u64().expect("n"),
+            )
+        })
+        .collect();
+    assert_eq!(stops, truth_stops);
+    assert!(stops.keys().any(|(_, r)| r == "38" || r == "39"), "provider changes and outflow are simulated");
+
+    let mut zonder: BTreeMap<(String, String, String, u32), String> = BTreeMap::new();
+    for ((g, w, nummer), (aanbieder, ingang, deleted)) in current {
+        let due = cal.deadline(ingang, 10).expect("deadline");
+        if !deleted && !started.contains(&(g.clone(), w.clone(), nummer)) && due < to {
+            zonder.insert((g, w, aanbieder, nummer), ingang.to_string());
+        }
+    }
+    let truth_zonder: BTreeMap<(String, String, String, u32), String> =
+        jsonl(&dir.path().join("truth/toewijzing_zonder_start.jsonl"))
+            .iter()
+            .map(|v| {
+                let s = |k: &str| v[k].as_str().expect(k).to_owned();
+                (
+                    (s("gemeente"), s("wet"), s("aanbieder"), v["toewijzing_nummer"].as_u64().expect("n") as u32),
+                    s("ingangsdatum"),
+                )
+            })
+            .collect();
+    assert_eq!(zonder, truth_zonder);
+    assert!(!zonder.is_empty(), "toewijzingen without a start are simulated");
+}
