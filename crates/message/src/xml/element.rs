@@ -1,7 +1,7 @@
 //! The traits every model type implements. Structs get them from `#[derive(Element)]`;
 //! leaf types (the `LDT_*` simple types and code lists) through [`Leaf`].
 
-use super::input::{Fatal, Ns, ReadCx, ReadResult, XmlIn};
+use super::input::{Ns, ReadCx, ReadResult, XmlIn};
 use super::output::XmlOut;
 use crate::Wet;
 use crate::vec1::Vec1;
@@ -247,6 +247,3 @@ impl RetourSlot for crate::RetourCodes {
         <Self as Element>::strategy(wet)
     }
 }
-
-/// Keep `Fatal` reachable for generated code.
-pub type FatalError = Fatal;
