@@ -330,12 +330,27 @@ fn codes(list: &[&str], wet: Wet) -> RetourCodes {
     RetourCodes(text(Vec1::try_from(codes)))
 }
 
-/// The answer to a heenbericht: its retour (header only: accepted, or with 0001 when
-/// `technisch_afgekeurd`) or, for a 323, the 325.
-pub fn antwoord(heen: &Message, h: &Heen, id: &str, at: NaiveDateTime, technisch_afgekeurd: bool) -> Message {
+/// How a heenbericht was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Oordeel {
+    Goed,
+    /// Level 2: header only, 0001.
+    Technisch,
+    /// Level 3 on a start or stop: header 0200, the client's classes copied with 0200 and
+    /// the product with this code.
+    Inhoudelijk(&'static str),
+}
+
+/// The answer to a heenbericht: its retour (header only when accepted) or, for a 323, the 325.
+pub fn antwoord(heen: &Message, h: &Heen, id: &str, at: NaiveDateTime, oordeel: Oordeel) -> Message {
     let wet = heen.wet;
     let dag = at.date();
-    let afkeur = technisch_afgekeurd.then(|| codes(&["0001"], wet));
+    let afkeur = match oordeel {
+        Oordeel::Goed => None,
+        Oordeel::Technisch => Some(codes(&["0001"], wet)),
+        Oordeel::Inhoudelijk(_) => Some(codes(&["0200"], wet)),
+    };
+    let klasse = |code| codes(&[code], wet);
     let bericht = match &heen.bericht {
         Bericht::Toewijzing(b) => Bericht::ToewijzingRetour(Bericht302 {
             header: retour_header(b.header.clone(), id, dag, afkeur.clone()),
@@ -343,11 +358,59 @@ pub fn antwoord(heen: &Message, h: &Heen, id: &str, at: NaiveDateTime, technisch
         }),
         Bericht::Start(b) => Bericht::StartRetour(Bericht306 {
             header: retour_header(b.header.clone(), id, dag, afkeur.clone()),
-            client: None,
+            client: match oordeel {
+                Oordeel::Inhoudelijk(code) => Some(StartClient {
+                    bsn: b.client.bsn,
+                    geboortedatum: b.client.geboortedatum.clone(),
+                    geslacht: b.client.geslacht,
+                    naam: b.client.naam.clone(),
+                    start_producten: text(Vec1::try_from(
+                        b.client
+                            .start_producten
+                            .iter()
+                            .map(|p| StartProduct {
+                                toewijzing_nummer: p.toewijzing_nummer,
+                                product: p.product.clone(),
+                                toewijzing_ingangsdatum: p.toewijzing_ingangsdatum,
+                                begindatum: p.begindatum,
+                                status_aanlevering: p.status_aanlevering,
+                                retour_codes: klasse(code),
+                            })
+                            .collect::<Vec<_>>(),
+                    )),
+                    retour_codes: klasse("0200"),
+                }),
+                _ => None,
+            },
         }),
         Bericht::Stop(b) => Bericht::StopRetour(Bericht308 {
             header: retour_header(b.header.clone(), id, dag, afkeur.clone()),
-            client: None,
+            client: match oordeel {
+                Oordeel::Inhoudelijk(code) => Some(StopClient {
+                    bsn: b.client.bsn,
+                    geboortedatum: b.client.geboortedatum.clone(),
+                    geslacht: b.client.geslacht,
+                    naam: b.client.naam.clone(),
+                    stop_producten: text(Vec1::try_from(
+                        b.client
+                            .stop_producten
+                            .iter()
+                            .map(|p| StopProduct {
+                                toewijzing_nummer: p.toewijzing_nummer,
+                                product: p.product.clone(),
+                                toewijzing_ingangsdatum: p.toewijzing_ingangsdatum,
+                                begindatum: p.begindatum,
+                                reden_beeindiging: p.reden_beeindiging,
+                                einddatum: p.einddatum,
+                                status_aanlevering: p.status_aanlevering,
+                                retour_codes: klasse(code),
+                            })
+                            .collect::<Vec<_>>(),
+                    )),
+                    retour_codes: klasse("0200"),
+                }),
+                _ => None,
+            },
         }),
         Bericht::VerzoekOmToewijzing(b) => Bericht::VerzoekOmToewijzingRetour(Bericht316 {
             header: retour_header(b.header.clone(), id, dag, afkeur.clone()),

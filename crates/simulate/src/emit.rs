@@ -305,7 +305,9 @@ impl<'a> Emitter<'a> {
         let uuid = self.deliver(h, delivery)?;
         // As of --to, a rejection whose 0001 retour comes later cannot be seen: it counts as accepted.
         let fout = match h.fout {
-            Fout::Technisch if h.antwoord.is_none_or(|a| a.date() > self.options.to) => Fout::Geen,
+            Fout::Technisch | Fout::Inhoudelijk(_) if h.antwoord.is_none_or(|a| a.date() > self.options.to) => {
+                Fout::Geen
+            }
             f => f,
         };
         self.truth.heen(self.cal, self.options.to, (&self.gemeente, self.wet.as_str(), &name), h, h.antwoord);
@@ -399,7 +401,22 @@ impl<'a> Emitter<'a> {
         let h = &slot.heen;
         let Some(Written { message: heen, uuid: heen_uuid, .. }) = slot.written.clone() else { return Ok(()) };
         let id = self.next_id();
-        let message = build::antwoord(&heen, h, &id, t, h.fout == Fout::Technisch);
+        let oordeel = match h.fout {
+            Fout::Technisch => build::Oordeel::Technisch,
+            Fout::Inhoudelijk(code) => build::Oordeel::Inhoudelijk(code),
+            _ => build::Oordeel::Goed,
+        };
+        let message = build::antwoord(&heen, h, &id, t, oordeel);
+        let code = match oordeel {
+            build::Oordeel::Technisch => Some("0001"),
+            build::Oordeel::Inhoudelijk(code) => Some(code),
+            build::Oordeel::Goed => None,
+        };
+        if let Some(code) = code {
+            let afzender = if h.afzender_is_gemeente() { self.gemeente.clone() } else { h.aanbieder.to_string() };
+            let heen_name = heen.name();
+            self.truth.retourcode((&self.gemeente, self.wet.as_str(), &afzender), &heen_name, h.ontvangen, code);
+        }
         let name = message.name();
         let bytes = write(&message, WriteOptions { indent: true });
         let file = format!("{id}-{name}.xml");

@@ -133,6 +133,9 @@ pub enum Fout {
     Transport { code: &'static str, onleesbaar: bool },
     /// The retour carries 0001 (level 2).
     Technisch,
+    /// Rejected on content (level 3): the retour copies the client's classes with 0200 and
+    /// this code on the product.
+    Inhoudelijk(&'static str),
     /// Delivered twice: the same bytes again at this moment, with a new UUID.
     Dubbel(NaiveDateTime),
 }

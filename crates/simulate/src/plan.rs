@@ -206,6 +206,14 @@ impl<'a> Planner<'a> {
             Fout::Technisch
         } else if x < 0.018 {
             Fout::Dubbel(ontvangen + chrono::Duration::minutes(self.rng.random_range(1..240)))
+        } else if x < 0.028
+            && antwoord.is_some()
+            && matches!(inhoud, Inhoud::Start { status: "1", .. } | Inhoud::Stop { .. })
+        {
+            // A start or stop rejected on content (level 3).
+            let codes: [&'static str; 2] =
+                if matches!(inhoud, Inhoud::Start { .. }) { ["9326", "9074"] } else { ["9069", "9063"] };
+            Fout::Inhoudelijk(codes[self.rng.random_range(0..2)])
         } else {
             Fout::Geen
         };
@@ -221,8 +229,8 @@ impl<'a> Planner<'a> {
             fout,
         };
         match fout {
-            Fout::Transport { .. } | Fout::Technisch => {
-                let refused_answer = if fout == Fout::Technisch { antwoord } else { None };
+            Fout::Transport { .. } | Fout::Technisch | Fout::Inhoudelijk(_) => {
+                let refused_answer = if matches!(fout, Fout::Transport { .. }) { None } else { antwoord };
                 self.enqueue(heen(fout, ontvangen, inhoud.clone(), refused_answer));
                 // Sent again once the sender knows: after the retour, or a working day or two.
                 let known = refused_answer.unwrap_or(ontvangen).max(ontvangen);

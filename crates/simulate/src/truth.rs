@@ -44,6 +44,7 @@ struct Fouten {
     transport_afgewezen: u64,
     onleesbaar: u64,
     technisch_afgekeurd: u64,
+    inhoudelijk_afgekeurd: u64,
     dubbel: u64,
 }
 
@@ -68,6 +69,9 @@ pub struct Truth {
     stops: BTreeMap<(Key, &'static str), u64>,
     /// Toewijzingen without a start: (gemeente, wet, aanbieder, ToewijzingNummer) → Ingangsdatum.
     zonder_start: BTreeMap<(String, String, String, u32), NaiveDate>,
+    /// Rejecting RetourCodes per (gemeente, wet, sender of the heenbericht, maand of its
+    /// receipt), heenbericht type and code.
+    retourcodes: BTreeMap<(Key, String, &'static str), u64>,
 }
 
 /// A toewijzing counts as "without start" when its Ingangsdatum lies more than this many
@@ -126,6 +130,7 @@ impl Truth {
                 row.onleesbaar += u64::from(onleesbaar);
             }
             Fout::Technisch => row.technisch_afgekeurd += 1,
+            Fout::Inhoudelijk(_) => row.inhoudelijk_afgekeurd += 1,
             Fout::Dubbel(_) => row.dubbel += 1,
         }
     }
@@ -219,8 +224,15 @@ impl Truth {
         self.zonder_start.insert((g.into(), w.into(), a.into(), nummer), ingangsdatum);
     }
 
+    /// A retour rejected its heenbericht with `code`.
+    pub fn retourcode(&mut self, key: (&str, &str, &str), heen: &str, ontvangen: NaiveDateTime, code: &'static str) {
+        let (g, w, afzender) = key;
+        let k = ((g.into(), w.into(), afzender.into(), maand(ontvangen.date())), heen.to_owned(), code);
+        *self.retourcodes.entry(k).or_default() += 1;
+    }
+
     /// The names of the truth files, in the order of [`Truth::files`].
-    pub const FILES: [&'static str; 10] = [
+    pub const FILES: [&'static str; 11] = [
         "berichten.jsonl",
         "fouten.jsonl",
         "retour_tijdigheid.jsonl",
@@ -231,6 +243,7 @@ impl Truth {
         "woonplaatsbeginsel.jsonl",
         "stops_per_reden.jsonl",
         "toewijzing_zonder_start.jsonl",
+        "retourcodes.jsonl",
     ];
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
@@ -243,7 +256,8 @@ impl Truth {
             json!({
                 "gemeente": g, "wet": w, "bericht": b, "maand": m,
                 "transport_afgewezen": f.transport_afgewezen, "onleesbaar": f.onleesbaar,
-                "technisch_afgekeurd": f.technisch_afgekeurd, "dubbel": f.dubbel,
+                "technisch_afgekeurd": f.technisch_afgekeurd, "inhoudelijk_afgekeurd": f.inhoudelijk_afgekeurd,
+                "dubbel": f.dubbel,
             })
         });
         let tijdigheid = lines(&self.tijdigheid, |(g, w, b, m), t| {
@@ -298,7 +312,23 @@ impl Truth {
                 "ingangsdatum": ingang.to_string(), "na_werkdagen": ZONDER_START_WERKDAGEN,
             })
         });
-        let files = [berichten, fouten, tijdigheid, wachttijd, gemeld, vot, onderzoek, woonplaats, stops, zonder_start];
+        let retourcodes = lines(
+            &self.retourcodes,
+            |((g, w, a, m), b, code), n| json!({"gemeente": g, "wet": w, "afzender": a, "maand": m, "bericht": b, "retourcode": code, "aantal": n}),
+        );
+        let files = [
+            berichten,
+            fouten,
+            tijdigheid,
+            wachttijd,
+            gemeld,
+            vot,
+            onderzoek,
+            woonplaats,
+            stops,
+            zonder_start,
+            retourcodes,
+        ];
         Truth::FILES.into_iter().zip(files).collect()
     }
 }

@@ -100,51 +100,59 @@ fn duplicates(records: &[Value]) -> HashMap<String, String> {
     dups
 }
 
-/// Heenberichten (by UUID) whose retour or 325 carries 0001: technically rejected, not sent.
-fn technically_rejected(dir: &Path, records: &[Value]) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+/// Every RetourCode anywhere in a message (header and classes), from its JSON mirror.
+fn retourcodes(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "RetourCode" {
+                    out.extend(v.as_array().into_iter().flatten().filter_map(|c| c.as_str().map(str::to_owned)));
+                } else {
+                    retourcodes(v, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| retourcodes(i, out)),
+        _ => {}
+    }
+}
+
+/// Heenberichten (by UUID) whose retour or 325 rejects them, with the rejecting codes:
+/// 0001 (technical) or a class code (content). Such a message counts as not sent.
+fn rejections(dir: &Path, records: &[Value]) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
     for r in records.iter().filter(|r| r["soort"] == "retour") {
         let m = ketenzicht_message::read(&std::fs::read(dir.join(r["bestand"].as_str().expect("f"))).expect("file"))
             .expect("reads");
-        let codes: Vec<String> = match &m.bericht {
-            Bericht::ToewijzingRetour(b) => {
-                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
-            }
-            Bericht::StartRetour(b) => {
-                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
-            }
-            Bericht::StopRetour(b) => {
-                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
-            }
-            Bericht::VerzoekOmToewijzingRetour(b) => {
-                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
-            }
-            Bericht::AntwoordRetour(b) => {
-                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
-            }
-            Bericht::VerzoekOmWijzigingRetour(b) => {
-                b.header.retour_codes.iter().flat_map(|c| c.codes().iter().map(|x| x.to_string())).collect()
-            }
-            Bericht::DeclaratieAntwoord(b) => b.header.retour_codes.codes().iter().map(|x| x.to_string()).collect(),
-            other => panic!("not an answer: {:?}", other.bericht_type()),
-        };
-        if codes.iter().any(|c| c == "0001") {
-            out.insert(r["cross_ref"].as_str().expect("x").to_owned());
+        let mut codes = Vec::new();
+        retourcodes(&ketenzicht_message::json::to_json(&m), &mut codes);
+        codes.retain(|c| !matches!(c.as_str(), "0200" | "0233" | "8001"));
+        // A 325 rejecting single prestaties is a partial answer, not a rejection of the message.
+        if m.bericht_type() == BerichtType::T325 && !codes.iter().any(|c| c == "0001") {
+            continue;
+        }
+        if !codes.is_empty() {
+            out.insert(r["cross_ref"].as_str().expect("x").to_owned(), codes);
         }
     }
     out
 }
 
+/// Heenberichten (by UUID) rejected technically (0001).
+fn technically_rejected(dir: &Path, records: &[Value]) -> BTreeSet<String> {
+    rejections(dir, records).into_iter().filter(|(_, c)| c.iter().any(|c| c == "0001")).map(|(u, _)| u).collect()
+}
+
 /// Heenberichten that count as sent: accepted at transport, not technically rejected, first delivery.
 fn counting<'r>(dir: &Path, records: &'r [Value]) -> Vec<&'r Value> {
     let dups = duplicates(records);
-    let rejected = technically_rejected(dir, records);
+    let rejected = rejections(dir, records);
     records
         .iter()
         .filter(|r| r["soort"] == "heen" && accepted(r))
         .filter(|r| {
             let uuid = r["uuid"].as_str().expect("uuid");
-            !dups.contains_key(uuid) && !rejected.contains(uuid)
+            !dups.contains_key(uuid) && !rejected.contains_key(uuid)
         })
         .collect()
 }
@@ -217,7 +225,12 @@ fn every_message_reads_and_passes_level_2_and_a_sample_of_each_type_passes_xmlli
         let sub = scratch.path().join(name);
         std::fs::create_dir_all(&sub).expect("mkdir");
         let xsd = testkit::xsd_for(wet, t, &sub);
-        let sample: Vec<PathBuf> = paths.iter().step_by((paths.len() / 10).max(1)).cloned().collect();
+        let mut sample: Vec<PathBuf> = paths.iter().step_by((paths.len() / 10).max(1)).cloned().collect();
+        // Every retour that copies the client's classes (a rejection on content) as well.
+        if name.ends_with("306") || name.ends_with("308") {
+            let with_client = paths.iter().filter(|p| std::fs::read_to_string(p).is_ok_and(|x| x.contains("Client>")));
+            sample.extend(with_client.cloned());
+        }
         testkit::xmllint(&xsd, &sample).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
@@ -569,7 +582,9 @@ fn faults_equal_an_independent_reading() {
     let by_uuid: HashMap<&str, &Value> = records.iter().map(|r| (r["uuid"].as_str().expect("uuid"), r)).collect();
     let dups = duplicates(&records);
     let rejected = technically_rejected(dir.path(), &records);
-    let mut fouten: BTreeMap<Key4, [u64; 4]> = BTreeMap::new();
+    let all_rejections = rejections(dir.path(), &records);
+    let mut fouten: BTreeMap<Key4, [u64; 5]> = BTreeMap::new();
+    let mut codes: BTreeMap<(Key4, String, String), u64> = BTreeMap::new();
     for r in records.iter().filter(|r| r["soort"] == "heen") {
         let uuid = r["uuid"].as_str().expect("uuid");
         // A duplicate counts in the month of its first delivery.
@@ -586,29 +601,52 @@ fn faults_equal_an_independent_reading() {
                 &std::fs::read(dir.path().join(r["bestand"].as_str().expect("f"))).expect("file"),
             )
             .is_err();
+        let inhoudelijk = all_rejections.contains_key(uuid) && !rejected.contains(uuid);
         let row = [
             u64::from(!accepted(r)),
             u64::from(unreadable),
             u64::from(rejected.contains(uuid)),
+            u64::from(inhoudelijk),
             u64::from(dups.contains_key(uuid)),
         ];
+        for code in all_rejections.get(uuid).into_iter().flatten() {
+            let afzender = r["afzender"].as_str().expect("a").to_owned();
+            let k = (key.0.clone(), key.1.clone(), afzender, key.3.clone());
+            *codes.entry((k, key.2.clone(), code.clone())).or_default() += 1;
+        }
         if row.iter().any(|&n| n > 0) {
-            let entry = fouten.entry(key).or_insert([0; 4]);
+            let entry = fouten.entry(key).or_insert([0; 5]);
             for (e, n) in entry.iter_mut().zip(row) {
                 *e += n;
             }
         }
     }
-    let truth: BTreeMap<Key4, [u64; 4]> = jsonl(&dir.path().join("truth/fouten.jsonl"))
+    let truth: BTreeMap<Key4, [u64; 5]> = jsonl(&dir.path().join("truth/fouten.jsonl"))
         .iter()
         .map(|v| {
             let n = |k: &str| v[k].as_u64().expect(k);
-            (key4(v, "bericht"), [n("transport_afgewezen"), n("onleesbaar"), n("technisch_afgekeurd"), n("dubbel")])
+            let row = [
+                n("transport_afgewezen"),
+                n("onleesbaar"),
+                n("technisch_afgekeurd"),
+                n("inhoudelijk_afgekeurd"),
+                n("dubbel"),
+            ];
+            (key4(v, "bericht"), row)
         })
         .collect();
     assert_eq!(fouten, truth);
-    for (i, what) in ["transport refusals", "unreadable files", "technical rejections", "duplicates"].iter().enumerate()
-    {
+    let truth_codes: BTreeMap<(Key4, String, String), u64> = jsonl(&dir.path().join("truth/retourcodes.jsonl"))
+        .iter()
+        .map(|v| {
+            let s = |k: &str| v[k].as_str().expect(k).to_owned();
+            let key = ((s("gemeente"), s("wet"), s("afzender"), s("maand")), s("bericht"), s("retourcode"));
+            (key, v["aantal"].as_u64().expect("n"))
+        })
+        .collect();
+    assert_eq!(codes, truth_codes);
+    let what = ["transport refusals", "unreadable files", "technical rejections", "content rejections", "duplicates"];
+    for (i, what) in what.iter().enumerate() {
         assert!(fouten.values().map(|r| r[i]).sum::<u64>() > 0, "no {what} simulated");
     }
 }
