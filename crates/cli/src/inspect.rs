@@ -17,8 +17,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
-    for path in crate::files::expand(&args.paths)? {
-        let bytes = crate::files::read_limited(&path)?;
+    crate::files::for_each_input(&args.paths, |input| {
+        let bytes = match input.bytes {
+            Ok(bytes) => bytes,
+            Err(message) => {
+                failed = true;
+                eprintln!("{}: {message}", input.name);
+                return Ok(());
+            }
+        };
         match ketenzicht_message::read(&bytes) {
             Ok(message) => {
                 serde_json::to_writer(&mut out, &ketenzicht_message::json::to_json(&message))
@@ -28,11 +35,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Err(err) => {
                 failed = true;
                 for finding in &err.findings {
-                    eprintln!("{}: {finding}", path.display());
+                    eprintln!("{}: {finding}", input.name);
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     out.flush().context("cannot write output")?;
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

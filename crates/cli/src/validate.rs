@@ -25,47 +25,37 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut invalid = 0usize;
-    let files = crate::files::expand(&args.paths)?;
-    for path in &files {
-        let bytes = crate::files::read_limited(path)?;
-        let result = ketenzicht_message::validate(&bytes);
-        let (name, findings) = match &result {
-            Ok(message) => (Some(message.name()), Vec::new()),
-            Err(err) => (None, err.findings.clone()),
+    let files = crate::files::for_each_input(&args.paths, |input| {
+        let (name, findings) = match input.bytes {
+            Err(message) => (None, vec![Finding::new(ketenzicht_message::Level::Xml, "", None, message)]),
+            Ok(bytes) => match ketenzicht_message::validate(&bytes) {
+                Ok(message) => (Some(message.name()), Vec::new()),
+                Err(err) => (None, err.findings),
+            },
         };
         if !findings.is_empty() {
             invalid += 1;
         }
         match args.format {
-            Format::Text => write_text(&mut out, path, name.as_deref(), &findings),
-            Format::Json => write_json(&mut out, path, name.as_deref(), &findings),
+            Format::Text => write_text(&mut out, &input.name, name.as_deref(), &findings),
+            Format::Json => write_json(&mut out, &input.name, name.as_deref(), &findings),
         }
-        .context("cannot write output")?;
-    }
+        .context("cannot write output")
+    })?;
     out.flush().context("cannot write output")?;
-    tracing::info!(files = files.len(), invalid, "validated");
+    tracing::info!(files, invalid, "validated");
     Ok(if invalid > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn write_text(
-    out: &mut impl Write,
-    path: &std::path::Path,
-    name: Option<&str>,
-    findings: &[Finding],
-) -> std::io::Result<()> {
+fn write_text(out: &mut impl Write, path: &str, name: Option<&str>, findings: &[Finding]) -> std::io::Result<()> {
     if findings.is_empty() {
-        return writeln!(out, "{}: OK ({})", path.display(), name.unwrap_or("?"));
+        return writeln!(out, "{path}: OK ({})", name.unwrap_or("?"));
     }
     let joined: Vec<String> = findings.iter().map(ToString::to_string).collect();
-    writeln!(out, "{}: {}", path.display(), joined.join(" | "))
+    writeln!(out, "{path}: {}", joined.join(" | "))
 }
 
-fn write_json(
-    out: &mut impl Write,
-    path: &std::path::Path,
-    name: Option<&str>,
-    findings: &[Finding],
-) -> std::io::Result<()> {
+fn write_json(out: &mut impl Write, path: &str, name: Option<&str>, findings: &[Finding]) -> std::io::Result<()> {
     let findings: Vec<serde_json::Value> = findings
         .iter()
         .map(|f| {
@@ -78,7 +68,7 @@ fn write_json(
         })
         .collect();
     let value = serde_json::json!({
-        "file": path.display().to_string(),
+        "file": path,
         "bericht": name,
         "valid": findings.is_empty(),
         "findings": findings,

@@ -87,3 +87,46 @@ fn a_missing_file_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/file.xml"));
 }
+
+#[test]
+fn validate_reads_archives_and_stuf_envelopes_as_the_simulator_writes_them() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = out.path().to_str().expect("path");
+    let csv = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/istandaarden/referentie/cbs_gemeenten_2026.csv");
+    let sim = ketenzicht(&[
+        "simulate",
+        "--scale",
+        "demo",
+        "--from",
+        "2023-01-01",
+        "--to",
+        "2023-02-28",
+        "--out",
+        dir,
+        "--layout",
+        "archive",
+        "--vorm",
+        "stuf",
+        "--gemeenten",
+        csv.to_str().expect("csv"),
+    ]);
+    assert!(sim.status.success(), "{}", String::from_utf8_lossy(&sim.stderr));
+    let mut records = 0;
+    let mut refused = 0;
+    for f in std::fs::read_dir(out.path().join("routing")).expect("routing") {
+        for line in std::fs::read_to_string(f.expect("entry").path()).expect("jsonl").lines() {
+            records += 1;
+            refused += usize::from(line.contains(r#""transport":"afgewezen""#));
+        }
+    }
+    let berichten = out.path().join("berichten");
+    let validate = ketenzicht(&["validate", berichten.to_str().expect("path")]);
+    let text = stdout(&validate);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), records, "one line per message in the archives");
+    assert!(lines.iter().all(|l| l.contains(".tar.gz#")), "names are archive#member");
+    let invalid = lines.iter().filter(|l| !l.contains(": OK (")).count();
+    assert!(invalid <= refused, "only messages refused at transport may be unreadable ({invalid} > {refused})");
+    assert!(lines.len() > 500);
+}
