@@ -20,7 +20,7 @@ struct Cli {
 enum Command {
     /// Print each message as one JSON object per line (JSON Lines), mirroring the XML tree.
     Inspect(inspect::Args),
-    /// Validate messages at level 1 (XSD) and level 2 (in-message rules); one line per file.
+    /// Validate messages at level 1 (XSD) and level 2 (in-message rules); one line per message.
     Validate(validate::Args),
     /// Simulate iWmo/iJw traffic with routing data and ground truth.
     Simulate(simulate::Args),

@@ -16,7 +16,7 @@ pub enum ScaleArg {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// demo: 2 regio's, 20 gemeenten, 5% volume; regio: 4 regio's, 20%; national: 342 gemeenten.
+    /// demo: 2 regio's, 20 gemeenten, 5% volume; regio: 4 regio's, 55 gemeenten, 20%; national: 342 gemeenten, 100%.
     #[arg(long, value_enum, default_value = "demo")]
     scale: ScaleArg,
     /// First day of the simulated period.
