@@ -95,7 +95,8 @@ impl Scan {
     }
 
     fn start(&mut self, start: &quick_xml::events::BytesStart<'_>, self_closing: bool) -> Result<(), EnvelopeError> {
-        for attr in start.attributes().flatten() {
+        for attr in start.attributes().with_checks(true) {
+            let attr = attr.map_err(|e| field(&self.path(), format!("malformed attribute: {e}")))?;
             let key = attr.key.as_ref().as_bytes();
             let prefix = if key == b"xmlns" { Some(&b""[..]) } else { key.strip_prefix(b"xmlns:") };
             if let Some(prefix) = prefix {
@@ -184,6 +185,9 @@ pub fn read(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
     let bericht = base64::engine::general_purpose::STANDARD
         .decode(compact.as_bytes())
         .map_err(|e| field(payload_path, format!("not base64: {e}")))?;
+    if bericht.is_empty() {
+        return Err(field(payload_path, "the envelope holds no message"));
+    }
     let cross_ref = scan.get("stuurgegevens/crossRefnummer");
     if soort == Soort::Du01 && cross_ref.is_none() {
         return Err(field("stuurgegevens/crossRefnummer", "a Du01 needs the referentienummer of its Di01"));

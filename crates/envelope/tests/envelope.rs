@@ -85,6 +85,16 @@ fn broken_envelopes_are_refused() {
         (good.replace("<StUF:tijdstipBericht>20260401093005<", "<StUF:tijdstipBericht>2026-04-01<"), "tijdstipBericht"),
         (good.replace("<StUF:functie>JW301</StUF:functie>", ""), "stuurgegevens/functie"),
         (good[..good.len() / 2].to_owned(), "malformed XML"),
+        // Found by fuzzing: a payload of whitespace only was accepted as an empty message.
+        (
+            good.replacen(
+                &good[good.find("<GGK:xmlBestand>").expect("payload")..good.find("</GGK:xmlBestand>").expect("end")],
+                "<GGK:xmlBestand> \n\t",
+                1,
+            ),
+            "holds no message",
+        ),
+        (good.replacen("<GGK:bericht>", "<GGK:bericht x y=\"1\">", 1), "malformed attribute"),
     ];
     for (input, says) in cases {
         let err = read(input.as_bytes()).expect_err(says);
