@@ -195,7 +195,7 @@ pub fn read(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
     let systeem = |side: &str| -> Result<Systeem, EnvelopeError> {
         Ok(Systeem {
             organisatie: scan.need(&format!("stuurgegevens/{side}/organisatie"))?,
-            applicatie: scan.get(&format!("stuurgegevens/{side}/applicatie")).unwrap_or_default(),
+            applicatie: scan.need(&format!("stuurgegevens/{side}/applicatie"))?,
         })
     };
     Ok(Envelope {
@@ -225,7 +225,7 @@ pub fn write(envelope: &Envelope) -> Vec<u8> {
         format!(
             "\t\t<StUF:{tag}>\n\t\t\t<StUF:organisatie>{}</StUF:organisatie>\n\t\t\t<StUF:applicatie>{}</StUF:applicatie>\n\t\t</StUF:{tag}>\n",
             escape(&s.organisatie),
-            escape(if s.applicatie.is_empty() { "onbekend" } else { &s.applicatie })
+            escape(&s.applicatie)
         )
     };
     let mut out = String::with_capacity(envelope.bericht.len() * 4 / 3 + 1200);

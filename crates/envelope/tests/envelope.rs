@@ -95,6 +95,8 @@ fn broken_envelopes_are_refused() {
             "holds no message",
         ),
         (good.replacen("<GGK:bericht>", "<GGK:bericht x y=\"1\">", 1), "malformed attribute"),
+        // Also found by fuzzing: a missing applicatie was read as empty and written otherwise.
+        (good.replacen("<StUF:applicatie>GGk</StUF:applicatie>", "", 1), "stuurgegevens/ontvanger/applicatie"),
     ];
     for (input, says) in cases {
         let err = read(input.as_bytes()).expect_err(says);
