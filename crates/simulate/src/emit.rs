@@ -377,6 +377,9 @@ impl<'a> Emitter<'a> {
                 self.truth.gemeld(self.cal, "OP272", (&g, w, &aanbieder), t, t0);
                 if !tijdelijk {
                     self.truth.stop((&g, w, &aanbieder), t, reden);
+                    if let Some((_, _, begindatum)) = self.starts.get(nummer) {
+                        self.truth.trajectduur((&g, w, &aanbieder), t, *begindatum, *einddatum);
+                    }
                 }
                 self.tijdelijk_gestopt.insert(*nummer, tijdelijk);
             }

@@ -54,6 +54,9 @@ pub struct Truth {
     berichten: BTreeMap<Key, u64>,
     tijdigheid: BTreeMap<Key, Tijdigheid>,
     wachttijd: BTreeMap<Key, Vec<i64>>,
+    /// Trajectduur per (gemeente, wet, aanbieder, maand of the definitive stop's receipt):
+    /// calendar days from the first valid start's Begindatum to the Einddatum.
+    trajectduur: BTreeMap<Key, Vec<i64>>,
     /// OP271 / OP272, keyed by (gemeente, wet, aanbieder, maand) and the rule.
     gemeld: BTreeMap<(Key, &'static str), Gemeld>,
     /// OP274 per requested product and OP346 per VOW, keyed by (gemeente, wet, aanbieder,
@@ -115,6 +118,19 @@ impl Truth {
     pub fn start(&mut self, gemeente: &str, wet: &str, aanbieder: &str, ingang: NaiveDate, begindatum: NaiveDate) {
         let key = (gemeente.into(), wet.into(), aanbieder.into(), maand(begindatum));
         self.wachttijd.entry(key).or_default().push((begindatum - ingang).num_days());
+    }
+
+    /// A definitive stop closed a traject that started (first valid start) on `begindatum`.
+    pub fn trajectduur(
+        &mut self,
+        key: (&str, &str, &str),
+        ontvangen: NaiveDateTime,
+        begindatum: NaiveDate,
+        einddatum: NaiveDate,
+    ) {
+        let (g, w, a) = key;
+        let row = self.trajectduur.entry((g.into(), w.into(), a.into(), maand(ontvangen.date()))).or_default();
+        row.push((einddatum - begindatum).num_days());
     }
 
     /// The fault of a heenbericht's delivery, if any.
@@ -232,7 +248,7 @@ impl Truth {
     }
 
     /// The names of the truth files, in the order of [`Truth::files`].
-    pub const FILES: [&'static str; 11] = [
+    pub const FILES: [&'static str; 12] = [
         "berichten.jsonl",
         "fouten.jsonl",
         "retour_tijdigheid.jsonl",
@@ -244,6 +260,7 @@ impl Truth {
         "stops_per_reden.jsonl",
         "toewijzing_zonder_start.jsonl",
         "retourcodes.jsonl",
+        "trajectduur.jsonl",
     ];
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
@@ -270,13 +287,15 @@ impl Truth {
                 "ontbreekt": t.ontbreekt, "open": t.open,
             })
         });
-        let wachttijd = lines(&self.wachttijd, |(g, w, a, m), values| {
+        let duration = |(g, w, a, m): &Key, values: &Vec<i64>| {
             let s = Stats::of(values);
             json!({
                 "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "n": s.n, "gemiddelde": s.mean,
                 "mediaan": s.median, "p80": s.p80, "p90": s.p90, "max": s.max,
             })
-        });
+        };
+        let wachttijd = lines(&self.wachttijd, duration);
+        let trajectduur = lines(&self.trajectduur, duration);
         let gemeld = lines(&self.gemeld, |((g, w, a, m), regel), r| {
             json!({
                 "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": regel, "termijn_werkdagen": 5,
@@ -328,6 +347,7 @@ impl Truth {
             stops,
             zonder_start,
             retourcodes,
+            trajectduur,
         ];
         Truth::FILES.into_iter().zip(files).collect()
     }

@@ -418,25 +418,7 @@ fn the_truth_equals_an_independent_reading_of_the_written_traffic() {
     let truth_waits: BTreeMap<(String, String, String, String), Stats> =
         jsonl(&dir.path().join("truth/wachttijd_toewijzing_start.jsonl"))
             .iter()
-            .map(|v| {
-                let i = |k: &str| v[k].as_i64().expect("int");
-                (
-                    (
-                        v["gemeente"].as_str().expect("g").into(),
-                        v["wet"].as_str().expect("w").into(),
-                        v["aanbieder"].as_str().expect("a").into(),
-                        v["maand"].as_str().expect("m").into(),
-                    ),
-                    Stats {
-                        n: i("n") as usize,
-                        mean: v["gemiddelde"].as_f64().expect("mean"),
-                        median: i("mediaan"),
-                        p80: i("p80"),
-                        p90: i("p90"),
-                        max: i("max"),
-                    },
-                )
-            })
+            .map(|v| (key4(v, "aanbieder"), stats(v)))
             .collect();
     assert_eq!(expected, truth_waits);
     assert!(!truth_waits.is_empty());
@@ -452,6 +434,19 @@ fn key4(v: &Value, third: &str) -> (String, String, String, String) {
 }
 
 type Key4 = (String, String, String, String);
+
+/// The duration statistics of a truth row.
+fn stats(v: &Value) -> Stats {
+    let i = |k: &str| v[k].as_i64().expect(k);
+    Stats {
+        n: i("n") as usize,
+        mean: v["gemiddelde"].as_f64().expect("gemiddelde"),
+        median: i("mediaan"),
+        p80: i("p80"),
+        p90: i("p90"),
+        max: i("max"),
+    }
+}
 
 #[test]
 fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
@@ -818,6 +813,10 @@ fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading(
     let mut stops: BTreeMap<(Key4, String), u64> = BTreeMap::new();
     let mut current: BTreeMap<(String, String, u32), (String, NaiveDate, bool)> = BTreeMap::new();
     let mut started: BTreeSet<(String, String, u32)> = BTreeSet::new();
+    // Trajectduur: the first valid start's Begindatum (a StatusAanlevering 3 with the same
+    // key removes it) to the Einddatum of each definitive stop.
+    let mut first_start: BTreeMap<(String, String, u32), NaiveDate> = BTreeMap::new();
+    let mut durations: BTreeMap<Key4, Vec<i64>> = BTreeMap::new();
     for r in counting(dir.path(), &records) {
         let t = ts(&r["ontvangen"]);
         let m = message(dir.path(), r);
@@ -834,8 +833,12 @@ fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading(
                 for p in b.client.start_producten.iter() {
                     let key = (b.header.ontvanger.to_string(), wet.clone(), p.toewijzing_nummer.expect("nummer").0);
                     if p.status_aanlevering == ketenzicht_message::codes::StatusAanlevering::VerwijderenAanlevering {
+                        if first_start.get(&key) == Some(&p.begindatum.0) {
+                            first_start.remove(&key);
+                        }
                         started.remove(&key);
                     } else {
+                        first_start.entry(key.clone()).or_insert(p.begindatum.0);
                         started.insert(key);
                     }
                 }
@@ -848,6 +851,10 @@ fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading(
                         b.header.afzender.to_string(),
                         t.format("%Y-%m").to_string(),
                     );
+                    let nummer = (b.header.ontvanger.to_string(), wet.clone(), p.toewijzing_nummer.expect("nummer").0);
+                    if let Some(begin) = first_start.get(&nummer) {
+                        durations.entry(key.clone()).or_default().push((p.einddatum.0 - *begin).num_days());
+                    }
                     *stops.entry((key, p.reden_beeindiging.to_string())).or_default() += 1;
                 }
             }
@@ -865,6 +872,13 @@ fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading(
         .collect();
     assert_eq!(stops, truth_stops);
     assert!(stops.keys().any(|(_, r)| r == "38" || r == "39"), "provider changes and outflow are simulated");
+
+    let expected: BTreeMap<Key4, Stats> = durations.iter().map(|(k, v)| (k.clone(), Stats::of(v))).collect();
+    let truth_duur: BTreeMap<Key4, Stats> =
+        jsonl(&dir.path().join("truth/trajectduur.jsonl")).iter().map(|v| (key4(v, "aanbieder"), stats(v))).collect();
+    assert_eq!(expected, truth_duur);
+    let distinct: BTreeSet<i64> = durations.values().flatten().copied().collect();
+    assert!(distinct.len() > 5, "trajectduren are simulated and vary: {distinct:?}");
 
     let mut zonder: BTreeMap<(String, String, String, u32), String> = BTreeMap::new();
     for ((g, w, nummer), (aanbieder, ingang, deleted)) in current {
