@@ -88,8 +88,10 @@ pub struct Emitter<'a> {
     finaal: BTreeMap<String, NaiveDateTime>,
     /// 319s "in onderzoek": (reference, aanbieder, receipt).
     onderzoek: Vec<(String, String, NaiveDateTime)>,
-    /// The current version of each toewijzing: (aanbieder, Ingangsdatum, deleted).
-    toewijzingen: BTreeMap<u32, (String, NaiveDate, bool)>,
+    /// The current version of each toewijzing: (aanbieder, Ingangsdatum, Einddatum, deleted).
+    toewijzingen: BTreeMap<u32, (String, NaiveDate, NaiveDate, bool)>,
+    /// Where each started traject stands after its last start or stop.
+    fase: BTreeMap<u32, truth::Fase>,
     /// Toewijzingen with a start (StatusAanlevering 1, not deleted since).
     gestart: BTreeSet<u32>,
 }
@@ -134,6 +136,7 @@ impl<'a> Emitter<'a> {
             onderzoek: Vec::new(),
             toewijzingen: BTreeMap::new(),
             gestart: BTreeSet::new(),
+            fase: BTreeMap::new(),
         })
     }
 
@@ -207,10 +210,14 @@ impl<'a> Emitter<'a> {
                 finaal,
             );
         }
-        for (nummer, (aanbieder, ingang, deleted)) in std::mem::take(&mut self.toewijzingen) {
+        for (nummer, (aanbieder, ingang, einddatum, deleted)) in std::mem::take(&mut self.toewijzingen) {
+            let key = (self.gemeente.as_str(), self.wet.as_str(), aanbieder.as_str());
             let due = self.cal.deadline(ingang, truth::ZONDER_START_WERKDAGEN).unwrap_or(ingang);
             if !deleted && !self.gestart.contains(&nummer) && due < self.options.to {
-                self.truth.zonder_start((&self.gemeente, self.wet.as_str(), &aanbieder), nummer, ingang);
+                self.truth.zonder_start(key, nummer, ingang);
+            }
+            if let Some(fase) = self.fase.get(&nummer) {
+                self.truth.open_traject(self.cal, self.options.to, key, nummer, *fase, einddatum);
             }
         }
         for (aanbieder, ingang, begindatum) in std::mem::take(&mut self.starts).into_values() {
@@ -327,8 +334,10 @@ impl<'a> Emitter<'a> {
             Inhoud::Toewijzing(v) => {
                 self.first_301.entry(v.nummer).or_insert(t);
                 // Later 301s carry later decisions: the last one received is the current version.
-                self.toewijzingen
-                    .insert(v.nummer, (aanbieder.clone(), v.ingangsdatum, v.reden_wijziging == Some("13")));
+                self.toewijzingen.insert(
+                    v.nummer,
+                    (aanbieder.clone(), v.ingangsdatum, v.einddatum, v.reden_wijziging == Some("13")),
+                );
                 if let Some(r) = &v.referentie {
                     self.beantwoord.entry(r.clone()).or_insert(t);
                     self.finaal.entry(r.clone()).or_insert(t);
@@ -360,6 +369,7 @@ impl<'a> Emitter<'a> {
                 }
                 self.gestart.remove(nummer);
                 self.gecorrigeerd.insert(*nummer);
+                self.fase.remove(nummer);
             }
             Inhoud::Start { nummer, ingang, begindatum, .. } => {
                 self.starts.entry(*nummer).or_insert_with(|| (aanbieder.clone(), *ingang, *begindatum));
@@ -369,6 +379,7 @@ impl<'a> Emitter<'a> {
                     .then(|| self.first_301.get(nummer).map_or(*begindatum, |t301| (*begindatum).max(t301.date())));
                 self.truth.gemeld(self.cal, "OP271", (&g, w, &aanbieder), t, t0);
                 self.tijdelijk_gestopt.insert(*nummer, false);
+                self.fase.insert(*nummer, truth::Fase::Lopend);
             }
             Inhoud::Stop { nummer, reden, einddatum, .. } => {
                 let tijdelijk = *reden == "20";
@@ -382,6 +393,8 @@ impl<'a> Emitter<'a> {
                     }
                 }
                 self.tijdelijk_gestopt.insert(*nummer, tijdelijk);
+                let fase = if tijdelijk { truth::Fase::Tijdelijk(*einddatum) } else { truth::Fase::Gestopt };
+                self.fase.insert(*nummer, fase);
             }
             Inhoud::Declaratie { .. } => {}
         }

@@ -448,11 +448,15 @@ impl<'a> Planner<'a> {
             return;
         }
 
-        // A temporary stop with a restart (one in twelve).
+        // A temporary stop (one in twelve), with a restart when care resumes before the end.
         let mut begin = begindatum;
         if self.rng.random_bool(0.08) && (versie.einddatum - begin).num_days() > 60 {
             let pauze = add_days(begin, self.rng.random_range(20..(versie.einddatum - begin).num_days() - 30));
             self.stop(a, client, &versie, begin, pauze, "20");
+            // A temporary stop is often left hanging: no restart, no definitive stop (OP377).
+            if self.rng.random_bool(g.tijdelijk_zonder_vervolg) {
+                return;
+            }
             let herstart = add_days(pauze, self.rng.random_range(7..30));
             // Without a restart the definitive stop carries the key of the start it ends (TR382).
             if herstart < versie.einddatum {

@@ -28,6 +28,9 @@ struct Tijdigheid {
 /// (gemeente, wet, bericht or aanbieder, maand).
 type Key = (String, String, String, String);
 
+/// (gemeente, wet, aanbieder, ToewijzingNummer).
+type ToewijzingKey = (String, String, String, u32);
+
 /// Counts for a "reported on time" indicator.
 #[derive(Debug, Default)]
 struct Gemeld {
@@ -71,11 +74,26 @@ pub struct Truth {
     /// Definitive stops per (gemeente, wet, aanbieder, maand of receipt) and RedenBeeindiging.
     stops: BTreeMap<(Key, &'static str), u64>,
     /// Toewijzingen without a start: (gemeente, wet, aanbieder, ToewijzingNummer) → Ingangsdatum.
-    zonder_start: BTreeMap<(String, String, String, u32), NaiveDate>,
+    zonder_start: BTreeMap<ToewijzingKey, NaiveDate>,
+    /// Open trajecten: (gemeente, wet, aanbieder, ToewijzingNummer) → (soort, regel, datum).
+    open: BTreeMap<ToewijzingKey, (&'static str, &'static str, NaiveDate)>,
     /// Rejecting RetourCodes per (gemeente, wet, sender of the heenbericht, maand of its
     /// receipt), heenbericht type and code.
     retourcodes: BTreeMap<(Key, String, &'static str), u64>,
 }
+
+/// Where a started traject stands after its last start or stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fase {
+    Lopend,
+    /// Temporarily stopped (RedenBeeindiging 20) with this Einddatum.
+    Tijdelijk(NaiveDate),
+    Gestopt,
+}
+
+/// A temporary stop without a new start or a definitive stop this many calendar days after
+/// its Einddatum is an open traject (OP377).
+pub const TIJDELIJK_ZONDER_VERVOLG_DAGEN: u64 = 56;
 
 /// A toewijzing counts as "without start" when its Ingangsdatum lies more than this many
 /// working days before the end of the period and no valid start came.
@@ -240,6 +258,36 @@ impl Truth {
         self.zonder_start.insert((g.into(), w.into(), a.into(), nummer), ingangsdatum);
     }
 
+    /// A started traject at the end of the period: open when it still runs although the
+    /// toewijzing's `einddatum` plus the stop's term (5 working days) lies before `to`
+    /// (OP288), or when it stopped temporarily and nothing followed within
+    /// [`TIJDELIJK_ZONDER_VERVOLG_DAGEN`] (OP377).
+    pub fn open_traject(
+        &mut self,
+        cal: &Calendar,
+        to: NaiveDate,
+        key: (&str, &str, &str),
+        nummer: u32,
+        fase: Fase,
+        einddatum: NaiveDate,
+    ) {
+        let (g, w, a) = key;
+        let open = match fase {
+            Fase::Lopend => {
+                cal.deadline(einddatum, 5).is_some_and(|due| due < to).then_some(("geen_stop", "OP288", einddatum))
+            }
+            Fase::Tijdelijk(eind) => (eind + chrono::Days::new(TIJDELIJK_ZONDER_VERVOLG_DAGEN) < to).then_some((
+                "tijdelijk_zonder_vervolg",
+                "OP377",
+                eind,
+            )),
+            Fase::Gestopt => None,
+        };
+        if let Some(row) = open {
+            self.open.insert((g.into(), w.into(), a.into(), nummer), row);
+        }
+    }
+
     /// A retour rejected its heenbericht with `code`.
     pub fn retourcode(&mut self, key: (&str, &str, &str), heen: &str, ontvangen: NaiveDateTime, code: &'static str) {
         let (g, w, afzender) = key;
@@ -248,7 +296,7 @@ impl Truth {
     }
 
     /// The names of the truth files, in the order of [`Truth::files`].
-    pub const FILES: [&'static str; 12] = [
+    pub const FILES: [&'static str; 13] = [
         "berichten.jsonl",
         "fouten.jsonl",
         "retour_tijdigheid.jsonl",
@@ -261,6 +309,7 @@ impl Truth {
         "toewijzing_zonder_start.jsonl",
         "retourcodes.jsonl",
         "trajectduur.jsonl",
+        "open_trajecten.jsonl",
     ];
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
@@ -335,6 +384,12 @@ impl Truth {
             &self.retourcodes,
             |((g, w, a, m), b, code), n| json!({"gemeente": g, "wet": w, "afzender": a, "maand": m, "bericht": b, "retourcode": code, "aantal": n}),
         );
+        let open = lines(&self.open, |(g, w, a, nummer), (soort, regel, datum)| {
+            json!({
+                "gemeente": g, "wet": w, "aanbieder": a, "toewijzing_nummer": nummer, "soort": soort,
+                "regel": regel, "einddatum": datum.to_string(),
+            })
+        });
         let files = [
             berichten,
             fouten,
@@ -348,6 +403,7 @@ impl Truth {
             zonder_start,
             retourcodes,
             trajectduur,
+            open,
         ];
         Truth::FILES.into_iter().zip(files).collect()
     }

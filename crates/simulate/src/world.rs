@@ -31,6 +31,8 @@ pub struct AanbiederGedrag {
     pub te_laat_gemeld: f64,
     /// Probability that a stop is never reported.
     pub stop_ontbreekt: f64,
+    /// Probability that a temporary stop gets no follow-up (no restart, no definitive stop).
+    pub tijdelijk_zonder_vervolg: f64,
     /// Probability that a retour (302, 320) is late, and that it is missing.
     pub retour_te_laat: f64,
     pub retour_ontbreekt: f64,
@@ -191,6 +193,7 @@ fn draw_gedrag(rng: &mut ChaCha8Rng) -> AanbiederGedrag {
         nooit_gestart: if sloppy { 0.08 } else { 0.02 },
         te_laat_gemeld: if sloppy { 0.35 } else { 0.06 },
         stop_ontbreekt: if sloppy { 0.15 } else { 0.03 },
+        tijdelijk_zonder_vervolg: if sloppy { 0.4 } else { 0.1 },
         retour_te_laat: if sloppy { 0.25 } else { 0.04 },
         retour_ontbreekt: if sloppy { 0.05 } else { 0.005 },
     }

@@ -158,11 +158,17 @@ fn counting<'r>(dir: &Path, records: &'r [Value]) -> Vec<&'r Value> {
 }
 
 /// One shared run of four months for the checks that only read.
+/// The end of the shared run: long enough for several temporary stops to stay without follow-up for
+/// 8 weeks.
+fn shared_to() -> NaiveDate {
+    d(2023, 8, 31)
+}
+
 fn shared_run() -> &'static (tempfile::TempDir, ketenzicht_simulate::Summary) {
     static RUN: std::sync::OnceLock<(tempfile::TempDir, ketenzicht_simulate::Summary)> = std::sync::OnceLock::new();
     RUN.get_or_init(|| {
         let dir = tempfile::tempdir().expect("tempdir");
-        let summary = simulate(dir.path(), 7, d(2023, 4, 30));
+        let summary = simulate(dir.path(), 7, shared_to());
         (dir, summary)
     })
 }
@@ -292,7 +298,7 @@ fn retours_follow_their_heenbericht_and_stops_follow_starts() {
 #[test]
 fn the_truth_equals_an_independent_reading_of_the_written_traffic() {
     let (dir, _) = shared_run();
-    let to = d(2023, 4, 30);
+    let to = shared_to();
     let cal = Calendar::atw();
     let records = routing(dir.path());
     let answers: HashMap<&str, NaiveDateTime> = records
@@ -435,6 +441,14 @@ fn key4(v: &Value, third: &str) -> (String, String, String, String) {
 
 type Key4 = (String, String, String, String);
 
+/// A toewijzing as its last 301 leaves it.
+struct Versie {
+    aanbieder: String,
+    ingang: NaiveDate,
+    einddatum: NaiveDate,
+    deleted: bool,
+}
+
 /// The duration statistics of a truth row.
 fn stats(v: &Value) -> Stats {
     let i = |k: &str| v[k].as_i64().expect(k);
@@ -451,7 +465,7 @@ fn stats(v: &Value) -> Stats {
 #[test]
 fn start_stop_and_vot_timeliness_equal_an_independent_reading() {
     let (dir, _) = shared_run();
-    let to = d(2023, 4, 30);
+    let to = shared_to();
     let cal = Calendar::atw();
     let records = routing(dir.path());
     // OP271 / OP272: [berichten, op_tijd, te_laat, niet_meetbaar] per (gemeente, wet, aanbieder, maand) and rule.
@@ -719,7 +733,7 @@ fn the_stuf_form_wraps_the_same_messages_with_the_routing_data() {
 #[test]
 fn onderzoek_and_woonplaatsbeginsel_equal_an_independent_reading() {
     let (dir, _) = shared_run();
-    let to = d(2023, 4, 30);
+    let to = shared_to();
     let records = routing(dir.path());
     let mut asked: HashMap<(String, String, String), NaiveDateTime> = HashMap::new();
     let mut finals: HashMap<(String, String, String), NaiveDateTime> = HashMap::new();
@@ -807,11 +821,15 @@ fn onderzoek_and_woonplaatsbeginsel_equal_an_independent_reading() {
 #[test]
 fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading() {
     let (dir, _) = shared_run();
-    let to = d(2023, 4, 30);
+    let to = shared_to();
     let cal = Calendar::atw();
     let records = routing(dir.path());
     let mut stops: BTreeMap<(Key4, String), u64> = BTreeMap::new();
-    let mut current: BTreeMap<(String, String, u32), (String, NaiveDate, bool)> = BTreeMap::new();
+    // The current version (the last 301 received) of each toewijzing.
+    let mut current: BTreeMap<(String, String, u32), Versie> = BTreeMap::new();
+    // Open trajecten: per toewijzing the last start or stop; `None` is running, `Some(Some(d))`
+    // a temporary stop ending on d, `Some(None)` a definitive stop.
+    let mut last: BTreeMap<(String, String, u32), Option<Option<NaiveDate>>> = BTreeMap::new();
     let mut started: BTreeSet<(String, String, u32)> = BTreeSet::new();
     // Trajectduur: the first valid start's Begindatum (a StatusAanlevering 3 with the same
     // key removes it) to the Einddatum of each definitive stop.
@@ -826,7 +844,16 @@ fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading(
                 for p in b.client.toegewezen_producten.iter() {
                     let deleted = p.reden_wijziging == Some(ketenzicht_message::codes::RedenWijziging::Verwijderd);
                     let key = (b.header.afzender.to_string(), wet.clone(), p.toewijzing_nummer.0);
-                    current.insert(key, (b.header.ontvanger.to_string(), p.ingangsdatum.0, deleted));
+                    let einddatum = p.einddatum.expect("einddatum").0;
+                    current.insert(
+                        key,
+                        Versie {
+                            aanbieder: b.header.ontvanger.to_string(),
+                            ingang: p.ingangsdatum.0,
+                            einddatum,
+                            deleted,
+                        },
+                    );
                 }
             }
             Bericht::Start(b) => {
@@ -837,13 +864,20 @@ fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading(
                             first_start.remove(&key);
                         }
                         started.remove(&key);
+                        last.remove(&key);
                     } else {
+                        last.insert(key.clone(), None);
                         first_start.entry(key.clone()).or_insert(p.begindatum.0);
                         started.insert(key);
                     }
                 }
             }
             Bericht::Stop(b) => {
+                for p in b.client.stop_producten.iter() {
+                    let nummer = (b.header.ontvanger.to_string(), wet.clone(), p.toewijzing_nummer.expect("nummer").0);
+                    let tijdelijk = p.reden_beeindiging.is_tijdelijk();
+                    last.insert(nummer, Some(tijdelijk.then_some(p.einddatum.0)));
+                }
                 for p in b.client.stop_producten.iter().filter(|p| !p.reden_beeindiging.is_tijdelijk()) {
                     let key = (
                         b.header.ontvanger.to_string(),
@@ -881,7 +915,37 @@ fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading(
     assert!(distinct.len() > 5, "trajectduren are simulated and vary: {distinct:?}");
 
     let mut zonder: BTreeMap<(String, String, String, u32), String> = BTreeMap::new();
-    for ((g, w, nummer), (aanbieder, ingang, deleted)) in current {
+    let mut open: BTreeMap<(String, String, String, u32), (String, String)> = BTreeMap::new();
+    for ((g, w, nummer), Versie { aanbieder, einddatum, .. }) in &current {
+        let key = (g.clone(), w.clone(), *nummer);
+        let row = match last.get(&key) {
+            Some(None) if cal.deadline(*einddatum, 5).expect("deadline") < to => Some(("geen_stop", *einddatum)),
+            Some(Some(Some(eind))) if *eind + chrono::Days::new(56) < to => Some(("tijdelijk_zonder_vervolg", *eind)),
+            _ => None,
+        };
+        if let Some((soort, datum)) = row {
+            open.insert((g.clone(), w.clone(), aanbieder.clone(), *nummer), (soort.into(), datum.to_string()));
+        }
+    }
+    let truth_open: BTreeMap<(String, String, String, u32), (String, String)> =
+        jsonl(&dir.path().join("truth/open_trajecten.jsonl"))
+            .iter()
+            .map(|v| {
+                let s = |k: &str| v[k].as_str().expect(k).to_owned();
+                let regel = if s("soort") == "geen_stop" { "OP288" } else { "OP377" };
+                assert_eq!(s("regel"), regel);
+                (
+                    (s("gemeente"), s("wet"), s("aanbieder"), v["toewijzing_nummer"].as_u64().expect("n") as u32),
+                    (s("soort"), s("einddatum")),
+                )
+            })
+            .collect();
+    assert_eq!(open, truth_open);
+    for soort in ["geen_stop", "tijdelijk_zonder_vervolg"] {
+        assert!(open.values().any(|(s, _)| s == soort), "open trajecten of soort {soort} are simulated");
+    }
+
+    for ((g, w, nummer), Versie { aanbieder, ingang, deleted, .. }) in current {
         let due = cal.deadline(ingang, 10).expect("deadline");
         if !deleted && !started.contains(&(g.clone(), w.clone(), nummer)) && due < to {
             zonder.insert((g, w, aanbieder, nummer), ingang.to_string());
