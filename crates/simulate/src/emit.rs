@@ -78,7 +78,6 @@ pub struct Emitter<'a> {
     /// Toewijzingen whose start was just deleted: the next start is a correction.
     gecorrigeerd: BTreeSet<u32>,
     first_301: BTreeMap<u32, NaiveDateTime>,
-    tijdelijk_gestopt: BTreeMap<u32, bool>,
     /// VOT products (OP274) and VOWs (OP346): (rule, reference, aanbieder, receipt).
     gevraagd: Vec<(&'static str, String, String, NaiveDateTime)>,
     beantwoord: BTreeMap<String, NaiveDateTime>,
@@ -128,7 +127,6 @@ impl<'a> Emitter<'a> {
             starts: BTreeMap::new(),
             gecorrigeerd: BTreeSet::new(),
             first_301: BTreeMap::new(),
-            tijdelijk_gestopt: BTreeMap::new(),
             gevraagd: Vec::new(),
             beantwoord: BTreeMap::new(),
             vot_ontvangen: BTreeMap::new(),
@@ -378,12 +376,11 @@ impl<'a> Emitter<'a> {
                 let t0 = (!self.gecorrigeerd.remove(nummer))
                     .then(|| self.first_301.get(nummer).map_or(*begindatum, |t301| (*begindatum).max(t301.date())));
                 self.truth.gemeld(self.cal, "OP271", (&g, w, &aanbieder), t, t0);
-                self.tijdelijk_gestopt.insert(*nummer, false);
                 self.fase.insert(*nummer, truth::Fase::Lopend);
             }
             Inhoud::Stop { nummer, reden, einddatum, .. } => {
                 let tijdelijk = *reden == "20";
-                let na_tijdelijk = self.tijdelijk_gestopt.get(nummer).copied().unwrap_or(false);
+                let na_tijdelijk = matches!(self.fase.get(nummer), Some(truth::Fase::Tijdelijk(_)));
                 let t0 = (tijdelijk || !na_tijdelijk).then_some(*einddatum);
                 self.truth.gemeld(self.cal, "OP272", (&g, w, &aanbieder), t, t0);
                 if !tijdelijk {
@@ -392,7 +389,6 @@ impl<'a> Emitter<'a> {
                         self.truth.trajectduur((&g, w, &aanbieder), t, *begindatum, *einddatum);
                     }
                 }
-                self.tijdelijk_gestopt.insert(*nummer, tijdelijk);
                 let fase = if tijdelijk { truth::Fase::Tijdelijk(*einddatum) } else { truth::Fase::Gestopt };
                 self.fase.insert(*nummer, fase);
             }
