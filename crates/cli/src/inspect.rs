@@ -17,10 +17,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
-    crate::files::for_each_input(&args.paths, |input| {
+    ketenzicht_ingest::source::for_each_delivery(&args.paths, |input| -> anyhow::Result<()> {
         let bytes = match input.bytes {
             Ok(bytes) => bytes,
-            Err(message) => {
+            Err((message, _)) => {
                 failed = true;
                 eprintln!("{}: {message}", input.name);
                 return Ok(());

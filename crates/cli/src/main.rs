@@ -1,7 +1,9 @@
 //! `ketenzicht`: the command line of the ketenzicht processor.
 
-mod files;
+mod ingest;
 mod inspect;
+mod ketendata;
+mod quarantine;
 mod simulate;
 mod validate;
 
@@ -24,6 +26,13 @@ enum Command {
     Validate(validate::Args),
     /// Simulate iWmo/iJw traffic with routing data and ground truth.
     Simulate(simulate::Args),
+    /// Ingest message files, directories and archives into the store, exactly once.
+    Ingest(ingest::Args),
+    /// What ingest could not store, with its reason.
+    #[command(subcommand)]
+    Quarantine(quarantine::Command),
+    /// Write the Ketendata of one gemeente as Parquet or CSV.
+    Export(ketendata::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +48,9 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Ingest(args) => ingest::run(&args),
+        Command::Quarantine(command) => quarantine::run(&command),
+        Command::Export(args) => ketendata::export(&args),
     };
     match result {
         Ok(code) => code,

@@ -25,9 +25,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut invalid = 0usize;
-    let files = crate::files::for_each_input(&args.paths, |input| {
+    let stats = ketenzicht_ingest::source::for_each_delivery(&args.paths, |input| -> anyhow::Result<()> {
         let (name, findings) = match input.bytes {
-            Err(message) => (None, vec![Finding::new(ketenzicht_message::Level::Xml, "", None, message)]),
+            Err((message, _)) => (None, vec![Finding::new(ketenzicht_message::Level::Xml, "", None, message)]),
             Ok(bytes) => match ketenzicht_message::validate(&bytes) {
                 Ok(message) => (Some(message.name()), Vec::new()),
                 Err(err) => (None, err.findings),
@@ -43,7 +43,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .context("cannot write output")
     })?;
     out.flush().context("cannot write output")?;
-    tracing::info!(files, invalid, "validated");
+    tracing::info!(files = stats.files, invalid, "validated");
     Ok(if invalid > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 

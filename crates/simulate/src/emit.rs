@@ -93,6 +93,8 @@ pub struct Emitter<'a> {
     fase: BTreeMap<u32, truth::Fase>,
     /// Toewijzingen with a start (StatusAanlevering 1, not deleted since).
     gestart: BTreeSet<u32>,
+    /// Clients with a traject that counts (one client per traject), for the Ketendata truth.
+    trajecten: std::collections::HashSet<ketenzicht_message::leaf::Bsn>,
 }
 
 impl<'a> Emitter<'a> {
@@ -134,6 +136,7 @@ impl<'a> Emitter<'a> {
             onderzoek: Vec::new(),
             toewijzingen: BTreeMap::new(),
             gestart: BTreeSet::new(),
+            trajecten: std::collections::HashSet::new(),
             fase: BTreeMap::new(),
         })
     }
@@ -308,6 +311,9 @@ impl<'a> Emitter<'a> {
             bytes: &bytes,
         };
         let uuid = self.deliver(h, delivery)?;
+        if !matches!(h.fout, Fout::Transport { onleesbaar: true, .. }) {
+            self.truth.ketendata(&self.gemeente, self.wet.as_str(), 0, 1);
+        }
         // As of --to, a rejection whose 0001 retour comes later cannot be seen: it counts as accepted.
         let fout = match h.fout {
             Fout::Technisch | Fout::Inhoudelijk(_) if h.antwoord.is_none_or(|a| a.date() > self.options.to) => {
@@ -328,6 +334,7 @@ impl<'a> Emitter<'a> {
     fn process(&mut self, h: &Heen, t: NaiveDateTime) {
         let (g, w) = (self.gemeente.clone(), self.wet.as_str());
         let aanbieder = h.aanbieder.to_string();
+        self.count_ketendata(h);
         match &h.inhoud {
             Inhoud::Toewijzing(v) => {
                 self.first_301.entry(v.nummer).or_insert(t);
@@ -396,6 +403,27 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// The Ketendata rows a heenbericht that counts as sent adds (one product per message
+    /// in the simulated traffic), and the traject it belongs to (one client per traject).
+    fn count_ketendata(&mut self, h: &Heen) {
+        let (g, w) = (self.gemeente.as_str(), self.wet.as_str());
+        match &h.inhoud {
+            Inhoud::Toewijzing(_) => self.truth.ketendata(g, w, 1, 1),
+            Inhoud::Vot { .. } | Inhoud::Vow { .. } => self.truth.ketendata(g, w, 2, 1),
+            Inhoud::Start { .. } | Inhoud::Stop { .. } => self.truth.ketendata(g, w, 3, 1),
+            Inhoud::Declaratie { prestaties, .. } => {
+                self.truth.ketendata(g, w, 4, 1);
+                self.truth.ketendata(g, w, 5, prestaties.len() as u64);
+            }
+            Inhoud::Antwoord { .. } => {}
+        }
+        if !matches!(h.inhoud, Inhoud::Declaratie { .. } | Inhoud::Antwoord { .. })
+            && self.trajecten.insert(h.client.bsn)
+        {
+            self.truth.ketendata(g, w, 6, 1);
+        }
+    }
+
     fn dubbel(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<(), SimulateError> {
         let h = &slot.heen;
         let Some(Written { message, bytes, file, .. }) = slot.written.clone() else { return Ok(()) };
@@ -442,6 +470,8 @@ impl<'a> Emitter<'a> {
             file,
             bytes: &bytes,
         };
-        self.deliver(h, delivery).map(drop)
+        self.deliver(h, delivery)?;
+        self.truth.ketendata(&self.gemeente, self.wet.as_str(), 0, 1);
+        Ok(())
     }
 }

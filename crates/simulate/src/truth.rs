@@ -80,7 +80,13 @@ pub struct Truth {
     /// Rejecting RetourCodes per (gemeente, wet, sender of the heenbericht, maand of its
     /// receipt), heenbericht type and code.
     retourcodes: BTreeMap<(Key, String, &'static str), u64>,
+    /// Expected Ketendata row counts per (gemeente, wet), in the order of [`KETENDATA_TABELLEN`].
+    ketendata: BTreeMap<(String, String), [u64; 7]>,
 }
+
+/// The Ketendata tables whose row counts `ketendata.jsonl` gives.
+pub const KETENDATA_TABELLEN: [&str; 7] =
+    ["berichten", "toewijzingen", "verzoeken", "regie", "declaraties", "prestaties", "zorgtrajecten"];
 
 /// Where a started traject stands after its last start or stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +106,11 @@ pub const TIJDELIJK_ZONDER_VERVOLG_DAGEN: u64 = 56;
 pub const ZONDER_START_WERKDAGEN: u32 = 10;
 
 impl Truth {
+    /// Count `n` rows of Ketendata table `tabel` (an index into [`KETENDATA_TABELLEN`]).
+    pub fn ketendata(&mut self, gemeente: &str, wet: &str, tabel: usize, n: u64) {
+        self.ketendata.entry((gemeente.into(), wet.into())).or_default()[tabel] += n;
+    }
+
     /// A message was written (any type).
     pub fn bericht(&mut self, gemeente: &str, wet: &str, naam: &str, ontvangen: NaiveDateTime) {
         *self.berichten.entry((gemeente.into(), wet.into(), naam.into(), maand(ontvangen.date()))).or_default() += 1;
@@ -296,7 +307,7 @@ impl Truth {
     }
 
     /// The names of the truth files, in the order of [`Truth::files`].
-    pub const FILES: [&'static str; 13] = [
+    pub const FILES: [&'static str; 14] = [
         "berichten.jsonl",
         "fouten.jsonl",
         "retour_tijdigheid.jsonl",
@@ -310,10 +321,20 @@ impl Truth {
         "retourcodes.jsonl",
         "trajectduur.jsonl",
         "open_trajecten.jsonl",
+        "ketendata.jsonl",
     ];
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
     pub fn files(&self) -> Vec<(&'static str, String)> {
+        let ketendata = lines(&self.ketendata, |(g, w), counts| {
+            let mut row = serde_json::Map::new();
+            row.insert("gemeente".into(), json!(g));
+            row.insert("wet".into(), json!(w));
+            for (name, n) in KETENDATA_TABELLEN.iter().zip(counts) {
+                row.insert((*name).into(), json!(n));
+            }
+            serde_json::Value::Object(row)
+        });
         let berichten = lines(
             &self.berichten,
             |(g, w, b, m), n| json!({"gemeente": g, "wet": w, "bericht": b, "maand": m, "aantal": n}),
@@ -404,6 +425,7 @@ impl Truth {
             retourcodes,
             trajectduur,
             open,
+            ketendata,
         ];
         Truth::FILES.into_iter().zip(files).collect()
     }

@@ -162,6 +162,56 @@ impl Bericht {
     }
 }
 
+/// Who really sent a message and how it identifies itself: for a retour the receiver of its
+/// heenbericht and the IdentificatieRetour/DagtekeningRetour (IV028); otherwise the header's
+/// Afzender and BerichtIdentificatie. Identificatie is unique per message type per sender (TR056).
+#[derive(Debug, Clone, Copy)]
+pub struct EigenIdentiteit<'a> {
+    pub verzender: Partij,
+    pub identificatie: &'a crate::leaf::IdentificatieBericht,
+    pub dagtekening: crate::leaf::Datum,
+}
+
+impl Bericht {
+    /// The sender and identification of this message itself (see [`EigenIdentiteit`]).
+    pub fn eigen_identiteit(&self) -> EigenIdentiteit<'_> {
+        let (verzender, (identificatie, dagtekening)) = match self {
+            Bericht::ToewijzingRetour(b) => {
+                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
+            }
+            Bericht::StartRetour(b) => {
+                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
+            }
+            Bericht::StopRetour(b) => {
+                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
+            }
+            Bericht::VerzoekOmToewijzingRetour(b) => {
+                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
+            }
+            Bericht::VerzoekOmWijzigingRetour(b) => {
+                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
+            }
+            Bericht::AntwoordRetour(b) => {
+                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
+            }
+            other => {
+                let kop = other.kop();
+                (kop.afzender, (&kop.bericht_identificatie.identificatie, kop.bericht_identificatie.dagtekening))
+            }
+        };
+        EigenIdentiteit { verzender, identificatie, dagtekening }
+    }
+
+    /// The gemeente and the aanbieder of the exchange, whichever way it goes.
+    pub fn partijen(&self) -> (Gemeente, AgbCode) {
+        let kop = self.kop();
+        match (kop.afzender, kop.ontvanger) {
+            (Partij::Gemeente(g), Partij::Aanbieder(a)) | (Partij::Aanbieder(a), Partij::Gemeente(g)) => (g, a),
+            _ => unreachable!("every message is between a gemeente and an aanbieder"),
+        }
+    }
+}
+
 impl Message {
     pub fn bericht_type(&self) -> BerichtType {
         self.bericht.bericht_type()

@@ -1,0 +1,90 @@
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use ketenzicht_store::Store;
+
+/// Rebuild the Ketendata tables of these gemeenten.
+pub fn rebuild(store: &mut Store, gemeenten: &BTreeSet<String>) -> anyhow::Result<()> {
+    if gemeenten.is_empty() {
+        return Ok(());
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(gemeenten.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let started = Instant::now();
+    let mut berichten = 0;
+    for gemeente in gemeenten {
+        bar.set_message(gemeente.clone());
+        let summary = ketenzicht_ketendata::build(store, gemeente)
+            .with_context(|| format!("building the Ketendata of gemeente {gemeente}"))?;
+        berichten += summary.berichten;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "ketendata:            {} gemeenten, {berichten} berichten in {secs:.1} s ({:.0} berichten/s)",
+        gemeenten.len(),
+        berichten as f64 / secs.max(1e-9)
+    );
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum WetArg {
+    Iwmo,
+    Ijw,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Parquet,
+    Csv,
+    /// `;`-separated, UTF-8 with a byte order mark, comma decimals: opens directly in Dutch Excel.
+    CsvExcelNl,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The gemeente (CBS code, four digits).
+    #[arg(long)]
+    gemeente: String,
+    /// One law only.
+    #[arg(long, value_enum)]
+    wet: Option<WetArg>,
+    #[arg(long, value_enum, default_value = "parquet")]
+    format: FormatArg,
+    /// The directory to write to (one file per table).
+    #[arg(long)]
+    out: PathBuf,
+    /// The store directory [default: $KETENZICHT_STORE, else ./data]
+    #[arg(long)]
+    store: Option<PathBuf>,
+}
+
+pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let dir = ketenzicht_store::store_dir(args.store.as_deref());
+    let store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
+    if !store.ledger.gemeenten()?.contains(&args.gemeente) {
+        anyhow::bail!("gemeente {} has no data in the store {}", args.gemeente, dir.display());
+    }
+    let wet = args.wet.map(|w| match w {
+        WetArg::Iwmo => ketenzicht_message::Wet::IWmo,
+        WetArg::Ijw => ketenzicht_message::Wet::IJw,
+    });
+    let format = match args.format {
+        FormatArg::Parquet => ketenzicht_ketendata::Format::Parquet,
+        FormatArg::Csv => ketenzicht_ketendata::Format::Csv,
+        FormatArg::CsvExcelNl => ketenzicht_ketendata::Format::CsvExcelNl,
+    };
+    for (path, rows) in ketenzicht_ketendata::export(&store, &args.gemeente, wet, format, &args.out)? {
+        println!("{:>9} rijen  {}", rows, path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

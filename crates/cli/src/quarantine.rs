@@ -1,0 +1,54 @@
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ketenzicht_store::Store;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// List quarantined input: when, what kind, the source, the element path, the rule and the reason.
+    List {
+        /// The store directory [default: $KETENZICHT_STORE, else ./data]
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
+    let Command::List { store, json } = command;
+    let dir = ketenzicht_store::store_dir(store.as_deref());
+    let store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
+    let rows = store.ledger.quarantaine()?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for q in &rows {
+        if *json {
+            let value = serde_json::json!({
+                "tijdstip": q.tijdstip, "soort": q.soort, "bron": q.bron, "gemeente": q.gemeente,
+                "pad": q.pad, "regel": q.regel, "reden": q.reden, "bestand": q.bestand, "transport": q.transport,
+            });
+            writeln!(out, "{value}")?;
+        } else {
+            let mut line = format!("{} {} {}", q.tijdstip, q.soort, q.bron);
+            if let Some(pad) = &q.pad {
+                line.push_str(&format!(" at {pad}"));
+            }
+            if let Some(regel) = &q.regel {
+                line.push_str(&format!(" [{regel}]"));
+            }
+            if let Some(t) = &q.transport {
+                line.push_str(&format!(" (transport {t})"));
+            }
+            writeln!(out, "{line}: {} → {}", q.reden, q.bestand)?;
+        }
+    }
+    out.flush()?;
+    if !*json {
+        eprintln!("{} in quarantaine", rows.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}

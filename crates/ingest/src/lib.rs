@@ -1,0 +1,417 @@
+//! Ingest: from deliveries (files, directories, archives, envelopes, routing data) into the
+//! store, exactly once.
+//!
+//! * A message is identified by law, message type, sender, Identificatie and Dagtekening
+//!   (its *sleutel*), plus the SHA-256 of its bytes. A new sleutel is stored; the same sleutel
+//!   and bytes again is a second delivery (a new knooppunt UUID) or nothing at all (the same
+//!   delivery ingested again); the same sleutel with other bytes is a conflict, kept in
+//!   quarantine next to the stored message.
+//! * Input that cannot be read as an iWmo/iJw 3.2 message (hostile, truncated, invalid at
+//!   level 1, a broken envelope) goes to quarantine with its reason and original bytes.
+//! * Work is committed in batches through the store's ledger (see `ketenzicht_store::ledger`),
+//!   so an interrupted run leaves the store consistent and running it again completes it.
+
+pub mod source;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::Datelike;
+use ketenzicht_message::{Level, Message};
+use ketenzicht_store::ledger::{BerichtEntry, Commit, Inhoud, LeveringEntry, QuarantaineEntry, Sleutel};
+use ketenzicht_store::pseudonym::hex;
+use ketenzicht_store::{Kind, Store, StoreError, Table, Value};
+use sha2::{Digest, Sha256};
+
+pub use source::{Delivery, Routing, RoutingBron};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}, line {line}: routing record: {message}", file.display())]
+    Routing { file: PathBuf, line: usize, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl IngestError {
+    pub fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IngestError + '_ {
+        move |source| IngestError::Io { path: path.to_owned(), source }
+    }
+}
+
+use ketenzicht_store::lake::{LEVERINGEN, RUW};
+
+pub fn ruw_columns() -> Table {
+    Table::new(&[
+        ("bericht_id", Kind::Int),
+        ("sleutel", Kind::Text),
+        ("inhoud_sha256", Kind::Text),
+        ("wet", Kind::Text),
+        ("bericht", Kind::Text),
+        ("verzender", Kind::Text),
+        ("identificatie", Kind::Text),
+        ("dagtekening", Kind::Date),
+        ("xml", Kind::Binary),
+    ])
+}
+
+pub fn leveringen_columns() -> Table {
+    Table::new(&[
+        ("bericht_id", Kind::Int),
+        ("uuid", Kind::Text),
+        ("ontvangen", Kind::Timestamp),
+        ("routing_bron", Kind::Text),
+        ("afzender", Kind::Text),
+        ("ontvanger", Kind::Text),
+        ("cross_ref", Kind::Text),
+        ("transport", Kind::Text),
+        ("transport_code", Kind::Text),
+        ("bron", Kind::Text),
+    ])
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Commit a batch when this many bytes of messages are buffered.
+    pub batch_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { batch_bytes: 128 * 1024 * 1024 }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub files: u64,
+    pub deliveries: u64,
+    /// New messages stored, per message name (`JW301`).
+    pub per_type: BTreeMap<String, u64>,
+    pub nieuw: u64,
+    /// Further deliveries of a stored message (the same bytes under a new UUID).
+    pub dubbel: u64,
+    /// Deliveries that were already in the store (the same input ingested again).
+    pub al_bekend: u64,
+    pub conflicten: u64,
+    pub quarantaine: u64,
+    /// Deliveries refused at transport (stored and marked, or quarantined when unreadable).
+    pub transport_afgewezen: u64,
+    pub routing_without_file: u64,
+    pub batches: u64,
+    /// Gemeenten with new data.
+    pub gemeenten: BTreeSet<String>,
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    pub fn per_second(&self) -> f64 {
+        self.deliveries as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+#[derive(Default)]
+struct Part {
+    ruw: Option<Table>,
+    leveringen: Option<Table>,
+}
+
+struct Ingester<'s> {
+    store: &'s mut Store,
+    options: Options,
+    next_id: i64,
+    pending_berichten: HashMap<Sleutel, (i64, Inhoud)>,
+    pending_leveringen: HashSet<Sleutel>,
+    pending_quarantaine: HashSet<Inhoud>,
+    parts: BTreeMap<(String, i32), Part>,
+    quarantine_files: Vec<(String, Vec<u8>)>,
+    commit: Commit,
+    buffered: usize,
+    summary: Summary,
+}
+
+fn sha256(bytes: &[u8]) -> Inhoud {
+    Sha256::digest(bytes).into()
+}
+
+fn sleutel(text: &str) -> Sleutel {
+    let full = sha256(text.as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&full[..16]);
+    out
+}
+
+/// A gemeentecode is four digits; an AGB code eight.
+fn gemeente_of(routing: Option<&Routing>) -> Option<String> {
+    let r = routing?;
+    [&r.afzender, &r.ontvanger].into_iter().find(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit())).cloned()
+}
+
+impl Ingester<'_> {
+    fn part(&mut self, gemeente: &str, jaar: i32) -> &mut Part {
+        self.parts.entry((gemeente.to_owned(), jaar)).or_default()
+    }
+
+    fn levering_row(&mut self, id: i64, gemeente: &str, jaar: i32, d: &Delivery) {
+        let r = d.routing.as_ref();
+        let row = vec![
+            Value::Int(id),
+            r.map(|r| r.uuid.clone()).into(),
+            r.map(|r| r.ontvangen).into(),
+            r.map(|r| match r.bron {
+                RoutingBron::Knooppunt => "knooppunt",
+                RoutingBron::Envelop => "envelop",
+            })
+            .into(),
+            r.map(|r| r.afzender.clone()).into(),
+            r.map(|r| r.ontvanger.clone()).into(),
+            r.and_then(|r| r.cross_ref.clone()).into(),
+            r.and_then(|r| r.transport.clone()).into(),
+            r.and_then(|r| r.transport_code.clone()).into(),
+            d.name.clone().into(),
+        ];
+        self.part(gemeente, jaar).leveringen.get_or_insert_with(leveringen_columns).push(row);
+    }
+
+    fn quarantine(
+        &mut self,
+        d: &Delivery,
+        bytes: &[u8],
+        soort: &str,
+        reden: String,
+        pad: Option<String>,
+        regel: Option<String>,
+    ) {
+        let inhoud = sha256(bytes);
+        if self.pending_quarantaine.contains(&inhoud) || self.store.ledger.has_quarantaine(&inhoud).unwrap_or(false) {
+            self.summary.al_bekend += 1;
+            return;
+        }
+        let gemeente = gemeente_of(d.routing.as_ref());
+        let bestand = format!("quarantaine/{}/{}.bin", gemeente.as_deref().unwrap_or("onbekend"), hex(&inhoud));
+        tracing::info!(bron = %d.name, soort, %reden, "quarantined");
+        self.pending_quarantaine.insert(inhoud);
+        self.buffered += bytes.len();
+        self.quarantine_files.push((bestand.clone(), bytes.to_vec()));
+        self.commit.quarantaine.push(QuarantaineEntry {
+            inhoud,
+            bron: d.name.clone(),
+            gemeente,
+            soort: soort.to_owned(),
+            reden,
+            pad,
+            regel,
+            bestand,
+            ontvangen: d.routing.as_ref().map(|r| r.ontvangen.format("%Y-%m-%dT%H:%M:%S").to_string()),
+            transport: d.routing.as_ref().and_then(|r| r.transport_code.clone().or_else(|| r.transport.clone())),
+        });
+        self.summary.quarantaine += 1;
+    }
+
+    fn deliver(&mut self, d: Delivery) -> Result<(), IngestError> {
+        self.summary.deliveries += 1;
+        if d.routing.as_ref().and_then(|r| r.transport.as_deref()) == Some("afgewezen") {
+            self.summary.transport_afgewezen += 1;
+        }
+        let bytes = match &d.bytes {
+            Ok(bytes) => bytes,
+            Err((reason, raw)) => {
+                let (reason, raw) = (reason.clone(), raw.clone());
+                self.quarantine(&d, &raw, "onleesbaar", reason, None, None);
+                return self.maybe_flush();
+            }
+        };
+        match ketenzicht_message::read(bytes) {
+            Ok(message) => self.store_message(&d, bytes, &message)?,
+            Err(err) => {
+                let soort = if err.findings.iter().any(|f| f.level == Level::Xml) { "onleesbaar" } else { "ongeldig" };
+                let first = err.findings.first();
+                let reden = err.findings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                let pad = first.map(|f| f.path.clone()).filter(|p| !p.is_empty());
+                let regel = first.and_then(|f| f.rule.map(str::to_owned));
+                let bytes = bytes.clone();
+                self.quarantine(&d, &bytes, soort, reden, pad, regel);
+            }
+        }
+        self.maybe_flush()
+    }
+
+    fn store_message(&mut self, d: &Delivery, bytes: &[u8], message: &Message) -> Result<(), IngestError> {
+        let inhoud = sha256(bytes);
+        let (gemeente, _) = message.bericht.partijen();
+        let gemeente = gemeente.to_string();
+        let eigen = message.bericht.eigen_identiteit();
+        let name = message.name();
+        let identity = format!(
+            "{}|{name}|{}|{}|{}",
+            message.wet.as_str(),
+            eigen.verzender,
+            eigen.identificatie,
+            eigen.dagtekening.0
+        );
+        let key = sleutel(&identity);
+        let levering = sleutel(&match &d.routing {
+            Some(r) => format!("uuid|{}", r.uuid),
+            None => format!("inhoud|{}", hex(&inhoud)),
+        });
+        let jaar = d.routing.as_ref().map_or(eigen.dagtekening.0.year(), |r| r.ontvangen.year());
+        let known = match self.pending_berichten.get(&key) {
+            Some(found) => Some(*found),
+            None => self.store.ledger.bericht(&key)?,
+        };
+        match known {
+            None => {
+                let id = self.next_id;
+                self.next_id += 1;
+                self.pending_berichten.insert(key, (id, inhoud));
+                self.pending_leveringen.insert(levering);
+                let row = vec![
+                    Value::Int(id),
+                    hex(&key).into(),
+                    hex(&inhoud).into(),
+                    message.wet.as_str().into(),
+                    name.clone().into(),
+                    eigen.verzender.to_string().into(),
+                    eigen.identificatie.to_string().into(),
+                    eigen.dagtekening.0.into(),
+                    Value::Binary(bytes.to_vec()),
+                ];
+                self.part(&gemeente, jaar).ruw.get_or_insert_with(ruw_columns).push(row);
+                self.levering_row(id, &gemeente, jaar, d);
+                self.commit.berichten.push(BerichtEntry { sleutel: key, id, inhoud, gemeente: gemeente.clone(), jaar });
+                self.commit.leveringen.push(LeveringEntry {
+                    sleutel: levering,
+                    bericht: id,
+                    gemeente: gemeente.clone(),
+                });
+                self.buffered += bytes.len() + 256;
+                *self.summary.per_type.entry(name).or_default() += 1;
+                self.summary.nieuw += 1;
+                self.summary.gemeenten.insert(gemeente);
+            }
+            Some((id, stored)) if stored == inhoud => {
+                if self.pending_leveringen.contains(&levering) || self.store.ledger.has_levering(&levering)? {
+                    self.summary.al_bekend += 1;
+                } else {
+                    self.pending_leveringen.insert(levering);
+                    self.levering_row(id, &gemeente, jaar, d);
+                    self.commit.leveringen.push(LeveringEntry {
+                        sleutel: levering,
+                        bericht: id,
+                        gemeente: gemeente.clone(),
+                    });
+                    self.buffered += 256;
+                    self.summary.dubbel += 1;
+                    self.summary.gemeenten.insert(gemeente);
+                }
+            }
+            Some((id, _)) => {
+                let before = self.summary.quarantaine;
+                let reden = format!(
+                    "conflict: {name} {} of {} dated {} is stored already (bericht {id}) with other content; IV028/TR056: Identificatie is unique per message type per sender",
+                    eigen.identificatie, eigen.verzender, eigen.dagtekening.0
+                );
+                self.quarantine(
+                    d,
+                    bytes,
+                    "conflict",
+                    reden,
+                    Some("Header/BerichtIdentificatie".to_owned()),
+                    Some("TR056".to_owned()),
+                );
+                if self.summary.quarantaine > before {
+                    self.commit.conflicten.push((id, inhoud));
+                    self.summary.conflicten += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn maybe_flush(&mut self) -> Result<(), IngestError> {
+        if self.buffered >= self.options.batch_bytes { self.flush() } else { Ok(()) }
+    }
+
+    /// Commit everything buffered as one batch.
+    fn flush(&mut self) -> Result<(), IngestError> {
+        if self.commit.is_empty() {
+            return Ok(());
+        }
+        let batch_hint = self.store.ledger.next_batch_id()?;
+        let mut files: Vec<(String, Table)> = Vec::new();
+        for ((gemeente, jaar), part) in std::mem::take(&mut self.parts) {
+            for (table, rows) in [(RUW, part.ruw), (LEVERINGEN, part.leveringen)] {
+                if let Some(rows) = rows {
+                    let dir = ketenzicht_store::partition_rel(table, &gemeente, jaar);
+                    files.push((format!("{dir}/deel-{batch_hint:08}.parquet"), rows));
+                }
+            }
+        }
+        let quarantine_files = std::mem::take(&mut self.quarantine_files);
+        let names: Vec<String> =
+            files.iter().map(|(n, _)| n.clone()).chain(quarantine_files.iter().map(|(n, _)| n.clone())).collect();
+        let batch = self.store.ledger.begin_batch(&names)?;
+        if batch != batch_hint {
+            return Err(StoreError::Shape(format!("batch id {batch} is not the expected {batch_hint}")).into());
+        }
+        let root = self.store.root().to_owned();
+        for (name, table) in &files {
+            let path = root.join(name);
+            ketenzicht_store::write_atomic(&path, |tmp| ketenzicht_store::parquet_io::write_parquet(tmp, table))?;
+        }
+        for (name, bytes) in &quarantine_files {
+            ketenzicht_store::write_bytes_atomic(&root.join(name), bytes)?;
+        }
+        let commit = std::mem::take(&mut self.commit);
+        self.store.ledger.finish_batch(batch, &commit)?;
+        self.pending_berichten.clear();
+        self.pending_leveringen.clear();
+        self.pending_quarantaine.clear();
+        self.buffered = 0;
+        self.summary.batches += 1;
+        Ok(())
+    }
+}
+
+/// Ingest everything behind `paths` into `store`. `progress` is called with the number of
+/// deliveries read so far, now and then.
+pub fn ingest(
+    store: &mut Store,
+    paths: &[PathBuf],
+    options: Options,
+    progress: &dyn Fn(u64),
+) -> Result<Summary, IngestError> {
+    let started = Instant::now();
+    let next_id = store.ledger.max_bericht_id()? + 1;
+    let mut ingester = Ingester {
+        store,
+        options,
+        next_id,
+        pending_berichten: HashMap::new(),
+        pending_leveringen: HashSet::new(),
+        pending_quarantaine: HashSet::new(),
+        parts: BTreeMap::new(),
+        quarantine_files: Vec::new(),
+        commit: Commit::default(),
+        buffered: 0,
+        summary: Summary::default(),
+    };
+    let stats = source::for_each_delivery(paths, |d| -> Result<(), IngestError> {
+        ingester.deliver(d)?;
+        if ingester.summary.deliveries.is_multiple_of(1024) {
+            progress(ingester.summary.deliveries);
+        }
+        Ok(())
+    })?;
+    ingester.flush()?;
+    progress(ingester.summary.deliveries);
+    let mut summary = ingester.summary;
+    summary.files = stats.files;
+    summary.routing_without_file = stats.routing_without_file;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}

@@ -1,0 +1,245 @@
+//! Ketendata: the cleaned, enriched dataset of one gemeente for both laws, built from the
+//! lake (`ruw` and `leveringen`) and written back as Parquet tables under
+//! `lake/ketendata/{table}/gemeente=G/jaar=Y/data.parquet`.
+//!
+//! Cleaning: a message is one row however often it was delivered; messages that count as not
+//! sent (refused at transport, or rejected by their retour with 0001 or a class code) stay in
+//! `berichten`, marked, and are left out of every other table. Deletions (StatusAanlevering 3,
+//! RedenWijziging 13) are applied. Every table and column is documented in `docs/ketendata.md`.
+
+mod berichten;
+mod declaraties;
+pub mod link;
+pub mod load;
+mod regie;
+mod toewijzingen;
+mod trajecten;
+mod verzoeken;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use ketenzicht_calendar::Calendar;
+use ketenzicht_message::Wet;
+use ketenzicht_store::csv::Dialect;
+use ketenzicht_store::{Kind, Store, StoreError, Table, Value};
+
+use crate::link::Links;
+use crate::load::Msg;
+
+/// The Ketendata tables, in the order they are built and documented.
+pub const TABLES: [&str; 7] =
+    ["berichten", "toewijzingen", "verzoeken", "regie", "declaraties", "prestaties", "zorgtrajecten"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum KetendataError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("lake: {0}")]
+    Lake(String),
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("unknown table {0:?}; the tables are {TABLES:?}")]
+    UnknownTable(String),
+}
+
+/// Everything the table builders share for one gemeente.
+#[derive(Debug)]
+pub struct Cx<'a> {
+    pub gemeente: &'a str,
+    pub msgs: &'a [Msg],
+    pub links: Links,
+    pub cal: Calendar,
+    pseudonyms: &'a ketenzicht_store::Pseudonymizer,
+    versies: Vec<toewijzingen::Versie>,
+    actueel: HashMap<(Wet, u32), usize>,
+    regels: Vec<regie::Regel>,
+}
+
+impl Cx<'_> {
+    /// The pseudonym of a BSN: the only client key in Ketendata.
+    pub fn client(&self, bsn: &str) -> String {
+        self.pseudonyms.pseudonym(bsn)
+    }
+
+    /// The first six cells of every row about one client: bericht_id, gemeente, wet,
+    /// aanbieder, client (pseudonym), traject_id (see [`table_with_kop`]).
+    pub fn kop(&self, bericht_id: i64, wet: Wet, aanbieder: &str, bsn: &str, product: &str) -> [Value; 6] {
+        [
+            bericht_id.into(),
+            self.gemeente.into(),
+            wet.as_str().into(),
+            aanbieder.into(),
+            self.client(bsn).into(),
+            self.traject_id(wet, bsn, aanbieder, product).into(),
+        ]
+    }
+
+    /// The Ketendata traject: one client, one product, one aanbieder, in one law.
+    pub fn traject_id(&self, wet: Wet, bsn: &str, aanbieder: &str, product: &str) -> String {
+        let key = format!("traject|{}|{}|{bsn}|{aanbieder}|{product}", self.gemeente, wet.as_str());
+        self.pseudonyms.pseudonym(&key)
+    }
+}
+
+/// A table whose rows start with [`Cx::kop`], followed by `columns`.
+pub fn table_with_kop(columns: &[(&str, Kind)]) -> Table {
+    let kop = [
+        ("bericht_id", Kind::Int),
+        ("gemeente", Kind::Text),
+        ("wet", Kind::Text),
+        ("aanbieder", Kind::Text),
+        ("client", Kind::Text),
+        ("traject_id", Kind::Text),
+    ];
+    Table::new(&kop.iter().chain(columns).copied().collect::<Vec<_>>())
+}
+
+/// What a build wrote: rows per table.
+#[derive(Debug, Default, Clone)]
+pub struct BuildSummary {
+    pub berichten: usize,
+    pub rows: Vec<(&'static str, usize)>,
+}
+
+/// Build all tables of one gemeente in memory.
+pub fn tables(store: &Store, gemeente: &str) -> Result<Vec<(&'static str, Table)>, KetendataError> {
+    let msgs = load::load(store, gemeente)?;
+    let links = Links::new(&msgs);
+    let mut cx = Cx {
+        gemeente,
+        msgs: &msgs,
+        links,
+        cal: Calendar::atw(),
+        pseudonyms: store.pseudonymizer(),
+        versies: Vec::new(),
+        actueel: HashMap::new(),
+        regels: Vec::new(),
+    };
+    cx.versies = toewijzingen::versies(&cx);
+    cx.actueel = toewijzingen::actueel(&cx.versies);
+    cx.regels = regie::regels(&cx);
+    let berichten = berichten::build(&cx);
+    let toewijzingen = toewijzingen::build(&cx);
+    let verzoeken = verzoeken::build(&cx);
+    let regie = regie::build(&cx);
+    let (declaraties, prestaties) = declaraties::build(&cx);
+    let zorgtrajecten = trajecten::build(&verzoeken, &toewijzingen, &regie);
+    Ok(vec![
+        ("berichten", berichten),
+        ("toewijzingen", toewijzingen),
+        ("verzoeken", verzoeken),
+        ("regie", regie),
+        ("declaraties", declaraties),
+        ("prestaties", prestaties),
+        ("zorgtrajecten", zorgtrajecten),
+    ])
+}
+
+/// Split a table by its `jaar` column.
+fn by_year(table: Table) -> Vec<(i32, Table)> {
+    let Some(col) = table.column("jaar") else { return vec![(0, table)] };
+    let mut parts: std::collections::BTreeMap<i32, Table> = std::collections::BTreeMap::new();
+    let columns = table.columns.clone();
+    for row in table.rows {
+        let year = row[col].as_int().unwrap_or(0) as i32;
+        parts.entry(year).or_insert_with(|| Table { columns: columns.clone(), rows: Vec::new() }).rows.push(row);
+    }
+    parts.into_iter().collect()
+}
+
+/// Rebuild the Ketendata of one gemeente in the lake, replacing what was there.
+pub fn build(store: &Store, gemeente: &str) -> Result<BuildSummary, KetendataError> {
+    let tables = tables(store, gemeente)?;
+    let mut summary = BuildSummary::default();
+    for (name, table) in tables {
+        summary.rows.push((name, table.len()));
+        if name == "berichten" {
+            summary.berichten = table.len();
+        }
+        let dir = store
+            .root()
+            .join("lake")
+            .join(ketenzicht_store::lake::KETENDATA)
+            .join(name)
+            .join(format!("gemeente={gemeente}"));
+        let mut written = Vec::new();
+        for (year, part) in by_year(table) {
+            let path = dir.join(format!("jaar={year}")).join("data.parquet");
+            ketenzicht_store::write_atomic(&path, |tmp| ketenzicht_store::parquet_io::write_parquet(tmp, &part))?;
+            written.push(path);
+        }
+        // Years that no longer have rows.
+        if dir.exists() {
+            for year_dir in ketenzicht_store::read_dir_sorted(&dir)? {
+                if !written.iter().any(|w| w.parent() == Some(year_dir.as_path())) {
+                    std::fs::remove_dir_all(&year_dir)
+                        .map_err(|source| KetendataError::Io { path: year_dir.clone(), source })?;
+                }
+            }
+        }
+    }
+    Ok(summary)
+}
+
+/// Read one Ketendata table of one gemeente from the lake (all years).
+pub fn read(store: &Store, table: &str, gemeente: &str) -> Result<Table, KetendataError> {
+    if !TABLES.contains(&table) {
+        return Err(KetendataError::UnknownTable(table.to_owned()));
+    }
+    let mut out = Table::default();
+    for file in store.files(&format!("{}/{table}", ketenzicht_store::lake::KETENDATA), gemeente)? {
+        let part = ketenzicht_store::parquet_io::read_parquet(&file)?;
+        if out.columns.is_empty() {
+            out.columns = part.columns;
+        }
+        out.rows.extend(part.rows);
+    }
+    Ok(out)
+}
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Parquet,
+    Csv,
+    /// CSV for Dutch Excel: `;`, UTF-8 BOM, comma decimals.
+    CsvExcelNl,
+}
+
+/// Write the Ketendata of one gemeente (optionally one law) to `out`, one file per table.
+pub fn export(
+    store: &Store,
+    gemeente: &str,
+    wet: Option<Wet>,
+    format: Format,
+    out: &Path,
+) -> Result<Vec<(PathBuf, usize)>, KetendataError> {
+    std::fs::create_dir_all(out).map_err(|source| KetendataError::Io { path: out.to_owned(), source })?;
+    let mut written = Vec::new();
+    for name in TABLES {
+        let mut table = read(store, name, gemeente)?;
+        if let (Some(wet), Some(col)) = (wet, table.column("wet")) {
+            table.rows.retain(|r| r[col].as_text() == Some(wet.as_str()));
+        }
+        let (ext, dialect) = match format {
+            Format::Parquet => ("parquet", None),
+            Format::Csv => ("csv", Some(Dialect::Plain)),
+            Format::CsvExcelNl => ("csv", Some(Dialect::ExcelNl)),
+        };
+        let path = out.join(format!("{name}.{ext}"));
+        match dialect {
+            None => {
+                ketenzicht_store::write_atomic(&path, |tmp| ketenzicht_store::parquet_io::write_parquet(tmp, &table))?
+            }
+            Some(dialect) => ketenzicht_store::write_atomic(&path, |tmp| {
+                let file = std::fs::File::create(tmp).map_err(StoreError::io(tmp))?;
+                let mut w = std::io::BufWriter::new(file);
+                ketenzicht_store::csv::write_csv(&mut w, &table, dialect).map_err(StoreError::io(tmp))?;
+                std::io::Write::flush(&mut w).map_err(StoreError::io(tmp))
+            })?,
+        }
+        written.push((path, table.len()));
+    }
+    Ok(written)
+}

@@ -1,0 +1,99 @@
+//! Loading one gemeente from the lake: every stored message, parsed again, with its
+//! deliveries folded into one receipt (the first delivery accepted at transport counts).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use ketenzicht_message::Message;
+use ketenzicht_store::{Store, Table, Value};
+
+use crate::KetendataError;
+
+/// One stored message with what its deliveries say.
+#[derive(Debug)]
+pub struct Msg {
+    pub id: i64,
+    pub message: Message,
+    pub name: String,
+    /// The receipt of the counting delivery; the Dagtekening (00:00) without routing data.
+    pub ontvangen: NaiveDateTime,
+    /// `ontvangen` (routing or envelope) or `dagtekening` (no routing data).
+    pub t0_bron: &'static str,
+    pub uuid: Option<String>,
+    pub leveringen: i64,
+    /// Every delivery was refused at transport: the message counts as not sent.
+    pub transport_afgewezen: bool,
+    pub transport: Option<String>,
+    pub transport_code: Option<String>,
+}
+
+struct Levering {
+    uuid: Option<String>,
+    ontvangen: Option<NaiveDateTime>,
+    transport: Option<String>,
+    transport_code: Option<String>,
+}
+
+fn text(row: &[Value], i: usize) -> Option<String> {
+    row.get(i).and_then(Value::as_text).map(str::to_owned)
+}
+
+fn column(table: &Table, name: &str, file: &std::path::Path) -> Result<usize, KetendataError> {
+    table.column(name).ok_or_else(|| KetendataError::Lake(format!("{}: no column {name}", file.display())))
+}
+
+/// Every message of one gemeente, sorted by receipt (then id).
+pub fn load(store: &Store, gemeente: &str) -> Result<Vec<Msg>, KetendataError> {
+    let mut leveringen: HashMap<i64, Vec<Levering>> = HashMap::new();
+    for file in store.files(ketenzicht_store::lake::LEVERINGEN, gemeente)? {
+        let table = ketenzicht_store::parquet_io::read_parquet(&file)?;
+        let [id, uuid, ontvangen, transport, code] =
+            ["bericht_id", "uuid", "ontvangen", "transport", "transport_code"].map(|c| column(&table, c, &file));
+        let (id, uuid, ontvangen, transport, code) = (id?, uuid?, ontvangen?, transport?, code?);
+        for row in &table.rows {
+            let Some(bericht) = row[id].as_int() else { continue };
+            leveringen.entry(bericht).or_default().push(Levering {
+                uuid: text(row, uuid),
+                ontvangen: row[ontvangen].as_timestamp(),
+                transport: text(row, transport),
+                transport_code: text(row, code),
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for file in store.files(ketenzicht_store::lake::RUW, gemeente)? {
+        let table = ketenzicht_store::parquet_io::read_parquet(&file)?;
+        let (id, xml) = (column(&table, "bericht_id", &file)?, column(&table, "xml", &file)?);
+        for row in table.rows {
+            let Some(bericht) = row[id].as_int() else { continue };
+            let bytes = row[xml].as_binary().unwrap_or_default();
+            let message = ketenzicht_message::read(bytes).map_err(|e| {
+                KetendataError::Lake(format!("{}: bericht {bericht} no longer reads: {e}", file.display()))
+            })?;
+            let mut deliveries = leveringen.remove(&bericht).unwrap_or_default();
+            deliveries.sort_by_key(|l| (l.ontvangen.is_none(), l.ontvangen));
+            let counting =
+                deliveries.iter().find(|l| l.transport.as_deref() != Some("afgewezen")).or_else(|| deliveries.first());
+            let dagtekening = message.bericht.eigen_identiteit().dagtekening.0;
+            let (ontvangen, t0_bron) = match counting.and_then(|l| l.ontvangen) {
+                Some(t) => (t, "ontvangen"),
+                None => (dagtekening.and_hms_opt(0, 0, 0).unwrap_or_default(), "dagtekening"),
+            };
+            out.push(Msg {
+                id: bericht,
+                name: message.name(),
+                message,
+                ontvangen,
+                t0_bron,
+                uuid: counting.and_then(|l| l.uuid.clone()),
+                leveringen: deliveries.len() as i64,
+                transport_afgewezen: !deliveries.is_empty()
+                    && deliveries.iter().all(|l| l.transport.as_deref() == Some("afgewezen")),
+                transport: counting.and_then(|l| l.transport.clone()),
+                transport_code: counting.and_then(|l| l.transport_code.clone()),
+            });
+        }
+    }
+    out.sort_by_key(|m| (m.ontvangen, m.id));
+    Ok(out)
+}

@@ -1,0 +1,138 @@
+//! Ketendata against the simulator's ground truth: simulate a demo period, ingest it, build
+//! the tables, and require the exact row counts per gemeente, law and table, and the exact
+//! number of messages per type. Then ingest the same traffic again: nothing may change.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use ketenzicht_simulate::{Layout, Options, Scale, Vorm};
+use ketenzicht_store::Store;
+use serde_json::Value;
+
+fn simulate(out: &Path, layout: Layout, vorm: Vorm) {
+    let options = Options {
+        scale: Scale::Demo,
+        from: NaiveDate::from_ymd_opt(2023, 1, 1).expect("date"),
+        to: NaiveDate::from_ymd_opt(2023, 5, 31).expect("date"),
+        seed: 11,
+        out: out.to_owned(),
+        gemeenten_csv: ketenzicht_testkit::shared().join("referentie/cbs_gemeenten_2026.csv"),
+        layout,
+        vorm,
+        threads: 2,
+    };
+    ketenzicht_simulate::run(&options, |_, _| {}).expect("simulation runs");
+}
+
+fn truth(dir: &Path, file: &str) -> Vec<Value> {
+    std::fs::read_to_string(dir.join("truth").join(file))
+        .expect("truth file")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect()
+}
+
+fn s(v: &Value, key: &str) -> String {
+    v[key].as_str().expect("text").to_owned()
+}
+
+fn n(v: &Value, key: &str) -> usize {
+    v[key].as_u64().expect("number") as usize
+}
+
+/// Rows per (gemeente, wet, table) and messages per (gemeente, wet, bericht) in the lake.
+type Counts = BTreeMap<(String, String, String), usize>;
+
+fn lake_counts(store: &Store) -> (Counts, Counts) {
+    let mut rows = BTreeMap::new();
+    let mut berichten = BTreeMap::new();
+    for gemeente in store.ledger.gemeenten().expect("gemeenten") {
+        for table in ketenzicht_ketendata::TABLES {
+            let t = ketenzicht_ketendata::read(store, table, &gemeente).expect("table");
+            let wet = t.column("wet").expect("wet column");
+            for row in &t.rows {
+                let key = (gemeente.clone(), row[wet].as_text().expect("wet").to_owned(), table.to_owned());
+                *rows.entry(key).or_default() += 1;
+                if table == "berichten" {
+                    let b = t.column("bericht").expect("bericht column");
+                    let key = (
+                        gemeente.clone(),
+                        row[wet].as_text().expect("wet").to_owned(),
+                        row[b].as_text().expect("b").to_owned(),
+                    );
+                    *berichten.entry(key).or_default() += 1;
+                }
+            }
+        }
+    }
+    (rows, berichten)
+}
+
+fn check_against_truth(sim: &Path, store: &Store) {
+    let (rows, berichten) = lake_counts(store);
+    let mut expected_rows = BTreeMap::new();
+    for r in truth(sim, "ketendata.jsonl") {
+        for table in ketenzicht_ketendata::TABLES {
+            if n(&r, table) > 0 {
+                expected_rows.insert((s(&r, "gemeente"), s(&r, "wet"), table.to_owned()), n(&r, table));
+            }
+        }
+    }
+    assert_eq!(rows, expected_rows, "Ketendata rows per gemeente, wet and table");
+    // Messages per type: everything written, less second deliveries and unreadable files.
+    let mut expected: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+    for r in truth(sim, "berichten.jsonl") {
+        *expected.entry((s(&r, "gemeente"), s(&r, "wet"), s(&r, "bericht"))).or_default() += n(&r, "aantal") as i64;
+    }
+    for r in truth(sim, "fouten.jsonl") {
+        *expected.entry((s(&r, "gemeente"), s(&r, "wet"), s(&r, "bericht"))).or_default() -=
+            (n(&r, "dubbel") + n(&r, "onleesbaar")) as i64;
+    }
+    let expected: BTreeMap<_, _> = expected.into_iter().filter(|(_, v)| *v > 0).map(|(k, v)| (k, v as usize)).collect();
+    assert_eq!(berichten, expected, "berichten per gemeente, wet and type");
+}
+
+fn build_all(store: &Store) {
+    for gemeente in store.ledger.gemeenten().expect("gemeenten") {
+        ketenzicht_ketendata::build(store, &gemeente).expect("build");
+    }
+}
+
+#[test]
+fn ketendata_equals_the_ground_truth_and_reingest_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sim = dir.path().join("sim");
+    simulate(&sim, Layout::Loose, Vorm::Bericht);
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+    let first =
+        ketenzicht_ingest::ingest(&mut store, std::slice::from_ref(&sim), Default::default(), &|_| {}).expect("ingest");
+    assert!(first.nieuw > 5_000, "a demo period has traffic: {first:?}");
+    assert!(first.dubbel > 0 && first.quarantaine > 0 && first.transport_afgewezen > 0, "{first:?}");
+    assert_eq!(first.conflicten, 0);
+    build_all(&store);
+    check_against_truth(&sim, &store);
+
+    let counts = store.ledger.counts().expect("counts");
+    let again =
+        ketenzicht_ingest::ingest(&mut store, std::slice::from_ref(&sim), Default::default(), &|_| {}).expect("ingest");
+    assert_eq!((again.nieuw, again.dubbel, again.quarantaine, again.conflicten), (0, 0, 0, 0), "{again:?}");
+    assert_eq!(again.al_bekend, again.deliveries);
+    assert_eq!(store.ledger.counts().expect("counts"), counts);
+    assert!(again.gemeenten.is_empty());
+}
+
+#[test]
+fn archives_and_envelopes_give_the_same_ketendata() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sim = dir.path().join("sim");
+    simulate(&sim, Layout::Archive, Vorm::Stuf);
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+    // Small batches: many commits.
+    let options = ketenzicht_ingest::Options { batch_bytes: 4 * 1024 * 1024 };
+    let summary = ketenzicht_ingest::ingest(&mut store, std::slice::from_ref(&sim), options, &|_| {}).expect("ingest");
+    assert!(summary.batches > 3, "{summary:?}");
+    assert_eq!(summary.routing_without_file, 0);
+    build_all(&store);
+    check_against_truth(&sim, &store);
+}

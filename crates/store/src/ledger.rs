@@ -1,0 +1,325 @@
+//! The ledger in SQLite: which messages and deliveries are stored (exactly once), which
+//! batches of lake files are committed, and what is in quarantine.
+//!
+//! Commit protocol (crash-safe): a batch is registered as `bezig` with the files it will write
+//! (committed), the files are written under temporary names, synced and renamed, and then one
+//! transaction records the batch's messages, deliveries and quarantine entries and marks it
+//! `klaar`. On open, every batch still `bezig` has its files removed and is forgotten, so a
+//! `kill -9` at any moment leaves either all of a batch or none of it.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::StoreError;
+
+/// A message identity: the first 16 bytes of SHA-256 over law, message, sender, Identificatie
+/// and Dagtekening.
+pub type Sleutel = [u8; 16];
+/// SHA-256 of a message's bytes.
+pub type Inhoud = [u8; 32];
+
+/// A stored message.
+#[derive(Debug, Clone)]
+pub struct BerichtEntry {
+    pub sleutel: Sleutel,
+    pub id: i64,
+    pub inhoud: Inhoud,
+    pub gemeente: String,
+    pub jaar: i32,
+}
+
+/// A delivery of a stored message (a knooppunt UUID, or the content hash when there is no routing).
+#[derive(Debug, Clone)]
+pub struct LeveringEntry {
+    pub sleutel: Sleutel,
+    pub bericht: i64,
+    pub gemeente: String,
+}
+
+/// Input that could not be stored as a message, kept with its reason.
+#[derive(Debug, Clone)]
+pub struct QuarantaineEntry {
+    pub inhoud: Inhoud,
+    /// The input: a file, or `archive#member`.
+    pub bron: String,
+    pub gemeente: Option<String>,
+    /// `onleesbaar` (not XML, or hostile), `ongeldig` (not a valid iWmo/iJw message) or
+    /// `conflict` (the identity of a stored message with other content).
+    pub soort: String,
+    pub reden: String,
+    pub pad: Option<String>,
+    pub regel: Option<String>,
+    /// Where the original bytes are kept, relative to the store.
+    pub bestand: String,
+    pub ontvangen: Option<String>,
+    pub transport: Option<String>,
+}
+
+/// What one batch adds to the ledger.
+#[derive(Debug, Default)]
+pub struct Commit {
+    pub berichten: Vec<BerichtEntry>,
+    pub leveringen: Vec<LeveringEntry>,
+    pub quarantaine: Vec<QuarantaineEntry>,
+    /// (message id, content hash of the conflicting input)
+    pub conflicten: Vec<(i64, Inhoud)>,
+}
+
+impl Commit {
+    pub fn is_empty(&self) -> bool {
+        self.berichten.is_empty() && self.leveringen.is_empty() && self.quarantaine.is_empty()
+    }
+}
+
+/// One quarantine row as listed by `ketenzicht quarantine list`.
+#[derive(Debug, Clone)]
+pub struct QuarantaineRow {
+    pub tijdstip: String,
+    pub soort: String,
+    pub bron: String,
+    pub gemeente: Option<String>,
+    pub pad: Option<String>,
+    pub regel: Option<String>,
+    pub reden: String,
+    pub bestand: String,
+    pub transport: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Ledger {
+    conn: Connection,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS batch (
+    id INTEGER PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('bezig', 'klaar')),
+    gestart TEXT NOT NULL,
+    bestanden TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bericht (
+    sleutel BLOB PRIMARY KEY,
+    id INTEGER NOT NULL UNIQUE,
+    inhoud BLOB NOT NULL,
+    gemeente TEXT NOT NULL,
+    jaar INTEGER NOT NULL,
+    batch INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS bericht_gemeente ON bericht (gemeente);
+CREATE TABLE IF NOT EXISTS levering (
+    sleutel BLOB PRIMARY KEY,
+    bericht INTEGER NOT NULL,
+    gemeente TEXT NOT NULL,
+    batch INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS levering_gemeente ON levering (gemeente);
+CREATE TABLE IF NOT EXISTS quarantaine (
+    inhoud BLOB PRIMARY KEY,
+    tijdstip TEXT NOT NULL,
+    soort TEXT NOT NULL,
+    bron TEXT NOT NULL,
+    gemeente TEXT,
+    pad TEXT,
+    regel TEXT,
+    reden TEXT NOT NULL,
+    bestand TEXT NOT NULL,
+    ontvangen TEXT,
+    transport TEXT,
+    batch INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS conflict (
+    bericht INTEGER NOT NULL,
+    inhoud BLOB NOT NULL,
+    batch INTEGER NOT NULL,
+    PRIMARY KEY (bericht, inhoud)
+) WITHOUT ROWID;
+";
+
+fn now() -> String {
+    chrono::Local::now().naive_local().format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+impl Ledger {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let sql = |e: rusqlite::Error| StoreError::Ledger { path: path.to_owned(), message: e.to_string() };
+        let conn = Connection::open(path).map_err(sql)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -65536; PRAGMA busy_timeout = 10000;",
+        )
+        .map_err(sql)?;
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        Ok(Ledger { conn })
+    }
+
+    fn sql(e: rusqlite::Error) -> StoreError {
+        StoreError::Ledger { path: Default::default(), message: e.to_string() }
+    }
+
+    /// The batches that were started and never finished, with their files (relative to the store).
+    pub fn unfinished(&self) -> Result<Vec<(i64, Vec<String>)>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT id, bestanden FROM batch WHERE status = 'bezig'").map_err(Self::sql)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(Self::sql)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Self::sql)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, files)| (id, serde_json::from_str::<Vec<String>>(&files).unwrap_or_default()))
+            .collect())
+    }
+
+    pub fn forget_batch(&self, id: i64) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM batch WHERE id = ?1 AND status = 'bezig'", [id]).map_err(Self::sql)?;
+        Ok(())
+    }
+
+    /// Register a batch that will write `files`. Committed before any file is written.
+    pub fn begin_batch(&self, files: &[String]) -> Result<i64, StoreError> {
+        let files = serde_json::to_string(files).map_err(|e| StoreError::Shape(e.to_string()))?;
+        self.conn
+            .execute("INSERT INTO batch (status, gestart, bestanden) VALUES ('bezig', ?1, ?2)", params![now(), files])
+            .map_err(Self::sql)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The id the next batch will get (batches are numbered by SQLite; this is a hint for file names).
+    pub fn next_batch_id(&self) -> Result<i64, StoreError> {
+        self.conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM batch", [], |r| r.get(0)).map_err(Self::sql)
+    }
+
+    /// Record everything the batch stored and mark it finished, in one transaction.
+    pub fn finish_batch(&mut self, batch: i64, commit: &Commit) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(Self::sql)?;
+        {
+            let mut bericht = tx
+                .prepare_cached(
+                    "INSERT INTO bericht (sleutel, id, inhoud, gemeente, jaar, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(Self::sql)?;
+            for b in &commit.berichten {
+                bericht
+                    .execute(params![&b.sleutel[..], b.id, &b.inhoud[..], b.gemeente, b.jaar, batch])
+                    .map_err(Self::sql)?;
+            }
+            let mut levering = tx
+                .prepare_cached("INSERT INTO levering (sleutel, bericht, gemeente, batch) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(Self::sql)?;
+            for l in &commit.leveringen {
+                levering.execute(params![&l.sleutel[..], l.bericht, l.gemeente, batch]).map_err(Self::sql)?;
+            }
+            let mut quarantaine = tx
+                .prepare_cached(
+                    "INSERT INTO quarantaine (inhoud, tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, ontvangen, transport, batch)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                )
+                .map_err(Self::sql)?;
+            let tijdstip = now();
+            for q in &commit.quarantaine {
+                quarantaine
+                    .execute(params![
+                        &q.inhoud[..],
+                        tijdstip,
+                        q.soort,
+                        q.bron,
+                        q.gemeente,
+                        q.pad,
+                        q.regel,
+                        q.reden,
+                        q.bestand,
+                        q.ontvangen,
+                        q.transport,
+                        batch
+                    ])
+                    .map_err(Self::sql)?;
+            }
+            let mut conflict = tx
+                .prepare_cached("INSERT OR IGNORE INTO conflict (bericht, inhoud, batch) VALUES (?1, ?2, ?3)")
+                .map_err(Self::sql)?;
+            for (bericht, inhoud) in &commit.conflicten {
+                conflict.execute(params![bericht, &inhoud[..], batch]).map_err(Self::sql)?;
+            }
+            tx.execute("UPDATE batch SET status = 'klaar' WHERE id = ?1", [batch]).map_err(Self::sql)?;
+        }
+        tx.commit().map_err(Self::sql)
+    }
+
+    /// The stored message with this identity: its id and content hash.
+    pub fn bericht(&self, sleutel: &Sleutel) -> Result<Option<(i64, Inhoud)>, StoreError> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT id, inhoud FROM bericht WHERE sleutel = ?1").map_err(Self::sql)?;
+        stmt.query_row([&sleutel[..]], |r| {
+            let inhoud: Vec<u8> = r.get(1)?;
+            Ok((r.get::<_, i64>(0)?, inhoud.try_into().unwrap_or([0; 32])))
+        })
+        .optional()
+        .map_err(Self::sql)
+    }
+
+    pub fn has_levering(&self, sleutel: &Sleutel) -> Result<bool, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM levering WHERE sleutel = ?1").map_err(Self::sql)?;
+        stmt.exists([&sleutel[..]]).map_err(Self::sql)
+    }
+
+    pub fn has_quarantaine(&self, inhoud: &Inhoud) -> Result<bool, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM quarantaine WHERE inhoud = ?1").map_err(Self::sql)?;
+        stmt.exists([&inhoud[..]]).map_err(Self::sql)
+    }
+
+    pub fn max_bericht_id(&self) -> Result<i64, StoreError> {
+        self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM bericht", [], |r| r.get(0)).map_err(Self::sql)
+    }
+
+    /// Quarantine entries, oldest first.
+    pub fn quarantaine(&self) -> Result<Vec<QuarantaineRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, transport FROM quarantaine ORDER BY tijdstip, bron")
+            .map_err(Self::sql)?;
+        stmt.query_map([], |r| {
+            Ok(QuarantaineRow {
+                tijdstip: r.get(0)?,
+                soort: r.get(1)?,
+                bron: r.get(2)?,
+                gemeente: r.get(3)?,
+                pad: r.get(4)?,
+                regel: r.get(5)?,
+                reden: r.get(6)?,
+                bestand: r.get(7)?,
+                transport: r.get(8)?,
+            })
+        })
+        .map_err(Self::sql)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Self::sql)
+    }
+
+    /// Counts for a summary: stored messages, deliveries, quarantine entries, conflicts.
+    pub fn counts(&self) -> Result<[i64; 4], StoreError> {
+        let count = |table: &str| -> Result<i64, StoreError> {
+            self.conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).map_err(Self::sql)
+        };
+        Ok([count("bericht")?, count("levering")?, count("quarantaine")?, count("conflict")?])
+    }
+
+    /// The gemeenten with stored messages.
+    pub fn gemeenten(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT DISTINCT gemeente FROM bericht ORDER BY gemeente").map_err(Self::sql)?;
+        stmt.query_map([], |r| r.get(0)).map_err(Self::sql)?.collect::<Result<Vec<_>, _>>().map_err(Self::sql)
+    }
+
+    /// Forget every ledger row of one gemeente (its files are removed by the caller).
+    pub fn delete_gemeente(&mut self, gemeente: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(Self::sql)?;
+        tx.execute("DELETE FROM conflict WHERE bericht IN (SELECT id FROM bericht WHERE gemeente = ?1)", [gemeente])
+            .map_err(Self::sql)?;
+        for table in ["bericht", "levering", "quarantaine"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE gemeente = ?1"), [gemeente]).map_err(Self::sql)?;
+        }
+        tx.commit().map_err(Self::sql)
+    }
+}

@@ -1,0 +1,259 @@
+//! The embedded store of ketenzicht: one directory with
+//!
+//! ```text
+//! ketenzicht.sqlite                                  the ledger (crate::ledger)
+//! sleutels/pseudoniem.sleutel                        the pseudonym key (hex), unless configured
+//! lake/ruw/gemeente=G/jaar=Y/deel-B.parquet          raw messages, one row per stored message
+//! lake/leveringen/gemeente=G/jaar=Y/deel-B.parquet   deliveries (routing data), one row each
+//! lake/ketendata/T/gemeente=G/jaar=Y/data.parquet    the Ketendata tables (rebuilt per gemeente)
+//! quarantaine/G/<sha256>.bin                         original bytes of quarantined input
+//! ```
+//!
+//! Everything of one gemeente sits under a `gemeente=G` directory (or `quarantaine/G`), so
+//! deleting a gemeente is removing those directories and its ledger rows. The lake is plain
+//! Hive-partitioned Parquet: DuckDB reads it with
+//! `read_parquet('lake/ketendata/berichten/*/*/*.parquet', hive_partitioning = true)`.
+
+pub mod csv;
+pub mod ledger;
+pub mod parquet_io;
+pub mod pseudonym;
+pub mod table;
+
+/// The names of the lake tables ingest writes.
+pub mod lake {
+    /// Raw messages: one row per stored message, with its XML.
+    pub const RUW: &str = "ruw";
+    /// Deliveries: one row per delivery of a stored message, with its routing data.
+    pub const LEVERINGEN: &str = "leveringen";
+    /// The directory of the Ketendata tables.
+    pub const KETENDATA: &str = "ketendata";
+}
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+pub use ledger::Ledger;
+pub use pseudonym::Pseudonymizer;
+pub use table::{Column, Kind, Table, Value};
+
+/// The environment variable that names the store directory.
+pub const STORE_ENV: &str = "KETENZICHT_STORE";
+/// The environment variable that may hold the pseudonym key (64 hex digits).
+pub const KEY_ENV: &str = "KETENZICHT_PSEUDONIEM_SLEUTEL";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("ledger {}: {message}", path.display())]
+    Ledger { path: PathBuf, message: String },
+    #[error("parquet {}: {message}", path.display())]
+    Parquet { path: PathBuf, message: String },
+    #[error("table shape: {0}")]
+    Shape(String),
+    #[error("store {} is in use by another ketenzicht process", path.display())]
+    Locked { path: PathBuf },
+    #[error("pseudonym key: {0}")]
+    Key(String),
+}
+
+impl StoreError {
+    pub fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+        move |source| StoreError::Io { path: path.to_owned(), source }
+    }
+}
+
+/// The store directory from `--store`, else `KETENZICHT_STORE`, else `./data`.
+pub fn store_dir(given: Option<&Path>) -> PathBuf {
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os(STORE_ENV).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("data"))
+}
+
+/// An open store, held exclusively by this process.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    pub ledger: Ledger,
+    pseudonymizer: Pseudonymizer,
+    _lock: File,
+}
+
+const TMP_SUFFIX: &str = ".tmp";
+
+impl Store {
+    /// Open (or create) the store at `root`, take its lock, and undo any batch a crash left unfinished.
+    pub fn open(root: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(root).map_err(StoreError::io(root))?;
+        let lock_path = root.join("ketenzicht.lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(StoreError::io(&lock_path))?;
+        lock.try_lock().map_err(|_| StoreError::Locked { path: root.to_owned() })?;
+        let ledger = Ledger::open(&root.join("ketenzicht.sqlite"))?;
+        let pseudonymizer = Pseudonymizer::new(&load_key(root)?);
+        let store = Store { root: root.to_owned(), ledger, pseudonymizer, _lock: lock };
+        store.recover()?;
+        Ok(store)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn pseudonymizer(&self) -> &Pseudonymizer {
+        &self.pseudonymizer
+    }
+
+    /// Remove the files of unfinished batches and any temporary file left by a crash.
+    fn recover(&self) -> Result<(), StoreError> {
+        for (batch, files) in self.ledger.unfinished()? {
+            tracing::warn!(batch, files = files.len(), "undoing an unfinished batch");
+            for file in files {
+                for path in [self.root.join(&file), self.root.join(format!("{file}{TMP_SUFFIX}"))] {
+                    remove_if_exists(&path)?;
+                }
+            }
+            self.ledger.forget_batch(batch)?;
+        }
+        for dir in ["lake", "quarantaine"] {
+            remove_tmp_files(&self.root.join(dir))?;
+        }
+        Ok(())
+    }
+
+    /// `lake/{table}/gemeente={g}/jaar={y}`.
+    pub fn partition(&self, table: &str, gemeente: &str, jaar: i32) -> PathBuf {
+        self.root.join(partition_rel(table, gemeente, jaar))
+    }
+
+    /// The Parquet files of one table for one gemeente, sorted (by year, then batch).
+    pub fn files(&self, table: &str, gemeente: &str) -> Result<Vec<PathBuf>, StoreError> {
+        let dir = self.root.join("lake").join(table).join(format!("gemeente={gemeente}"));
+        let mut out = Vec::new();
+        if !dir.exists() {
+            return Ok(out);
+        }
+        for year in read_dir_sorted(&dir)? {
+            if year.is_dir() {
+                out.extend(
+                    read_dir_sorted(&year)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")),
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// Remove everything of one gemeente: its lake partitions, quarantine and ledger rows.
+    pub fn delete_gemeente(&mut self, gemeente: &str) -> Result<(), StoreError> {
+        let lake = self.root.join("lake");
+        let mut tables = Vec::new();
+        if lake.exists() {
+            for table in read_dir_sorted(&lake)? {
+                if table.file_name().is_some_and(|n| n == "ketendata") {
+                    tables.extend(read_dir_sorted(&table)?);
+                } else {
+                    tables.push(table);
+                }
+            }
+        }
+        for table in tables {
+            remove_dir_if_exists(&table.join(format!("gemeente={gemeente}")))?;
+        }
+        remove_dir_if_exists(&self.root.join("quarantaine").join(gemeente))?;
+        self.ledger.delete_gemeente(gemeente)
+    }
+}
+
+/// `lake/{table}/gemeente={g}/jaar={y}`, relative to the store.
+pub fn partition_rel(table: &str, gemeente: &str, jaar: i32) -> String {
+    format!("lake/{table}/gemeente={gemeente}/jaar={jaar}")
+}
+
+/// Write a file atomically: to `path.tmp`, synced, then renamed over `path`.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(StoreError::io(parent))?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(TMP_SUFFIX);
+    let tmp = PathBuf::from(tmp);
+    write(&tmp)?;
+    std::fs::rename(&tmp, path).map_err(StoreError::io(path))?;
+    if let Some(parent) = path.parent()
+        && let Ok(dir) = File::open(parent)
+    {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// Write bytes atomically and durably.
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    write_atomic(path, |tmp| {
+        let mut file = File::create(tmp).map_err(StoreError::io(tmp))?;
+        std::io::Write::write_all(&mut file, bytes).map_err(StoreError::io(tmp))?;
+        file.sync_all().map_err(StoreError::io(tmp))
+    })
+}
+
+fn load_key(root: &Path) -> Result<Vec<u8>, StoreError> {
+    if let Ok(hex) = std::env::var(KEY_ENV) {
+        return pseudonym::unhex(hex.trim())
+            .filter(|k| k.len() >= 16)
+            .ok_or_else(|| StoreError::Key(format!("{KEY_ENV} must hold at least 32 hex digits")));
+    }
+    let path = root.join("sleutels").join("pseudoniem.sleutel");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(StoreError::io(&path))?;
+        return pseudonym::unhex(text.trim())
+            .filter(|k| k.len() >= 16)
+            .ok_or_else(|| StoreError::Key(format!("{} does not hold a hex key", path.display())));
+    }
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(|e| StoreError::Key(format!("no randomness for a new key: {e}")))?;
+    write_bytes_atomic(&path, pseudonym::hex(&key).as_bytes())?;
+    Ok(key.to_vec())
+}
+
+pub fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(StoreError::io(dir))? {
+        out.push(entry.map_err(StoreError::io(dir))?.path());
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn remove_if_exists(path: &Path) -> Result<(), StoreError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io { path: path.to_owned(), source: e }),
+        _ => Ok(()),
+    }
+}
+
+fn remove_dir_if_exists(path: &Path) -> Result<(), StoreError> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io { path: path.to_owned(), source: e }),
+        _ => Ok(()),
+    }
+}
+
+fn remove_tmp_files(dir: &Path) -> Result<(), StoreError> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    for path in read_dir_sorted(dir)? {
+        if path.is_dir() {
+            remove_tmp_files(&path)?;
+        } else if path.to_string_lossy().ends_with(TMP_SUFFIX) {
+            remove_if_exists(&path)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! Tables to and from Parquet, through Arrow. Snappy compression, dictionary encoding, and
+//! plain Arrow types that DuckDB, Spark and Power BI read unchanged.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::{
+    Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
+    TimestampSecondArray,
+};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use chrono::{DateTime, NaiveDate};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+
+use crate::StoreError;
+use crate::table::{Column, Kind, Table, Value};
+
+const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+
+fn data_type(kind: Kind) -> DataType {
+    match kind {
+        Kind::Text => DataType::Utf8,
+        Kind::Int => DataType::Int64,
+        Kind::Float => DataType::Float64,
+        Kind::Bool => DataType::Boolean,
+        Kind::Date => DataType::Date32,
+        Kind::Timestamp => DataType::Timestamp(TimeUnit::Second, None),
+        Kind::Binary => DataType::Binary,
+    }
+}
+
+fn kind_of(data_type: &DataType) -> Option<Kind> {
+    Some(match data_type {
+        DataType::Utf8 => Kind::Text,
+        DataType::Int64 => Kind::Int,
+        DataType::Float64 => Kind::Float,
+        DataType::Boolean => Kind::Bool,
+        DataType::Date32 => Kind::Date,
+        DataType::Timestamp(TimeUnit::Second, None) => Kind::Timestamp,
+        DataType::Binary => Kind::Binary,
+        _ => return None,
+    })
+}
+
+fn schema(table: &Table) -> Arc<Schema> {
+    Arc::new(Schema::new(
+        table.columns.iter().map(|c| Field::new(&c.name, data_type(c.kind), true)).collect::<Vec<_>>(),
+    ))
+}
+
+fn array(table: &Table, index: usize) -> ArrayRef {
+    let cells = table.rows.iter().map(|row| &row[index]);
+    match table.columns[index].kind {
+        Kind::Text => Arc::new(cells.map(|v| v.as_text()).collect::<StringArray>()),
+        Kind::Int => Arc::new(cells.map(Value::as_int).collect::<Int64Array>()),
+        Kind::Float => Arc::new(
+            cells
+                .map(|v| match v {
+                    Value::Float(f) => Some(*f),
+                    _ => None,
+                })
+                .collect::<Float64Array>(),
+        ),
+        Kind::Bool => Arc::new(cells.map(Value::as_bool).collect::<BooleanArray>()),
+        Kind::Date => {
+            Arc::new(cells.map(|v| v.as_date().map(|d| (d - EPOCH).num_days() as i32)).collect::<Date32Array>())
+        }
+        Kind::Timestamp => {
+            Arc::new(cells.map(|v| v.as_timestamp().map(|t| t.and_utc().timestamp())).collect::<TimestampSecondArray>())
+        }
+        Kind::Binary => Arc::new(BinaryArray::from_iter(cells.map(Value::as_binary))),
+    }
+}
+
+/// The table as one Arrow record batch.
+pub fn record_batch(table: &Table) -> Result<RecordBatch, StoreError> {
+    table.check().map_err(|e| StoreError::Shape(e.to_string()))?;
+    let arrays = (0..table.columns.len()).map(|i| array(table, i)).collect();
+    RecordBatch::try_new(schema(table), arrays).map_err(|e| StoreError::Shape(e.to_string()))
+}
+
+/// Write the table as a Parquet file at `path` (created or truncated) and sync it to disk.
+/// Callers that need atomicity write to a temporary name and rename.
+pub fn write_parquet(path: &Path, table: &Table) -> Result<(), StoreError> {
+    let batch = record_batch(table)?;
+    let file = File::create(path).map_err(StoreError::io(path))?;
+    let properties = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_created_by(format!("ketenzicht {}", env!("CARGO_PKG_VERSION")))
+        .build();
+    let parquet_error =
+        |e: parquet::errors::ParquetError| StoreError::Parquet { path: path.to_owned(), message: e.to_string() };
+    let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(properties)).map_err(parquet_error)?;
+    writer.write(&batch).map_err(parquet_error)?;
+    let file = writer.into_inner().map_err(parquet_error)?;
+    file.sync_all().map_err(StoreError::io(path))
+}
+
+fn cell(array: &dyn Array, kind: Kind, row: usize) -> Value {
+    if array.is_null(row) {
+        return Value::Null;
+    }
+    let any = array.as_any();
+    let value = match kind {
+        Kind::Text => any.downcast_ref::<StringArray>().map(|a| Value::Text(a.value(row).to_owned())),
+        Kind::Int => any.downcast_ref::<Int64Array>().map(|a| Value::Int(a.value(row))),
+        Kind::Float => any.downcast_ref::<Float64Array>().map(|a| Value::Float(a.value(row))),
+        Kind::Bool => any.downcast_ref::<BooleanArray>().map(|a| Value::Bool(a.value(row))),
+        Kind::Date => any
+            .downcast_ref::<Date32Array>()
+            .and_then(|a| EPOCH.checked_add_signed(chrono::TimeDelta::days(a.value(row).into())).map(Value::Date)),
+        Kind::Timestamp => any
+            .downcast_ref::<TimestampSecondArray>()
+            .and_then(|a| DateTime::from_timestamp(a.value(row), 0).map(|t| Value::Timestamp(t.naive_utc()))),
+        Kind::Binary => any.downcast_ref::<BinaryArray>().map(|a| Value::Binary(a.value(row).to_vec())),
+    };
+    value.unwrap_or(Value::Null)
+}
+
+/// Read a Parquet file written by [`write_parquet`] (or any file with the same plain types).
+pub fn read_parquet(path: &Path) -> Result<Table, StoreError> {
+    let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
+    let file = File::open(path).map_err(StoreError::io(path))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| parquet_error(e.to_string()))?;
+    let mut table = Table::default();
+    for field in builder.schema().fields() {
+        let kind = kind_of(field.data_type()).ok_or_else(|| {
+            parquet_error(format!("column {} has unsupported type {}", field.name(), field.data_type()))
+        })?;
+        table.columns.push(Column { name: field.name().clone(), kind });
+    }
+    let reader = builder.with_batch_size(16 * 1024).build().map_err(|e| parquet_error(e.to_string()))?;
+    for batch in reader {
+        let batch = batch.map_err(|e| parquet_error(e.to_string()))?;
+        for row in 0..batch.num_rows() {
+            table.rows.push(
+                table.columns.iter().enumerate().map(|(i, c)| cell(batch.column(i).as_ref(), c.kind, row)).collect(),
+            );
+        }
+    }
+    Ok(table)
+}

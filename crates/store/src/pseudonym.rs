@@ -1,0 +1,65 @@
+//! The keyed pseudonym that replaces the BSN in every analytical table: HMAC-SHA256 with the
+//! store's key, the first 16 bytes in hex. The same BSN gives the same pseudonym within one
+//! store, so trajecten link; without the key it cannot be reversed by trying all BSNs.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+/// A key for [`Pseudonymizer`]: 32 random bytes, kept as hex in the store or given in configuration.
+#[derive(Clone)]
+pub struct Pseudonymizer {
+    mac: Hmac<Sha256>,
+}
+
+impl std::fmt::Debug for Pseudonymizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pseudonymizer(<key hidden>)")
+    }
+}
+
+impl Pseudonymizer {
+    pub fn new(key: &[u8]) -> Self {
+        Pseudonymizer {
+            mac: Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length")),
+        }
+    }
+
+    /// The pseudonym of a BSN (or any identifier), 32 hex digits.
+    pub fn pseudonym(&self, value: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(value.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        hex(&digest[..16])
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+pub fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudonym_is_keyed_and_stable() {
+        let a = Pseudonymizer::new(b"key one");
+        let b = Pseudonymizer::new(b"key two");
+        assert_eq!(a.pseudonym("123456782"), a.pseudonym("123456782"));
+        assert_ne!(a.pseudonym("123456782"), b.pseudonym("123456782"));
+        assert_ne!(a.pseudonym("123456782"), a.pseudonym("123456794"));
+        assert_eq!(a.pseudonym("123456782").len(), 32);
+        assert_eq!(unhex(&hex(&[0, 1, 254, 255])), Some(vec![0, 1, 254, 255]));
+    }
+}
