@@ -58,7 +58,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         summary.batches
     );
     if !args.no_ketendata {
-        crate::ketendata::rebuild(&mut store, &summary.gemeenten)?;
+        // Every gemeente with new data since its last build, also from an interrupted run.
+        let stale = store.ledger.verouderd()?.into_iter().collect();
+        crate::ketendata::rebuild(&mut store, &stale)?;
     }
     Ok(ExitCode::SUCCESS)
 }

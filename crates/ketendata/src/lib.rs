@@ -179,6 +179,7 @@ pub fn build(store: &Store, gemeente: &str) -> Result<BuildSummary, KetendataErr
             }
         }
     }
+    store.ledger.bijgewerkt(gemeente)?;
     Ok(summary)
 }
 

@@ -128,6 +128,9 @@ CREATE TABLE IF NOT EXISTS quarantaine (
     transport TEXT,
     batch INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS verouderd (
+    gemeente TEXT PRIMARY KEY
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS conflict (
     bericht INTEGER NOT NULL,
     inhoud BLOB NOT NULL,
@@ -242,6 +245,15 @@ impl Ledger {
             for (bericht, inhoud) in &commit.conflicten {
                 conflict.execute(params![bericht, &inhoud[..], batch]).map_err(Self::sql)?;
             }
+            // Derived data of these gemeenten is stale until their Ketendata is rebuilt; recorded
+            // in the same transaction, so a crash before the rebuild cannot lose it.
+            let mut verouderd =
+                tx.prepare_cached("INSERT OR IGNORE INTO verouderd (gemeente) VALUES (?1)").map_err(Self::sql)?;
+            let gemeenten: std::collections::BTreeSet<&str> =
+                commit.leveringen.iter().map(|l| l.gemeente.as_str()).collect();
+            for gemeente in gemeenten {
+                verouderd.execute([gemeente]).map_err(Self::sql)?;
+            }
             tx.execute("UPDATE batch SET status = 'klaar' WHERE id = ?1", [batch]).map_err(Self::sql)?;
         }
         tx.commit().map_err(Self::sql)
@@ -312,12 +324,24 @@ impl Ledger {
         stmt.query_map([], |r| r.get(0)).map_err(Self::sql)?.collect::<Result<Vec<_>, _>>().map_err(Self::sql)
     }
 
+    /// Gemeenten whose Ketendata is older than their messages.
+    pub fn verouderd(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT gemeente FROM verouderd ORDER BY gemeente").map_err(Self::sql)?;
+        stmt.query_map([], |r| r.get(0)).map_err(Self::sql)?.collect::<Result<Vec<_>, _>>().map_err(Self::sql)
+    }
+
+    /// The Ketendata of this gemeente is current.
+    pub fn bijgewerkt(&self, gemeente: &str) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM verouderd WHERE gemeente = ?1", [gemeente]).map_err(Self::sql)?;
+        Ok(())
+    }
+
     /// Forget every ledger row of one gemeente (its files are removed by the caller).
     pub fn delete_gemeente(&mut self, gemeente: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(Self::sql)?;
         tx.execute("DELETE FROM conflict WHERE bericht IN (SELECT id FROM bericht WHERE gemeente = ?1)", [gemeente])
             .map_err(Self::sql)?;
-        for table in ["bericht", "levering", "quarantaine"] {
+        for table in ["bericht", "levering", "quarantaine", "verouderd"] {
             tx.execute(&format!("DELETE FROM {table} WHERE gemeente = ?1"), [gemeente]).map_err(Self::sql)?;
         }
         tx.commit().map_err(Self::sql)

@@ -1,0 +1,120 @@
+//! Ingest edge cases: conflicts, quarantine with reasons, and idempotence for bad input.
+
+use std::path::{Path, PathBuf};
+
+use ketenzicht_store::Store;
+
+fn example(name: &str) -> Vec<u8> {
+    let law = if name.starts_with("JW") { "ijw-3.2" } else { "iwmo-3.2" };
+    std::fs::read(ketenzicht_testkit::shared().join(law).join("voorbeelden").join(format!("{name}.xml")))
+        .expect("example")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+fn ingest(store: &mut Store, paths: &[PathBuf]) -> ketenzicht_ingest::Summary {
+    ketenzicht_ingest::ingest(store, paths, Default::default(), &|_| {}).expect("ingest runs")
+}
+
+#[test]
+fn same_identity_other_content_is_a_conflict_kept_in_quarantine() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+    let original = example("JW301");
+    let a = write(dir.path(), "a.xml", &original);
+    let first = ingest(&mut store, std::slice::from_ref(&a));
+    assert_eq!((first.nieuw, first.conflicten), (1, 0));
+
+    // The same message under another name is the same delivery (no routing): nothing changes.
+    let copy = write(dir.path(), "copy.xml", &original);
+    let again = ingest(&mut store, &[copy]);
+    assert_eq!((again.nieuw, again.dubbel, again.al_bekend), (0, 0, 1));
+
+    // Same header identity, other content (another surname): a conflict.
+    let text = String::from_utf8(original).expect("utf-8");
+    let changed = text.replacen("<ijw:Achternaam>Wit</ijw:Achternaam>", "<ijw:Achternaam>Zwart</ijw:Achternaam>", 1);
+    assert_ne!(changed, text);
+    let changed_path = write(dir.path(), "changed.xml", changed.as_bytes());
+    let result = ketenzicht_ingest::ingest(&mut store, &[changed_path.clone()], Default::default(), &|_| {})
+        .expect("ingest runs");
+    let counts = store.ledger.counts().expect("counts");
+    assert_eq!((result.nieuw, result.conflicten, result.quarantaine), (0, 1, 1), "{result:?}");
+    assert_eq!(counts, [1, 1, 1, 1], "one message, one delivery, one quarantine entry, one conflict");
+    let q = store.ledger.quarantaine().expect("list");
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].soort, "conflict");
+    assert_eq!(q[0].regel.as_deref(), Some("TR056"));
+    assert!(q[0].bron.ends_with("changed.xml"), "{:?}", q[0].bron);
+    let kept = std::fs::read(store.root().join(&q[0].bestand)).expect("original bytes kept");
+    assert_eq!(kept, changed.as_bytes());
+    // And again: still one conflict.
+    let third = ingest(&mut store, &[changed_path]);
+    assert_eq!((third.conflicten, third.quarantaine, third.al_bekend), (0, 0, 1));
+    assert_eq!(store.ledger.counts().expect("counts"), counts);
+}
+
+#[test]
+fn bad_input_is_quarantined_once_with_file_path_and_rule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+    let inputs = vec![
+        // XXE: a DOCTYPE is refused before parsing.
+        write(
+            dir.path(),
+            "xxe.xml",
+            b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>",
+        ),
+        // Truncated.
+        write(dir.path(), "half.xml", &example("WMO305")[..600]),
+        // Level 1: 2027-06-31 is not a date (the official JW315 example).
+        write(dir.path(), "JW315.xml", &example("JW315")),
+        // Not a message at all.
+        write(dir.path(), "junk.xml", b"\x00\x01\x02 not xml"),
+    ];
+    let summary = ingest(&mut store, &inputs);
+    assert_eq!((summary.nieuw, summary.quarantaine), (0, 4), "{summary:?}");
+    let q = store.ledger.quarantaine().expect("list");
+    let find = |name: &str| q.iter().find(|q| q.bron.ends_with(name)).unwrap_or_else(|| panic!("{name} in {q:?}"));
+    assert_eq!(find("xxe.xml").soort, "onleesbaar");
+    assert!(find("xxe.xml").reden.to_lowercase().contains("doctype"), "{:?}", find("xxe.xml"));
+    assert_eq!(find("half.xml").soort, "onleesbaar");
+    let jw315 = find("JW315.xml");
+    assert_eq!(jw315.soort, "ongeldig");
+    assert!(jw315.pad.as_deref().is_some_and(|p| p.ends_with("ToewijzingEinddatum")), "{jw315:?}");
+    assert!(jw315.reden.contains("2027-06-31"), "{jw315:?}");
+    for entry in &q {
+        assert!(store.root().join(&entry.bestand).exists(), "original bytes of {} kept", entry.bron);
+    }
+    let again = ingest(&mut store, &inputs);
+    assert_eq!((again.quarantaine, again.al_bekend), (0, 4));
+    assert_eq!(store.ledger.quarantaine().expect("list").len(), 4);
+}
+
+#[test]
+fn deleting_a_gemeente_removes_its_partitions_and_ledger_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+    let files: Vec<PathBuf> =
+        ["JW301", "WMO301", "JW305"].iter().map(|n| write(dir.path(), &format!("{n}.xml"), &example(n))).collect();
+    let summary = ingest(&mut store, &files);
+    assert_eq!(summary.nieuw, 3);
+    let gemeenten = store.ledger.gemeenten().expect("gemeenten");
+    let gone = gemeenten[0].clone();
+    store.delete_gemeente(&gone).expect("delete");
+    assert!(!store.ledger.gemeenten().expect("gemeenten").contains(&gone));
+    let needle = format!("gemeente={gone}");
+    let mut stack = vec![store.root().to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir") {
+            let p = e.expect("entry").path();
+            assert!(!p.to_string_lossy().contains(&needle), "{} left behind", p.display());
+            if p.is_dir() {
+                stack.push(p);
+            }
+        }
+    }
+}
