@@ -39,8 +39,9 @@ fn same_identity_other_content_is_a_conflict_kept_in_quarantine() {
     let changed = text.replacen("<ijw:Achternaam>Wit</ijw:Achternaam>", "<ijw:Achternaam>Zwart</ijw:Achternaam>", 1);
     assert_ne!(changed, text);
     let changed_path = write(dir.path(), "changed.xml", changed.as_bytes());
-    let result = ketenzicht_ingest::ingest(&mut store, &[changed_path.clone()], Default::default(), &|_| {})
-        .expect("ingest runs");
+    let result =
+        ketenzicht_ingest::ingest(&mut store, std::slice::from_ref(&changed_path), Default::default(), &|_| {})
+            .expect("ingest runs");
     let counts = store.ledger.counts().expect("counts");
     assert_eq!((result.nieuw, result.conflicten, result.quarantaine), (0, 1, 1), "{result:?}");
     assert_eq!(counts, [1, 1, 1, 1], "one message, one delivery, one quarantine entry, one conflict");
