@@ -28,7 +28,7 @@ pub use source::{Delivery, Routing, RoutingBron};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    #[error("{}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}, line {line}: routing record: {message}", file.display())]
     Routing { file: PathBuf, line: usize, message: String },

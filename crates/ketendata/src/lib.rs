@@ -37,7 +37,7 @@ pub enum KetendataError {
     Store(#[from] StoreError),
     #[error("lake: {0}")]
     Lake(String),
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("unknown table {0:?}; the tables are {TABLES:?}")]
     UnknownTable(String),

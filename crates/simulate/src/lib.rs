@@ -74,7 +74,7 @@ pub enum Vorm {
 pub enum SimulateError {
     #[error("reference data: {0}")]
     Reference(String),
-    #[error("{path}: {source}")]
+    #[error("{}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("the period is empty: --from {from} is after --to {to}")]
     Period { from: NaiveDate, to: NaiveDate },

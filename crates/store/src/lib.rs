@@ -44,7 +44,7 @@ pub const KEY_ENV: &str = "KETENZICHT_PSEUDONIEM_SLEUTEL";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{}: {source}", path.display())]
+    #[error("{}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("ledger {}: {message}", path.display())]
     Ledger { path: PathBuf, message: String },
