@@ -185,11 +185,11 @@ impl Ingester<'_> {
         reden: String,
         pad: Option<String>,
         regel: Option<String>,
-    ) {
+    ) -> Result<(), IngestError> {
         let inhoud = sha256(bytes);
-        if self.pending_quarantaine.contains(&inhoud) || self.store.ledger.has_quarantaine(&inhoud).unwrap_or(false) {
+        if self.pending_quarantaine.contains(&inhoud) || self.store.ledger.has_quarantaine(&inhoud)? {
             self.summary.al_bekend += 1;
-            return;
+            return Ok(());
         }
         let gemeente = gemeente_of(d.routing.as_ref());
         let bestand = format!("quarantaine/{}/{}.bin", gemeente.as_deref().unwrap_or("onbekend"), hex(&inhoud));
@@ -210,6 +210,7 @@ impl Ingester<'_> {
             transport: d.routing.as_ref().and_then(|r| r.transport_code.clone().or_else(|| r.transport.clone())),
         });
         self.summary.quarantaine += 1;
+        Ok(())
     }
 
     fn deliver(&mut self, d: Delivery) -> Result<(), IngestError> {
@@ -221,7 +222,7 @@ impl Ingester<'_> {
             Ok(bytes) => bytes,
             Err((reason, raw)) => {
                 let (reason, raw) = (reason.clone(), raw.clone());
-                self.quarantine(&d, &raw, "onleesbaar", reason, None, None);
+                self.quarantine(&d, &raw, "onleesbaar", reason, None, None)?;
                 return self.maybe_flush();
             }
         };
@@ -234,7 +235,7 @@ impl Ingester<'_> {
                 let pad = first.map(|f| f.path.clone()).filter(|p| !p.is_empty());
                 let regel = first.and_then(|f| f.rule.map(str::to_owned));
                 let bytes = bytes.clone();
-                self.quarantine(&d, &bytes, soort, reden, pad, regel);
+                self.quarantine(&d, &bytes, soort, reden, pad, regel)?;
             }
         }
         self.maybe_flush()
@@ -322,7 +323,7 @@ impl Ingester<'_> {
                     reden,
                     Some("Header/BerichtIdentificatie".to_owned()),
                     Some("TR056".to_owned()),
-                );
+                )?;
                 if self.summary.quarantaine > before {
                     self.commit.conflicten.push((id, inhoud));
                     self.summary.conflicten += 1;
