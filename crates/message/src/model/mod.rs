@@ -175,31 +175,30 @@ pub struct EigenIdentiteit<'a> {
 impl Bericht {
     /// The sender and identification of this message itself (see [`EigenIdentiteit`]).
     pub fn eigen_identiteit(&self) -> EigenIdentiteit<'_> {
-        let (verzender, (identificatie, dagtekening)) = match self {
-            Bericht::ToewijzingRetour(b) => {
-                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
+        /// A retour's real sender is its heenbericht's receiver.
+        fn retour<A, O: Copy + Into<Partij>>(h: &RetourHeader<A, O>) -> EigenIdentiteit<'_> {
+            EigenIdentiteit {
+                verzender: h.ontvanger.into(),
+                identificatie: &h.identificatie_retour,
+                dagtekening: h.dagtekening_retour,
             }
-            Bericht::StartRetour(b) => {
-                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
-            }
-            Bericht::StopRetour(b) => {
-                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
-            }
-            Bericht::VerzoekOmToewijzingRetour(b) => {
-                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
-            }
-            Bericht::VerzoekOmWijzigingRetour(b) => {
-                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
-            }
-            Bericht::AntwoordRetour(b) => {
-                (b.header.ontvanger.into(), (&b.header.identificatie_retour, b.header.dagtekening_retour))
-            }
+        }
+        match self {
+            Bericht::ToewijzingRetour(b) => retour(&b.header),
+            Bericht::StartRetour(b) => retour(&b.header),
+            Bericht::StopRetour(b) => retour(&b.header),
+            Bericht::VerzoekOmToewijzingRetour(b) => retour(&b.header),
+            Bericht::VerzoekOmWijzigingRetour(b) => retour(&b.header),
+            Bericht::AntwoordRetour(b) => retour(&b.header),
             other => {
                 let kop = other.kop();
-                (kop.afzender, (&kop.bericht_identificatie.identificatie, kop.bericht_identificatie.dagtekening))
+                EigenIdentiteit {
+                    verzender: kop.afzender,
+                    identificatie: &kop.bericht_identificatie.identificatie,
+                    dagtekening: kop.bericht_identificatie.dagtekening,
+                }
             }
-        };
-        EigenIdentiteit { verzender, identificatie, dagtekening }
+        }
     }
 
     /// The gemeente and the aanbieder of the exchange, whichever way it goes.
