@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use ketenzicht_calendar::Calendar;
 use ketenzicht_message::{Bericht, BerichtType, Wet};
 
 use crate::load::Msg;
@@ -152,9 +151,4 @@ pub fn retour_termijn(t: BerichtType) -> Option<(&'static str, u32)> {
         t if t.retour().is_some() => Some(("OP090", 3)),
         _ => None,
     }
-}
-
-/// Working days from the receipt of `from` to the receipt of `to` (0 on the same day).
-pub fn werkdagen(cal: &Calendar, from: NaiveDate, to: NaiveDate) -> i64 {
-    cal.working_days_between(from, to)
 }
