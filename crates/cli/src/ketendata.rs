@@ -23,7 +23,7 @@ pub fn rebuild(store: &mut Store, gemeenten: &BTreeSet<String>) -> anyhow::Resul
         bar.set_message(gemeente.clone());
         let summary = ketenzicht_ketendata::build(store, gemeente)
             .with_context(|| format!("building the Ketendata of gemeente {gemeente}"))?;
-        berichten += summary.berichten;
+        berichten += summary.berichten();
         bar.inc(1);
     }
     bar.finish_and_clear();

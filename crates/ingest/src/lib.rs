@@ -185,11 +185,11 @@ impl Ingester<'_> {
         reden: String,
         pad: Option<String>,
         regel: Option<String>,
-    ) -> Result<(), IngestError> {
+    ) -> Result<bool, IngestError> {
         let inhoud = sha256(bytes);
         if self.pending_quarantaine.contains(&inhoud) || self.store.ledger.has_quarantaine(&inhoud)? {
             self.summary.al_bekend += 1;
-            return Ok(());
+            return Ok(false);
         }
         let gemeente = gemeente_of(d.routing.as_ref());
         let bestand = format!("quarantaine/{}/{}.bin", gemeente.as_deref().unwrap_or("onbekend"), hex(&inhoud));
@@ -210,7 +210,7 @@ impl Ingester<'_> {
             transport: d.routing.as_ref().and_then(|r| r.transport_code.clone().or_else(|| r.transport.clone())),
         });
         self.summary.quarantaine += 1;
-        Ok(())
+        Ok(true)
     }
 
     fn deliver(&mut self, d: Delivery) -> Result<(), IngestError> {
@@ -221,8 +221,7 @@ impl Ingester<'_> {
         let bytes = match &d.bytes {
             Ok(bytes) => bytes,
             Err((reason, raw)) => {
-                let (reason, raw) = (reason.clone(), raw.clone());
-                self.quarantine(&d, &raw, "onleesbaar", reason, None, None)?;
+                self.quarantine(&d, raw, "onleesbaar", reason.clone(), None, None)?;
                 return self.maybe_flush();
             }
         };
@@ -234,8 +233,7 @@ impl Ingester<'_> {
                 let reden = err.findings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
                 let pad = first.map(|f| f.path.clone()).filter(|p| !p.is_empty());
                 let regel = first.and_then(|f| f.rule.map(str::to_owned));
-                let bytes = bytes.clone();
-                self.quarantine(&d, &bytes, soort, reden, pad, regel)?;
+                self.quarantine(&d, bytes, soort, reden, pad, regel)?;
             }
         }
         self.maybe_flush()
@@ -311,12 +309,11 @@ impl Ingester<'_> {
                 }
             }
             Some((id, _)) => {
-                let before = self.summary.quarantaine;
                 let reden = format!(
                     "conflict: {name} {} of {} dated {} is stored already (bericht {id}) with other content; IV028/TR056: Identificatie is unique per message type per sender",
                     eigen.identificatie, eigen.verzender, eigen.dagtekening.0
                 );
-                self.quarantine(
+                let quarantined = self.quarantine(
                     d,
                     bytes,
                     "conflict",
@@ -324,7 +321,7 @@ impl Ingester<'_> {
                     Some("Header/BerichtIdentificatie".to_owned()),
                     Some("TR056".to_owned()),
                 )?;
-                if self.summary.quarantaine > before {
+                if quarantined {
                     self.commit.conflicten.push((id, inhoud));
                     self.summary.conflicten += 1;
                 }
@@ -342,25 +339,25 @@ impl Ingester<'_> {
         if self.commit.is_empty() {
             return Ok(());
         }
-        let batch_hint = self.store.ledger.next_batch_id()?;
-        let mut files: Vec<(String, Table)> = Vec::new();
-        for ((gemeente, jaar), part) in std::mem::take(&mut self.parts) {
-            for (table, rows) in [(RUW, part.ruw), (LEVERINGEN, part.leveringen)] {
-                if let Some(rows) = rows {
-                    let dir = ketenzicht_store::partition_rel(table, &gemeente, jaar);
-                    files.push((format!("{dir}/deel-{batch_hint:08}.parquet"), rows));
-                }
-            }
-        }
+        let parts: Vec<(String, Table)> = std::mem::take(&mut self.parts)
+            .into_iter()
+            .flat_map(|((gemeente, jaar), part)| {
+                [(RUW, part.ruw), (LEVERINGEN, part.leveringen)].into_iter().filter_map(move |(table, rows)| {
+                    rows.map(|rows| (ketenzicht_store::partition_rel(table, &gemeente, jaar), rows))
+                })
+            })
+            .collect();
         let quarantine_files = std::mem::take(&mut self.quarantine_files);
-        let names: Vec<String> =
-            files.iter().map(|(n, _)| n.clone()).chain(quarantine_files.iter().map(|(n, _)| n.clone())).collect();
-        let batch = self.store.ledger.begin_batch(&names)?;
-        if batch != batch_hint {
-            return Err(StoreError::Shape(format!("batch id {batch} is not the expected {batch_hint}")).into());
-        }
+        let (batch, names) = self.store.ledger.begin_batch(|batch| {
+            parts
+                .iter()
+                .map(|(dir, _)| format!("{dir}/deel-{batch:08}.parquet"))
+                .chain(quarantine_files.iter().map(|(n, _)| n.clone()))
+                .collect()
+        })?;
+        // The Parquet files come first in `names`, in the order of `parts`.
         let root = self.store.root().to_owned();
-        for (name, table) in &files {
+        for (name, (_, table)) in names.iter().zip(&parts) {
             let path = root.join(name);
             ketenzicht_store::write_atomic(&path, |tmp| ketenzicht_store::parquet_io::write_parquet(tmp, table))?;
         }

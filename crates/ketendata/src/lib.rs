@@ -98,8 +98,19 @@ pub fn table_with_kop(columns: &[(&str, Kind)]) -> Table {
 /// What a build wrote: rows per table.
 #[derive(Debug, Default, Clone)]
 pub struct BuildSummary {
-    pub berichten: usize,
     pub rows: Vec<(&'static str, usize)>,
+}
+
+impl BuildSummary {
+    /// Rows of `berichten`: the messages the build read.
+    pub fn berichten(&self) -> usize {
+        self.rows.iter().find(|(name, _)| *name == "berichten").map_or(0, |(_, n)| *n)
+    }
+}
+
+/// The lake table of a Ketendata table: `ketendata/{name}`.
+fn lake_table(name: &str) -> String {
+    format!("{}/{name}", ketenzicht_store::lake::KETENDATA)
 }
 
 /// Build all tables of one gemeente in memory.
@@ -154,15 +165,7 @@ pub fn build(store: &Store, gemeente: &str) -> Result<BuildSummary, KetendataErr
     let mut summary = BuildSummary::default();
     for (name, table) in tables {
         summary.rows.push((name, table.len()));
-        if name == "berichten" {
-            summary.berichten = table.len();
-        }
-        let dir = store
-            .root()
-            .join("lake")
-            .join(ketenzicht_store::lake::KETENDATA)
-            .join(name)
-            .join(format!("gemeente={gemeente}"));
+        let dir = store.gemeente_dir(&lake_table(name), gemeente);
         let mut written = Vec::new();
         for (year, part) in by_year(table) {
             let path = dir.join(format!("jaar={year}")).join("data.parquet");
@@ -189,7 +192,7 @@ pub fn read(store: &Store, table: &str, gemeente: &str) -> Result<Table, Ketenda
         return Err(KetendataError::UnknownTable(table.to_owned()));
     }
     let mut out = Table::default();
-    for file in store.files(&format!("{}/{table}", ketenzicht_store::lake::KETENDATA), gemeente)? {
+    for file in store.files(&lake_table(table), gemeente)? {
         let part = ketenzicht_store::parquet_io::read_parquet(&file)?;
         if out.columns.is_empty() {
             out.columns = part.columns;

@@ -7,7 +7,7 @@
 //! `klaar`. On open, every batch still `bezig` has its files removed and is forgotten, so a
 //! `kill -9` at any moment leaves either all of a batch or none of it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -89,6 +89,11 @@ pub struct QuarantaineRow {
 #[derive(Debug)]
 pub struct Ledger {
     conn: Connection,
+    path: PathBuf,
+}
+
+fn sql_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    StoreError::Ledger { path: path.to_owned(), message: e.to_string() }
 }
 
 const SCHEMA: &str = "
@@ -145,7 +150,7 @@ fn now() -> String {
 
 impl Ledger {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let sql = |e: rusqlite::Error| StoreError::Ledger { path: path.to_owned(), message: e.to_string() };
+        let sql = |e| sql_error(path, e);
         let conn = Connection::open(path).map_err(sql)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
@@ -153,22 +158,20 @@ impl Ledger {
         )
         .map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
-        Ok(Ledger { conn })
-    }
-
-    fn sql(e: rusqlite::Error) -> StoreError {
-        StoreError::Ledger { path: Default::default(), message: e.to_string() }
+        Ok(Ledger { conn, path: path.to_owned() })
     }
 
     /// The batches that were started and never finished, with their files (relative to the store).
     pub fn unfinished(&self) -> Result<Vec<(i64, Vec<String>)>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT id, bestanden FROM batch WHERE status = 'bezig'").map_err(Self::sql)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, bestanden FROM batch WHERE status = 'bezig'")
+            .map_err(|e| sql_error(&self.path, e))?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .map_err(Self::sql)?
+            .map_err(|e| sql_error(&self.path, e))?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(Self::sql)?;
+            .map_err(|e| sql_error(&self.path, e))?;
         Ok(rows
             .into_iter()
             .map(|(id, files)| (id, serde_json::from_str::<Vec<String>>(&files).unwrap_or_default()))
@@ -176,50 +179,55 @@ impl Ledger {
     }
 
     pub fn forget_batch(&self, id: i64) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM batch WHERE id = ?1 AND status = 'bezig'", [id]).map_err(Self::sql)?;
+        self.conn
+            .execute("DELETE FROM batch WHERE id = ?1 AND status = 'bezig'", [id])
+            .map_err(|e| sql_error(&self.path, e))?;
         Ok(())
     }
 
-    /// Register a batch that will write `files`. Committed before any file is written.
-    pub fn begin_batch(&self, files: &[String]) -> Result<i64, StoreError> {
-        let files = serde_json::to_string(files).map_err(|e| StoreError::Shape(e.to_string()))?;
-        self.conn
-            .execute("INSERT INTO batch (status, gestart, bestanden) VALUES ('bezig', ?1, ?2)", params![now(), files])
-            .map_err(Self::sql)?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    /// The id the next batch will get (batches are numbered by SQLite; this is a hint for file names).
-    pub fn next_batch_id(&self) -> Result<i64, StoreError> {
-        self.conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM batch", [], |r| r.get(0)).map_err(Self::sql)
+    /// Register a new batch with the files it will write, named by `files` from the batch's
+    /// id. Committed before any file is written; returns the id and the names.
+    pub fn begin_batch(&mut self, files: impl FnOnce(i64) -> Vec<String>) -> Result<(i64, Vec<String>), StoreError> {
+        let tx = self.conn.transaction().map_err(|e| sql_error(&self.path, e))?;
+        tx.execute("INSERT INTO batch (status, gestart, bestanden) VALUES ('bezig', ?1, '[]')", [now()])
+            .map_err(|e| sql_error(&self.path, e))?;
+        let id = tx.last_insert_rowid();
+        let names = files(id);
+        let listed = serde_json::to_string(&names).map_err(|e| StoreError::Shape(e.to_string()))?;
+        tx.execute("UPDATE batch SET bestanden = ?1 WHERE id = ?2", params![listed, id])
+            .map_err(|e| sql_error(&self.path, e))?;
+        tx.commit().map_err(|e| sql_error(&self.path, e))?;
+        Ok((id, names))
     }
 
     /// Record everything the batch stored and mark it finished, in one transaction.
     pub fn finish_batch(&mut self, batch: i64, commit: &Commit) -> Result<(), StoreError> {
-        let tx = self.conn.transaction().map_err(Self::sql)?;
+        let tx = self.conn.transaction().map_err(|e| sql_error(&self.path, e))?;
         {
             let mut bericht = tx
                 .prepare_cached(
                     "INSERT INTO bericht (sleutel, id, inhoud, gemeente, jaar, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
-                .map_err(Self::sql)?;
+                .map_err(|e| sql_error(&self.path, e))?;
             for b in &commit.berichten {
                 bericht
                     .execute(params![&b.sleutel[..], b.id, &b.inhoud[..], b.gemeente, b.jaar, batch])
-                    .map_err(Self::sql)?;
+                    .map_err(|e| sql_error(&self.path, e))?;
             }
             let mut levering = tx
                 .prepare_cached("INSERT INTO levering (sleutel, bericht, gemeente, batch) VALUES (?1, ?2, ?3, ?4)")
-                .map_err(Self::sql)?;
+                .map_err(|e| sql_error(&self.path, e))?;
             for l in &commit.leveringen {
-                levering.execute(params![&l.sleutel[..], l.bericht, l.gemeente, batch]).map_err(Self::sql)?;
+                levering
+                    .execute(params![&l.sleutel[..], l.bericht, l.gemeente, batch])
+                    .map_err(|e| sql_error(&self.path, e))?;
             }
             let mut quarantaine = tx
                 .prepare_cached(
                     "INSERT INTO quarantaine (inhoud, tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, ontvangen, transport, batch)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
-                .map_err(Self::sql)?;
+                .map_err(|e| sql_error(&self.path, e))?;
             let tijdstip = now();
             for q in &commit.quarantaine {
                 quarantaine
@@ -237,52 +245,64 @@ impl Ledger {
                         q.transport,
                         batch
                     ])
-                    .map_err(Self::sql)?;
+                    .map_err(|e| sql_error(&self.path, e))?;
             }
             let mut conflict = tx
                 .prepare_cached("INSERT OR IGNORE INTO conflict (bericht, inhoud, batch) VALUES (?1, ?2, ?3)")
-                .map_err(Self::sql)?;
+                .map_err(|e| sql_error(&self.path, e))?;
             for (bericht, inhoud) in &commit.conflicten {
-                conflict.execute(params![bericht, &inhoud[..], batch]).map_err(Self::sql)?;
+                conflict.execute(params![bericht, &inhoud[..], batch]).map_err(|e| sql_error(&self.path, e))?;
             }
             // Derived data of these gemeenten is stale until their Ketendata is rebuilt; recorded
             // in the same transaction, so a crash before the rebuild cannot lose it.
-            let mut verouderd =
-                tx.prepare_cached("INSERT OR IGNORE INTO verouderd (gemeente) VALUES (?1)").map_err(Self::sql)?;
+            let mut verouderd = tx
+                .prepare_cached("INSERT OR IGNORE INTO verouderd (gemeente) VALUES (?1)")
+                .map_err(|e| sql_error(&self.path, e))?;
             let gemeenten: std::collections::BTreeSet<&str> =
                 commit.leveringen.iter().map(|l| l.gemeente.as_str()).collect();
             for gemeente in gemeenten {
-                verouderd.execute([gemeente]).map_err(Self::sql)?;
+                verouderd.execute([gemeente]).map_err(|e| sql_error(&self.path, e))?;
             }
-            tx.execute("UPDATE batch SET status = 'klaar' WHERE id = ?1", [batch]).map_err(Self::sql)?;
+            tx.execute("UPDATE batch SET status = 'klaar' WHERE id = ?1", [batch])
+                .map_err(|e| sql_error(&self.path, e))?;
         }
-        tx.commit().map_err(Self::sql)
+        tx.commit().map_err(|e| sql_error(&self.path, e))
     }
 
     /// The stored message with this identity: its id and content hash.
     pub fn bericht(&self, sleutel: &Sleutel) -> Result<Option<(i64, Inhoud)>, StoreError> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT id, inhoud FROM bericht WHERE sleutel = ?1").map_err(Self::sql)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, inhoud FROM bericht WHERE sleutel = ?1")
+            .map_err(|e| sql_error(&self.path, e))?;
         stmt.query_row([&sleutel[..]], |r| {
             let inhoud: Vec<u8> = r.get(1)?;
             Ok((r.get::<_, i64>(0)?, inhoud.try_into().unwrap_or([0; 32])))
         })
         .optional()
-        .map_err(Self::sql)
+        .map_err(|e| sql_error(&self.path, e))
     }
 
     pub fn has_levering(&self, sleutel: &Sleutel) -> Result<bool, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM levering WHERE sleutel = ?1").map_err(Self::sql)?;
-        stmt.exists([&sleutel[..]]).map_err(Self::sql)
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM levering WHERE sleutel = ?1")
+            .map_err(|e| sql_error(&self.path, e))?;
+        stmt.exists([&sleutel[..]]).map_err(|e| sql_error(&self.path, e))
     }
 
     pub fn has_quarantaine(&self, inhoud: &Inhoud) -> Result<bool, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM quarantaine WHERE inhoud = ?1").map_err(Self::sql)?;
-        stmt.exists([&inhoud[..]]).map_err(Self::sql)
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM quarantaine WHERE inhoud = ?1")
+            .map_err(|e| sql_error(&self.path, e))?;
+        stmt.exists([&inhoud[..]]).map_err(|e| sql_error(&self.path, e))
     }
 
     pub fn max_bericht_id(&self) -> Result<i64, StoreError> {
-        self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM bericht", [], |r| r.get(0)).map_err(Self::sql)
+        self.conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM bericht", [], |r| r.get(0))
+            .map_err(|e| sql_error(&self.path, e))
     }
 
     /// Quarantine entries, oldest first.
@@ -290,7 +310,7 @@ impl Ledger {
         let mut stmt = self
             .conn
             .prepare("SELECT tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, transport FROM quarantaine ORDER BY tijdstip, bron")
-            .map_err(Self::sql)?;
+            .map_err(|e| sql_error(&self.path, e))?;
         stmt.query_map([], |r| {
             Ok(QuarantaineRow {
                 tijdstip: r.get(0)?,
@@ -304,46 +324,57 @@ impl Ledger {
                 transport: r.get(8)?,
             })
         })
-        .map_err(Self::sql)?
+        .map_err(|e| sql_error(&self.path, e))?
         .collect::<Result<Vec<_>, _>>()
-        .map_err(Self::sql)
+        .map_err(|e| sql_error(&self.path, e))
     }
 
     /// Counts for a summary: stored messages, deliveries, quarantine entries, conflicts.
     pub fn counts(&self) -> Result<[i64; 4], StoreError> {
         let count = |table: &str| -> Result<i64, StoreError> {
-            self.conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).map_err(Self::sql)
+            self.conn
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+                .map_err(|e| sql_error(&self.path, e))
         };
         Ok([count("bericht")?, count("levering")?, count("quarantaine")?, count("conflict")?])
     }
 
+    /// The values of a query with one text column.
+    fn texts(&self, query: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(query).map_err(|e| sql_error(&self.path, e))?;
+        stmt.query_map([], |r| r.get(0))
+            .map_err(|e| sql_error(&self.path, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sql_error(&self.path, e))
+    }
+
     /// The gemeenten with stored messages.
     pub fn gemeenten(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT DISTINCT gemeente FROM bericht ORDER BY gemeente").map_err(Self::sql)?;
-        stmt.query_map([], |r| r.get(0)).map_err(Self::sql)?.collect::<Result<Vec<_>, _>>().map_err(Self::sql)
+        self.texts("SELECT DISTINCT gemeente FROM bericht ORDER BY gemeente")
     }
 
     /// Gemeenten whose Ketendata is older than their messages.
     pub fn verouderd(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT gemeente FROM verouderd ORDER BY gemeente").map_err(Self::sql)?;
-        stmt.query_map([], |r| r.get(0)).map_err(Self::sql)?.collect::<Result<Vec<_>, _>>().map_err(Self::sql)
+        self.texts("SELECT gemeente FROM verouderd ORDER BY gemeente")
     }
 
     /// The Ketendata of this gemeente is current.
     pub fn bijgewerkt(&self, gemeente: &str) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM verouderd WHERE gemeente = ?1", [gemeente]).map_err(Self::sql)?;
+        self.conn
+            .execute("DELETE FROM verouderd WHERE gemeente = ?1", [gemeente])
+            .map_err(|e| sql_error(&self.path, e))?;
         Ok(())
     }
 
     /// Forget every ledger row of one gemeente (its files are removed by the caller).
     pub fn delete_gemeente(&mut self, gemeente: &str) -> Result<(), StoreError> {
-        let tx = self.conn.transaction().map_err(Self::sql)?;
+        let tx = self.conn.transaction().map_err(|e| sql_error(&self.path, e))?;
         tx.execute("DELETE FROM conflict WHERE bericht IN (SELECT id FROM bericht WHERE gemeente = ?1)", [gemeente])
-            .map_err(Self::sql)?;
+            .map_err(|e| sql_error(&self.path, e))?;
         for table in ["bericht", "levering", "quarantaine", "verouderd"] {
-            tx.execute(&format!("DELETE FROM {table} WHERE gemeente = ?1"), [gemeente]).map_err(Self::sql)?;
+            tx.execute(&format!("DELETE FROM {table} WHERE gemeente = ?1"), [gemeente])
+                .map_err(|e| sql_error(&self.path, e))?;
         }
-        tx.commit().map_err(Self::sql)
+        tx.commit().map_err(|e| sql_error(&self.path, e))
     }
 }

@@ -127,14 +127,14 @@ impl Store {
         Ok(())
     }
 
-    /// `lake/{table}/gemeente={g}/jaar={y}`.
-    pub fn partition(&self, table: &str, gemeente: &str, jaar: i32) -> PathBuf {
-        self.root.join(partition_rel(table, gemeente, jaar))
+    /// `lake/{table}/gemeente={g}`: everything of one table for one gemeente.
+    pub fn gemeente_dir(&self, table: &str, gemeente: &str) -> PathBuf {
+        self.root.join(gemeente_rel(table, gemeente))
     }
 
     /// The Parquet files of one table for one gemeente, sorted (by year, then batch).
     pub fn files(&self, table: &str, gemeente: &str) -> Result<Vec<PathBuf>, StoreError> {
-        let dir = self.root.join("lake").join(table).join(format!("gemeente={gemeente}"));
+        let dir = self.gemeente_dir(table, gemeente);
         let mut out = Vec::new();
         if !dir.exists() {
             return Ok(out);
@@ -170,9 +170,14 @@ impl Store {
     }
 }
 
+/// `lake/{table}/gemeente={g}`, relative to the store.
+fn gemeente_rel(table: &str, gemeente: &str) -> String {
+    format!("lake/{table}/gemeente={gemeente}")
+}
+
 /// `lake/{table}/gemeente={g}/jaar={y}`, relative to the store.
 pub fn partition_rel(table: &str, gemeente: &str, jaar: i32) -> String {
-    format!("lake/{table}/gemeente={gemeente}/jaar={jaar}")
+    format!("{}/jaar={jaar}", gemeente_rel(table, gemeente))
 }
 
 /// Write a file atomically: to `path.tmp`, synced, then renamed over `path`.
