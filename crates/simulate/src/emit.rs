@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::Vorm;
 use crate::event::{Fout, Heen, Inhoud};
 use crate::sink::Sink;
+use crate::truth::KetendataTabel as Tabel;
 use crate::{Options, SimulateError, Summary, build, io, rng_for, stamp, truth, uuid, world};
 use ketenzicht_envelope::{Envelope, Soort, Systeem};
 
@@ -312,7 +313,7 @@ impl<'a> Emitter<'a> {
         };
         let uuid = self.deliver(h, delivery)?;
         if !matches!(h.fout, Fout::Transport { onleesbaar: true, .. }) {
-            self.truth.ketendata(&self.gemeente, self.wet.as_str(), 0, 1);
+            self.truth.ketendata(&self.gemeente, self.wet.as_str(), Tabel::Berichten, 1);
         }
         // As of --to, a rejection whose 0001 retour comes later cannot be seen: it counts as accepted.
         let fout = match h.fout {
@@ -408,19 +409,19 @@ impl<'a> Emitter<'a> {
     fn count_ketendata(&mut self, h: &Heen) {
         let (g, w) = (self.gemeente.as_str(), self.wet.as_str());
         match &h.inhoud {
-            Inhoud::Toewijzing(_) => self.truth.ketendata(g, w, 1, 1),
-            Inhoud::Vot { .. } | Inhoud::Vow { .. } => self.truth.ketendata(g, w, 2, 1),
-            Inhoud::Start { .. } | Inhoud::Stop { .. } => self.truth.ketendata(g, w, 3, 1),
+            Inhoud::Toewijzing(_) => self.truth.ketendata(g, w, Tabel::Toewijzingen, 1),
+            Inhoud::Vot { .. } | Inhoud::Vow { .. } => self.truth.ketendata(g, w, Tabel::Verzoeken, 1),
+            Inhoud::Start { .. } | Inhoud::Stop { .. } => self.truth.ketendata(g, w, Tabel::Regie, 1),
             Inhoud::Declaratie { prestaties, .. } => {
-                self.truth.ketendata(g, w, 4, 1);
-                self.truth.ketendata(g, w, 5, prestaties.len() as u64);
+                self.truth.ketendata(g, w, Tabel::Declaraties, 1);
+                self.truth.ketendata(g, w, Tabel::Prestaties, prestaties.len() as u64);
             }
             Inhoud::Antwoord { .. } => {}
         }
         if !matches!(h.inhoud, Inhoud::Declaratie { .. } | Inhoud::Antwoord { .. })
             && self.trajecten.insert(h.client.bsn)
         {
-            self.truth.ketendata(g, w, 6, 1);
+            self.truth.ketendata(g, w, Tabel::Zorgtrajecten, 1);
         }
     }
 
@@ -471,7 +472,7 @@ impl<'a> Emitter<'a> {
             bytes: &bytes,
         };
         self.deliver(h, delivery)?;
-        self.truth.ketendata(&self.gemeente, self.wet.as_str(), 0, 1);
+        self.truth.ketendata(&self.gemeente, self.wet.as_str(), Tabel::Berichten, 1);
         Ok(())
     }
 }

@@ -84,7 +84,20 @@ pub struct Truth {
     ketendata: BTreeMap<(String, String), [u64; 7]>,
 }
 
-/// The Ketendata tables whose row counts `ketendata.jsonl` gives.
+/// The Ketendata tables whose row counts `ketendata.jsonl` gives, named as in
+/// [`KETENDATA_TABELLEN`] (same order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KetendataTabel {
+    Berichten,
+    Toewijzingen,
+    Verzoeken,
+    Regie,
+    Declaraties,
+    Prestaties,
+    Zorgtrajecten,
+}
+
+/// The names of [`KetendataTabel`], in its order.
 pub const KETENDATA_TABELLEN: [&str; 7] =
     ["berichten", "toewijzingen", "verzoeken", "regie", "declaraties", "prestaties", "zorgtrajecten"];
 
@@ -106,9 +119,9 @@ pub const TIJDELIJK_ZONDER_VERVOLG_DAGEN: u64 = 56;
 pub const ZONDER_START_WERKDAGEN: u32 = 10;
 
 impl Truth {
-    /// Count `n` rows of Ketendata table `tabel` (an index into [`KETENDATA_TABELLEN`]).
-    pub fn ketendata(&mut self, gemeente: &str, wet: &str, tabel: usize, n: u64) {
-        self.ketendata.entry((gemeente.into(), wet.into())).or_default()[tabel] += n;
+    /// Count `n` rows of a Ketendata table.
+    pub fn ketendata(&mut self, gemeente: &str, wet: &str, tabel: KetendataTabel, n: u64) {
+        self.ketendata.entry((gemeente.into(), wet.into())).or_default()[tabel as usize] += n;
     }
 
     /// A message was written (any type).
