@@ -20,6 +20,13 @@ fn run(mut c: Command) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
+/// Ingest `input` into `store` to the end; the summary it prints.
+fn ingest(store: &Path, input: &Path) -> String {
+    let mut c = ketenzicht(store);
+    c.arg("ingest").arg(input);
+    run(c)
+}
+
 fn simulate(out: &Path) {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ketenzicht"));
     c.args(["simulate", "--scale", "demo", "--from", "2023-01-01", "--to", "2023-03-31", "--seed", "5", "--out"])
@@ -60,9 +67,7 @@ fn killed_ingest_completes_to_the_same_store() {
     let sim = dir.path().join("sim");
     simulate(&sim);
     let reference = dir.path().join("reference");
-    let mut c = ketenzicht(&reference);
-    c.arg("ingest").arg(&sim);
-    run(c);
+    ingest(&reference, &sim);
 
     let store = dir.path().join("killed");
     let mut killed = 0;
@@ -78,14 +83,8 @@ fn killed_ingest_completes_to_the_same_store() {
         child.wait().expect("reaped");
     }
     assert!(killed >= 2, "the ingest must have been interrupted at least twice (was {killed})");
-    let mut c = ketenzicht(&store);
-    c.arg("ingest").arg(&sim);
-    run(c);
-    let again = {
-        let mut c = ketenzicht(&store);
-        c.arg("ingest").arg(&sim);
-        run(c)
-    };
+    ingest(&store, &sim);
+    let again = ingest(&store, &sim);
     assert!(again.contains("nieuwe berichten:     0"), "{again}");
     assert!(again.contains("dubbel geleverd:      0"), "{again}");
 
@@ -112,9 +111,7 @@ fn exported_parquet_reads_in_duckdb_with_the_same_rows() {
     let sim = dir.path().join("sim");
     simulate(&sim);
     let store = dir.path().join("store");
-    let mut c = ketenzicht(&store);
-    c.arg("ingest").arg(&sim);
-    run(c);
+    ingest(&store, &sim);
     let gemeente = gemeenten(&sim).remove(0);
     let parquet = dir.path().join("parquet");
     let mut c = ketenzicht(&store);
