@@ -42,6 +42,26 @@ impl Feestdag {
         Feestdag::TweedeKerstdag,
     ];
 
+    /// A short identifier for configuration: `nieuwjaarsdag`, `goede-vrijdag`, …
+    pub fn id(self) -> &'static str {
+        match self {
+            Feestdag::Nieuwjaarsdag => "nieuwjaarsdag",
+            Feestdag::GoedeVrijdag => "goede-vrijdag",
+            Feestdag::TweedePaasdag => "tweede-paasdag",
+            Feestdag::Koningsdag => "koningsdag",
+            Feestdag::Bevrijdingsdag => "bevrijdingsdag",
+            Feestdag::Hemelvaartsdag => "hemelvaartsdag",
+            Feestdag::TweedePinksterdag => "tweede-pinksterdag",
+            Feestdag::EersteKerstdag => "eerste-kerstdag",
+            Feestdag::TweedeKerstdag => "tweede-kerstdag",
+        }
+    }
+
+    /// The holiday with this [`Feestdag::id`].
+    pub fn from_id(id: &str) -> Option<Feestdag> {
+        Feestdag::ALL.into_iter().find(|f| f.id() == id)
+    }
+
     /// The Dutch name, as on screen.
     pub fn naam(self) -> &'static str {
         match self {

@@ -1,5 +1,6 @@
 //! `ketenzicht`: the command line of the ketenzicht processor.
 
+mod indicators;
 mod ingest;
 mod inspect;
 mod ketendata;
@@ -33,6 +34,8 @@ enum Command {
     Quarantine(quarantine::Command),
     /// Write the Ketendata of one gemeente as Parquet or CSV.
     Export(ketendata::ExportArgs),
+    /// Compute the monitor- and steering indicators (terms, retours, process times) as JSON or CSV.
+    Indicators(Box<indicators::Args>),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest::run(&args),
         Command::Quarantine(command) => quarantine::run(&command),
         Command::Export(args) => ketendata::export(&args),
+        Command::Indicators(args) => indicators::run(&args),
     };
     match result {
         Ok(code) => code,

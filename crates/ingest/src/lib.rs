@@ -208,6 +208,7 @@ impl Ingester<'_> {
             bestand,
             ontvangen: d.routing.as_ref().map(|r| r.ontvangen.format("%Y-%m-%dT%H:%M:%S").to_string()),
             transport: d.routing.as_ref().and_then(|r| r.transport_code.clone().or_else(|| r.transport.clone())),
+            bericht: d.routing.as_ref().and_then(|r| r.bericht.clone()),
         });
         self.summary.quarantaine += 1;
         Ok(true)

@@ -35,6 +35,8 @@ pub struct Routing {
     pub ontvangen: NaiveDateTime,
     pub afzender: String,
     pub ontvanger: String,
+    /// The message type the knooppunt saw (`JW301`, `WMO325`); `functie` in an envelope.
+    pub bericht: Option<String>,
     /// For a retour or 325: the UUID of its heenbericht.
     pub cross_ref: Option<String>,
     /// `geaccepteerd` or `afgewezen`; unknown for an envelope alone.
@@ -108,6 +110,7 @@ fn unwrap(bytes: Vec<u8>) -> (Bytes, Option<Routing>) {
                 ontvangen: e.tijdstip,
                 afzender: e.zender.organisatie,
                 ontvanger: e.ontvanger.organisatie,
+                bericht: Some(e.functie),
                 cross_ref: e.cross_ref,
                 transport: None,
                 transport_code: None,
@@ -178,6 +181,7 @@ fn parse_record(line: &str, file: &Path, number: usize) -> Result<Record, Ingest
             ontvangen,
             afzender: need("afzender")?,
             ontvanger: need("ontvanger")?,
+            bericht: text("bericht"),
             cross_ref: text("cross_ref"),
             transport: text("transport"),
             transport_code: text("transport_code"),

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use ketenzicht_calendar::Calendar;
 use ketenzicht_message::Wet;
 use ketenzicht_store::csv::Dialect;
-use ketenzicht_store::{Kind, Store, StoreError, Table, Value};
+use ketenzicht_store::{Kind, Lake, Store, StoreError, Table, Value};
 
 use crate::link::Links;
 use crate::load::Msg;
@@ -188,12 +188,23 @@ pub fn build(store: &Store, gemeente: &str) -> Result<BuildSummary, KetendataErr
 
 /// Read one Ketendata table of one gemeente from the lake (all years).
 pub fn read(store: &Store, table: &str, gemeente: &str) -> Result<Table, KetendataError> {
+    read_columns(&store.lake(), table, gemeente, None)
+}
+
+/// Read some columns of one Ketendata table of one gemeente (all years; all columns when
+/// `columns` is `None`).
+pub fn read_columns(
+    lake: &Lake,
+    table: &str,
+    gemeente: &str,
+    columns: Option<&[&str]>,
+) -> Result<Table, KetendataError> {
     if !TABLES.contains(&table) {
         return Err(KetendataError::UnknownTable(table.to_owned()));
     }
     let mut out = Table::default();
-    for file in store.files(&lake_table(table), gemeente)? {
-        let part = ketenzicht_store::parquet_io::read_parquet(&file)?;
+    for file in lake.files(&lake_table(table), gemeente)? {
+        let part = ketenzicht_store::parquet_io::read_parquet_columns(&file, columns)?;
         if out.columns.is_empty() {
             out.columns = part.columns;
         }

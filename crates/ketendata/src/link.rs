@@ -59,20 +59,33 @@ pub fn retourcodes(msg: &Msg) -> Vec<(String, String)> {
     out
 }
 
-fn oordeel(msg: &Msg, codes: &[(String, String)]) -> Oordeel {
-    if codes.iter().any(|(path, code)| path == "Header" && code == "0001") {
-        return Oordeel::TechnischAfgekeurd;
-    }
-    let rejecting = |(path, code): &(String, String)| {
-        let class = match msg.message.bericht_type() {
-            // In a 325 only the class DeclaratieAntwoord rejects the whole declaration;
-            // codes on prestaties reject those prestaties.
-            BerichtType::T325 => path == "DeclaratieAntwoord",
-            _ => path != "Header",
+/// The codes of an answer that reject its heenbericht, each once, in order: 0001 in the
+/// header, and the rejecting codes in a class (in a 325 only class DeclaratieAntwoord: codes
+/// on prestaties reject those prestaties, not the declaration).
+fn afwijzingscodes(msg: &Msg, codes: &[(String, String)]) -> Vec<String> {
+    let is_325 = msg.message.bericht_type() == BerichtType::T325;
+    let mut out: Vec<String> = Vec::new();
+    for (path, code) in codes {
+        let rejects = match path.as_str() {
+            "Header" => code == "0001",
+            "DeclaratieAntwoord" => !NIET_AFWIJZEND.contains(&code.as_str()),
+            _ => !is_325 && !NIET_AFWIJZEND.contains(&code.as_str()),
         };
-        class && !NIET_AFWIJZEND.contains(&code.as_str())
-    };
-    if codes.iter().any(rejecting) { Oordeel::InhoudelijkAfgekeurd } else { Oordeel::Geaccepteerd }
+        if rejects && !out.contains(code) {
+            out.push(code.clone());
+        }
+    }
+    out
+}
+
+fn oordeel(codes: &[(String, String)], afwijzend: &[String]) -> Oordeel {
+    if codes.iter().any(|(path, code)| path == "Header" && code == "0001") {
+        Oordeel::TechnischAfgekeurd
+    } else if afwijzend.is_empty() {
+        Oordeel::Geaccepteerd
+    } else {
+        Oordeel::InhoudelijkAfgekeurd
+    }
 }
 
 type HeenKey = (Wet, BerichtType, String, String, NaiveDate);
@@ -97,6 +110,8 @@ pub struct Links {
     pub codes: Vec<Vec<(String, String)>>,
     /// For a heenbericht with an answer: the answer's verdict.
     pub oordeel: Vec<Option<Oordeel>>,
+    /// For a heenbericht with an answer: the codes with which it was rejected.
+    pub afwijzing: Vec<Vec<String>>,
 }
 
 impl Links {
@@ -121,6 +136,7 @@ impl Links {
             heen: vec![None; msgs.len()],
             codes: vec![Vec::new(); msgs.len()],
             oordeel: vec![None; msgs.len()],
+            afwijzing: vec![Vec::new(); msgs.len()],
         };
         for (i, m) in msgs.iter().enumerate() {
             let Some(key) = heen_key_of_answer(m) else { continue };
@@ -130,7 +146,9 @@ impl Links {
             {
                 links.antwoord[h] = Some(i);
                 links.heen[i] = Some(h);
-                links.oordeel[h] = Some(oordeel(m, &codes));
+                let afwijzend = afwijzingscodes(m, &codes);
+                links.oordeel[h] = Some(oordeel(&codes, &afwijzend));
+                links.afwijzing[h] = afwijzend;
             }
             links.codes[i] = codes;
         }

@@ -138,8 +138,9 @@ pub fn build(cx: &Cx<'_>) -> Table {
     let antwoorden = antwoorden(cx);
     for v in verzoeken(cx) {
         let found = antwoorden.get(&(v.wet, v.aanbieder.clone(), v.referentie.clone()));
-        let na: Vec<&Antwoord> =
-            found.map(|a| a.iter().filter(|a| a.ontvangen >= v.ontvangen).collect()).unwrap_or_default();
+        // Every answer with the request's reference counts, also one that came before this
+        // copy of the request (the gemeente answered an earlier sending that was refused).
+        let na: Vec<&Antwoord> = found.map(|a| a.iter().collect()).unwrap_or_default();
         let eerste = na.first();
         let definitief = na.iter().find(|a| !a.in_onderzoek);
         let product = v.code.clone().or_else(|| v.categorie.clone()).unwrap_or_default();
@@ -155,7 +156,7 @@ pub fn build(cx: &Cx<'_>) -> Table {
                     v.ontvangen.into(),
                     eerste.map(|a| a.soort).into(),
                     eerste.map(|a| a.ontvangen).into(),
-                    eerste.map(|a| cx.cal.working_days_between(v.ontvangen.date(), a.ontvangen.date())).into(),
+                    eerste.map(|a| cx.cal.working_days_between(v.ontvangen.date(), a.ontvangen.date()).max(0)).into(),
                     na.iter().any(|a| a.in_onderzoek).into(),
                     definitief.map(|a| a.soort).into(),
                     definitief.map(|a| a.ontvangen).into(),

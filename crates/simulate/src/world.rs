@@ -100,48 +100,16 @@ pub fn producten(wet: Wet) -> &'static [ProductDef] {
     }
 }
 
-/// Parse the CBS list `gemeentecode,gemeentenaam,provincie,jeugdzorgregio`.
+/// The gemeenten of the CBS list as (code, name, jeugdzorgregio).
 pub fn parse_gemeenten(csv: &str) -> Result<Vec<(Gemeente, String, String)>, SimulateError> {
-    let mut out = Vec::new();
-    for (i, line) in csv.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
-        let cols = split_csv(line);
-        let bad = || SimulateError::Reference(format!("CBS list line {}: {line:?}", i + 1));
-        if cols.len() != 4 {
-            return Err(bad());
-        }
-        let code: Gemeente = cols[0].parse().map_err(|_| bad())?;
-        out.push((code, cols[1].clone(), cols[3].clone()));
-    }
-    if out.is_empty() {
-        return Err(SimulateError::Reference("the CBS list is empty".to_owned()));
-    }
-    Ok(out)
-}
-
-/// Split one CSV line: commas separate fields; a field in double quotes may hold commas,
-/// and `""` inside it is a quote.
-fn split_csv(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                if let Some(f) = fields.last_mut() {
-                    f.push('"');
-                }
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(String::new()),
-            (c, _) => {
-                if let Some(f) = fields.last_mut() {
-                    f.push(c);
-                }
-            }
-        }
-    }
-    fields.into_iter().map(|f| f.trim().to_owned()).collect()
+    let list = ketenzicht_gemeenten::Gemeenten::parse(csv).map_err(|e| SimulateError::Reference(e.to_string()))?;
+    list.all()
+        .iter()
+        .map(|g| {
+            let code = g.code.parse().map_err(|_| SimulateError::Reference(format!("gemeentecode {:?}", g.code)))?;
+            Ok((code, g.naam.clone(), g.jeugdzorgregio.clone()))
+        })
+        .collect()
 }
 
 /// The jeugdzorgregio's that make up each scale (national: all).

@@ -54,6 +54,8 @@ pub struct QuarantaineEntry {
     pub bestand: String,
     pub ontvangen: Option<String>,
     pub transport: Option<String>,
+    /// The message type from the routing data (`JW301`), when known.
+    pub bericht: Option<String>,
 }
 
 /// What one batch adds to the ledger.
@@ -84,6 +86,8 @@ pub struct QuarantaineRow {
     pub reden: String,
     pub bestand: String,
     pub transport: Option<String>,
+    pub ontvangen: Option<String>,
+    pub bericht: Option<String>,
 }
 
 #[derive(Debug)]
@@ -131,7 +135,8 @@ CREATE TABLE IF NOT EXISTS quarantaine (
     bestand TEXT NOT NULL,
     ontvangen TEXT,
     transport TEXT,
-    batch INTEGER NOT NULL
+    batch INTEGER NOT NULL,
+    bericht TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS verouderd (
     gemeente TEXT PRIMARY KEY
@@ -148,6 +153,23 @@ fn now() -> String {
     chrono::Local::now().naive_local().format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
+/// Columns added after a store could first be created, added to older ledgers on open.
+const ADDED_COLUMNS: [(&str, &str, &str); 1] = [("quarantaine", "bericht", "TEXT")];
+
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, column, kind) in ADDED_COLUMNS {
+        let exists: bool = conn.query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
+            params![table, column],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {kind}"))?;
+        }
+    }
+    Ok(())
+}
+
 impl Ledger {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let sql = |e| sql_error(path, e);
@@ -158,6 +180,7 @@ impl Ledger {
         )
         .map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
+        migrate(&conn).map_err(sql)?;
         Ok(Ledger { conn, path: path.to_owned() })
     }
 
@@ -224,8 +247,8 @@ impl Ledger {
             }
             let mut quarantaine = tx
                 .prepare_cached(
-                    "INSERT INTO quarantaine (inhoud, tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, ontvangen, transport, batch)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    "INSERT INTO quarantaine (inhoud, tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, ontvangen, transport, batch, bericht)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 )
                 .map_err(|e| sql_error(&self.path, e))?;
             let tijdstip = now();
@@ -243,7 +266,8 @@ impl Ledger {
                         q.bestand,
                         q.ontvangen,
                         q.transport,
-                        batch
+                        batch,
+                        q.bericht
                     ])
                     .map_err(|e| sql_error(&self.path, e))?;
             }
@@ -309,7 +333,7 @@ impl Ledger {
     pub fn quarantaine(&self) -> Result<Vec<QuarantaineRow>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, transport FROM quarantaine ORDER BY tijdstip, bron")
+            .prepare("SELECT tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, transport, ontvangen, bericht FROM quarantaine ORDER BY tijdstip, bron")
             .map_err(|e| sql_error(&self.path, e))?;
         stmt.query_map([], |r| {
             Ok(QuarantaineRow {
@@ -322,6 +346,8 @@ impl Ledger {
                 reden: r.get(6)?,
                 bestand: r.get(7)?,
                 transport: r.get(8)?,
+                ontvangen: r.get(9)?,
+                bericht: r.get(10)?,
             })
         })
         .map_err(|e| sql_error(&self.path, e))?

@@ -83,6 +83,37 @@ pub struct Store {
 
 const TMP_SUFFIX: &str = ".tmp";
 
+/// The Parquet lake of a store: paths only, so readers can share it across threads while the
+/// store (and its ledger connection) stays with one.
+#[derive(Debug, Clone)]
+pub struct Lake {
+    root: PathBuf,
+}
+
+impl Lake {
+    /// `lake/{table}/gemeente={g}`: everything of one table for one gemeente.
+    pub fn gemeente_dir(&self, table: &str, gemeente: &str) -> PathBuf {
+        self.root.join(gemeente_rel(table, gemeente))
+    }
+
+    /// The Parquet files of one table for one gemeente, sorted (by year, then batch).
+    pub fn files(&self, table: &str, gemeente: &str) -> Result<Vec<PathBuf>, StoreError> {
+        let dir = self.gemeente_dir(table, gemeente);
+        let mut out = Vec::new();
+        if !dir.exists() {
+            return Ok(out);
+        }
+        for year in read_dir_sorted(&dir)? {
+            if year.is_dir() {
+                out.extend(
+                    read_dir_sorted(&year)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")),
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
 impl Store {
     /// Open (or create) the store at `root`, take its lock, and undo any batch a crash left unfinished.
     pub fn open(root: &Path) -> Result<Self, StoreError> {
@@ -127,26 +158,19 @@ impl Store {
         Ok(())
     }
 
+    /// The lake of this store, for readers on other threads.
+    pub fn lake(&self) -> Lake {
+        Lake { root: self.root.clone() }
+    }
+
     /// `lake/{table}/gemeente={g}`: everything of one table for one gemeente.
     pub fn gemeente_dir(&self, table: &str, gemeente: &str) -> PathBuf {
-        self.root.join(gemeente_rel(table, gemeente))
+        self.lake().gemeente_dir(table, gemeente)
     }
 
     /// The Parquet files of one table for one gemeente, sorted (by year, then batch).
     pub fn files(&self, table: &str, gemeente: &str) -> Result<Vec<PathBuf>, StoreError> {
-        let dir = self.gemeente_dir(table, gemeente);
-        let mut out = Vec::new();
-        if !dir.exists() {
-            return Ok(out);
-        }
-        for year in read_dir_sorted(&dir)? {
-            if year.is_dir() {
-                out.extend(
-                    read_dir_sorted(&year)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")),
-                );
-            }
-        }
-        Ok(out)
+        self.lake().files(table, gemeente)
     }
 
     /// Remove everything of one gemeente: its lake partitions, quarantine and ledger rows.

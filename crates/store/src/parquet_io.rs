@@ -6,13 +6,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::{
-    Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
-    TimestampSecondArray,
+    Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, RecordBatchReader,
+    StringArray, TimestampSecondArray,
 };
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use chrono::{DateTime, NaiveDate};
-use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
@@ -123,17 +123,36 @@ fn cell(array: &dyn Array, kind: Kind, row: usize) -> Value {
 
 /// Read a Parquet file written by [`write_parquet`] (or any file with the same plain types).
 pub fn read_parquet(path: &Path) -> Result<Table, StoreError> {
+    read_parquet_columns(path, None)
+}
+
+/// Read only the named columns of a Parquet file (all when `columns` is `None`), in the
+/// file's column order. A named column the file lacks is an error that names it.
+pub fn read_parquet_columns(path: &Path, columns: Option<&[&str]>) -> Result<Table, StoreError> {
     let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
     let file = File::open(path).map_err(StoreError::io(path))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| parquet_error(e.to_string()))?;
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| parquet_error(e.to_string()))?;
+    if let Some(names) = columns {
+        let fields = builder.schema().fields();
+        let mut roots = Vec::with_capacity(names.len());
+        for name in names {
+            let index = fields
+                .iter()
+                .position(|f| f.name() == name)
+                .ok_or_else(|| parquet_error(format!("the file has no column {name:?}")))?;
+            roots.push(index);
+        }
+        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+        builder = builder.with_projection(mask);
+    }
+    let reader = builder.with_batch_size(16 * 1024).build().map_err(|e| parquet_error(e.to_string()))?;
     let mut table = Table::default();
-    for field in builder.schema().fields() {
+    for field in reader.schema().fields() {
         let kind = kind_of(field.data_type()).ok_or_else(|| {
             parquet_error(format!("column {} has unsupported type {}", field.name(), field.data_type()))
         })?;
         table.columns.push(Column { name: field.name().clone(), kind });
     }
-    let reader = builder.with_batch_size(16 * 1024).build().map_err(|e| parquet_error(e.to_string()))?;
     for batch in reader {
         let batch = batch.map_err(|e| parquet_error(e.to_string()))?;
         for row in 0..batch.num_rows() {

@@ -1,0 +1,179 @@
+//! Indicators on toewijzingen and the starts and stops of care: start and stop reported on
+//! time (OP271, OP272), waiting times, trajectduur, toewijzingen without a start, open
+//! trajecten, stops and changes per reason.
+//!
+//! The regieberichten of each toewijzing are replayed in order of receipt, as the chain saw
+//! them: a StatusAanlevering 3 deletes the start with the same Begindatum, and the start
+//! that follows it is its correction.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ketenzicht_calendar::Calendar;
+
+use crate::defs;
+use crate::input::{Input, Regie, Toewijzing};
+use crate::item::{Item, bericht_naam};
+
+/// OP271, OP272: a start or stop is due within 5 working days.
+const MELDTERMIJN: u32 = 5;
+/// A toewijzing without a start is listed this many working days after its Ingangsdatum.
+pub const ZONDER_START_WERKDAGEN: u32 = 10;
+/// A temporary stop with no follow-up is open this many calendar days after its Einddatum (OP377).
+pub const TIJDELIJK_ZONDER_VERVOLG_DAGEN: u64 = 56;
+
+/// Where a toewijzing stands after its last valid start or stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fase {
+    Lopend,
+    Tijdelijk(NaiveDate),
+    Gestopt,
+}
+
+type Key<'a> = (&'a str, i64);
+
+pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut Vec<Item>) {
+    let g = input.gemeente.as_str();
+    // Versions per toewijzing: the first receipt of a 301, and the current version.
+    let mut eerste_301: HashMap<Key<'_>, NaiveDateTime> = HashMap::new();
+    let mut actueel: BTreeMap<Key<'_>, &Toewijzing> = BTreeMap::new();
+    for t in &input.toewijzingen {
+        let key = (t.wet.as_str(), t.nummer);
+        let first = eerste_301.entry(key).or_insert(t.ontvangen);
+        *first = (*first).min(t.ontvangen);
+        if t.actueel {
+            actueel.insert(key, t);
+        }
+        if let Some(reden) = &t.reden_wijziging {
+            let item = Item::new(&defs::TOEWIJZING_WIJZIGINGEN, g, &t.wet, &t.aanbieder, t.ontvangen.date())
+                .bericht(&bericht_naam(&t.wet, 301), t.bericht_id)
+                .traject(&t.traject_id, &t.categorie, Some(t.nummer))
+                .uitkomst("gewijzigd")
+                .klasse(reden);
+            out.push(item);
+        }
+    }
+    let mut per_toewijzing: BTreeMap<Key<'_>, Vec<&Regie>> = BTreeMap::new();
+    let mut valid_start: HashSet<Key<'_>> = HashSet::new();
+    for r in &input.regie {
+        let key = (r.wet.as_str(), r.nummer);
+        if !r.stop && !r.verwijdering && r.geldig {
+            valid_start.insert(key);
+        }
+        per_toewijzing.entry(key).or_default().push(r);
+    }
+    let mut gestart: HashMap<Key<'_>, Fase> = HashMap::new();
+    for (key, mut rows) in per_toewijzing {
+        rows.sort_by_key(|r| (r.ontvangen, r.bericht_id));
+        let fase = replay(g, cal, &rows, eerste_301.get(&key).copied(), out);
+        if let Some(fase) = fase {
+            gestart.insert(key, fase);
+        }
+    }
+    for (key, t) in actueel {
+        let has_valid_start = valid_start.contains(&key);
+        let item =
+            |def, datum| {
+                Item::new(def, g, &t.wet, &t.aanbieder, datum)
+                    .bericht(&bericht_naam(&t.wet, 301), t.bericht_id)
+                    .traject(&t.traject_id, &t.categorie, Some(t.nummer))
+            };
+        if let Some(ingang) = t.ingangsdatum
+            && !t.vervallen
+            && !has_valid_start
+            && cal.deadline(ingang, ZONDER_START_WERKDAGEN).is_some_and(|due| due < peildatum)
+        {
+            out.push(item(&defs::TOEWIJZING_ZONDER_START, ingang).uitkomst("zonder_start"));
+        }
+        let Some(einddatum) = t.einddatum else { continue };
+        match gestart.get(&key) {
+            Some(Fase::Lopend) if cal.deadline(einddatum, MELDTERMIJN).is_some_and(|due| due < peildatum) => {
+                out.push(item(&defs::OPEN_TRAJECTEN, einddatum).uitkomst("geen_stop"));
+            }
+            Some(Fase::Tijdelijk(eind)) if *eind + chrono::Days::new(TIJDELIJK_ZONDER_VERVOLG_DAGEN) < peildatum => {
+                out.push(item(&defs::OPEN_TRAJECTEN, *eind).uitkomst("tijdelijk_zonder_vervolg"));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Replay the starts and stops of one toewijzing in order of receipt; returns where it
+/// stands at the end (`None`: never validly started).
+fn replay(
+    g: &str,
+    cal: &Calendar,
+    rows: &[&Regie],
+    eerste_301: Option<NaiveDateTime>,
+    out: &mut Vec<Item>,
+) -> Option<Fase> {
+    let mut fase: Option<Fase> = None;
+    let mut gecorrigeerd = false;
+    // The first valid start: (ToewijzingIngangsdatum, Begindatum, the row).
+    let mut eerste_start: Option<(Option<NaiveDate>, NaiveDate, &Regie)> = None;
+    for r in rows {
+        let dag = r.ontvangen.date();
+        let item = |def| {
+            Item::new(def, g, &r.wet, &r.aanbieder, dag)
+                .bericht(&bericht_naam(&r.wet, if r.stop { 307 } else { 305 }), r.bericht_id)
+                .traject(&r.traject_id, &r.categorie, Some(r.nummer))
+        };
+        let gemeld = |t0: Option<NaiveDate>| match t0 {
+            None => "niet_meetbaar",
+            Some(t0) if cal.on_time(t0, dag, MELDTERMIJN) => "op_tijd",
+            Some(_) => "te_laat",
+        };
+        match (r.stop, r.verwijdering) {
+            (false, true) => {
+                if eerste_start.is_some_and(|(_, b, _)| Some(b) == r.begindatum) {
+                    eerste_start = None;
+                }
+                gecorrigeerd = true;
+                fase = None;
+            }
+            (false, false) => {
+                let Some(begin) = r.begindatum else { continue };
+                if eerste_start.is_none() {
+                    eerste_start = Some((r.toewijzing_ingangsdatum, begin, r));
+                }
+                // Retroactive: the 301 known when the start came was received after the Begindatum.
+                let known_301 = eerste_301.filter(|t| *t <= r.ontvangen).map(|t| t.date());
+                let t0 = (!gecorrigeerd).then(|| known_301.map_or(begin, |t| begin.max(t)));
+                gecorrigeerd = false;
+                out.push(item(&defs::START_TIJDIG).uitkomst(gemeld(t0)));
+                fase = Some(Fase::Lopend);
+            }
+            (true, true) => {}
+            (true, false) => {
+                let Some(eind) = r.einddatum else { continue };
+                let reden = r.reden_beeindiging.as_deref().unwrap_or_default();
+                let tijdelijk = reden == "20";
+                let na_tijdelijk = matches!(fase, Some(Fase::Tijdelijk(_)));
+                let t0 = (tijdelijk || !na_tijdelijk).then_some(eind);
+                out.push(item(&defs::STOP_TIJDIG).uitkomst(gemeld(t0)));
+                if !tijdelijk {
+                    out.push(item(&defs::STOPS_PER_REDEN).uitkomst("gestopt").klasse(reden));
+                    if let Some((_, begin, _)) = eerste_start {
+                        out.push(item(&defs::TRAJECTDUUR).waarde((eind - begin).num_days()));
+                    }
+                }
+                fase = Some(if tijdelijk { Fase::Tijdelijk(eind) } else { Fase::Gestopt });
+            }
+        }
+    }
+    if let Some((ingang, begin, r)) = eerste_start {
+        let item =
+            |def| {
+                Item::new(def, g, &r.wet, &r.aanbieder, begin)
+                    .bericht(&bericht_naam(&r.wet, 305), r.bericht_id)
+                    .traject(&r.traject_id, &r.categorie, Some(r.nummer))
+            };
+        if let Some(ingang) = ingang {
+            out.push(item(&defs::WACHTTIJD_TOEWIJZING_START).waarde((begin - ingang).num_days()));
+        }
+        if let Some(t301) = eerste_301 {
+            out.push(item(&defs::WACHTTIJD_ONTVANGST_START).waarde((begin - t301.date()).num_days()));
+        }
+    }
+    fase
+}
