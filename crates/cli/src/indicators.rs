@@ -103,7 +103,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let gemeenten = Gemeenten::load(&args.gemeenten)?;
+    // The CBS list is needed only for regio's.
+    let needs_regio = args.regio.is_some() || args.per.iter().any(|p| p == "regio");
+    let gemeenten = if needs_regio {
+        Gemeenten::load(&args.gemeenten).context("the regio's come from the CBS list; pass it with --gemeenten")?
+    } else {
+        Gemeenten::default()
+    };
     let dir = ketenzicht_store::store_dir(args.store.as_deref());
     let store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
     let present = store.ledger.gemeenten()?;

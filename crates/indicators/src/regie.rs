@@ -109,8 +109,8 @@ fn replay(
 ) -> Option<Fase> {
     let mut fase: Option<Fase> = None;
     let mut gecorrigeerd = false;
-    // The first valid start: (ToewijzingIngangsdatum, Begindatum, the row).
-    let mut eerste_start: Option<(Option<NaiveDate>, NaiveDate, &Regie)> = None;
+    // The first start that is valid when a stop comes: its Begindatum.
+    let mut eerste_start: Option<NaiveDate> = None;
     for r in rows {
         let dag = r.ontvangen.date();
         let item = |def| {
@@ -125,7 +125,7 @@ fn replay(
         };
         match (r.stop, r.verwijdering) {
             (false, true) => {
-                if eerste_start.is_some_and(|(_, b, _)| Some(b) == r.begindatum) {
+                if eerste_start.is_some() && eerste_start == r.begindatum {
                     eerste_start = None;
                 }
                 gecorrigeerd = true;
@@ -134,7 +134,7 @@ fn replay(
             (false, false) => {
                 let Some(begin) = r.begindatum else { continue };
                 if eerste_start.is_none() {
-                    eerste_start = Some((r.toewijzing_ingangsdatum, begin, r));
+                    eerste_start = Some(begin);
                 }
                 // Retroactive: the 301 known when the start came was received after the Begindatum.
                 let known_301 = eerste_301.filter(|t| *t <= r.ontvangen).map(|t| t.date());
@@ -153,7 +153,7 @@ fn replay(
                 out.push(item(&defs::STOP_TIJDIG).uitkomst(gemeld(t0)));
                 if !tijdelijk {
                     out.push(item(&defs::STOPS_PER_REDEN).uitkomst("gestopt").klasse(reden));
-                    if let Some((_, begin, _)) = eerste_start {
+                    if let Some(begin) = eerste_start {
                         out.push(item(&defs::TRAJECTDUUR).waarde((eind - begin).num_days()));
                     }
                 }
@@ -161,14 +161,16 @@ fn replay(
             }
         }
     }
-    if let Some((ingang, begin, r)) = eerste_start {
+    // The waiting time: from the first start that is still valid (not deleted since).
+    let eerste_geldige = rows.iter().find(|r| !r.stop && !r.verwijdering && r.geldig);
+    if let Some((r, begin)) = eerste_geldige.and_then(|r| Some((r, r.begindatum?))) {
         let item =
             |def| {
                 Item::new(def, g, &r.wet, &r.aanbieder, begin)
                     .bericht(&bericht_naam(&r.wet, 305), r.bericht_id)
                     .traject(&r.traject_id, &r.categorie, Some(r.nummer))
             };
-        if let Some(ingang) = ingang {
+        if let Some(ingang) = r.toewijzing_ingangsdatum {
             out.push(item(&defs::WACHTTIJD_TOEWIJZING_START).waarde((begin - ingang).num_days()));
         }
         if let Some(t301) = eerste_301 {
