@@ -88,7 +88,8 @@ pub struct Verzoek {
     pub categorie: String,
     pub ontvangen: NaiveDateTime,
     pub eerste_antwoord_ontvangen: Option<NaiveDateTime>,
-    pub in_onderzoek: bool,
+    /// Receipt of the 319 "in onderzoek", when one came.
+    pub in_onderzoek: Option<NaiveDateTime>,
     pub definitief_antwoord: Option<String>,
     pub definitief_antwoord_ontvangen: Option<NaiveDateTime>,
     pub reden_afwijzing: Option<String>,
@@ -269,7 +270,7 @@ pub fn load(
             product_categorie,
             ontvangen,
             eerste_antwoord_ontvangen,
-            in_onderzoek,
+            in_onderzoek_ontvangen,
             definitief_antwoord,
             definitief_antwoord_ontvangen,
             reden_afwijzing
@@ -284,7 +285,7 @@ pub fn load(
             categorie: text(&r[i.product_categorie]),
             ontvangen: ts(&r[i.ontvangen]),
             eerste_antwoord_ontvangen: r[i.eerste_antwoord_ontvangen].as_timestamp(),
-            in_onderzoek: r[i.in_onderzoek].as_bool().unwrap_or(false),
+            in_onderzoek: r[i.in_onderzoek_ontvangen].as_timestamp(),
             definitief_antwoord: r[i.definitief_antwoord].as_text().map(str::to_owned),
             definitief_antwoord_ontvangen: r[i.definitief_antwoord_ontvangen].as_timestamp(),
             reden_afwijzing: r[i.reden_afwijzing].as_text().map(str::to_owned),
@@ -392,6 +393,7 @@ impl Input {
         self.verzoeken.retain(|v| known(&v.ontvangen));
         for v in &mut self.verzoeken {
             known_opt(&mut v.eerste_antwoord_ontvangen);
+            known_opt(&mut v.in_onderzoek);
             known_opt(&mut v.definitief_antwoord_ontvangen);
             if v.definitief_antwoord_ontvangen.is_none() {
                 v.definitief_antwoord = None;

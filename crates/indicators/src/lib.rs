@@ -178,9 +178,9 @@ pub fn compute(
     })
 }
 
-/// Does an item fall in the period and the filter?
+/// Does an item fall in the period and the filter? Everything was received by the
+/// peildatum; an item's day may lie after it (a start reported before its Begindatum).
 fn keeps(options: &Options, item: &Item) -> bool {
-    let in_period = item.indicator.soort == Soort::Lijst
-        || (options.van.is_none_or(|van| item.datum >= van) && item.datum <= options.peildatum);
+    let in_period = item.indicator.soort == Soort::Lijst || options.van.is_none_or(|van| item.datum >= van);
     in_period && options.filter.keeps(item)
 }

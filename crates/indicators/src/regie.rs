@@ -107,10 +107,8 @@ fn replay(
     eerste_301: Option<NaiveDateTime>,
     out: &mut Vec<Item>,
 ) -> Option<Fase> {
-    let mut fase: Option<Fase> = None;
+    let mut verloop = Verloop::default();
     let mut gecorrigeerd = false;
-    // The first start that is valid when a stop comes: its Begindatum.
-    let mut eerste_start: Option<NaiveDate> = None;
     for r in rows {
         let dag = r.ontvangen.date();
         let item = |def| {
@@ -125,39 +123,35 @@ fn replay(
         };
         match (r.stop, r.verwijdering) {
             (false, true) => {
-                if eerste_start.is_some() && eerste_start == r.begindatum {
-                    eerste_start = None;
+                if let Some(begin) = r.begindatum {
+                    verloop.verwijder_start(begin);
                 }
                 gecorrigeerd = true;
-                fase = None;
             }
             (false, false) => {
                 let Some(begin) = r.begindatum else { continue };
-                if eerste_start.is_none() {
-                    eerste_start = Some(begin);
-                }
+                verloop.stappen.push(Stap::Start(begin));
                 // Retroactive: the 301 known when the start came was received after the Begindatum.
                 let known_301 = eerste_301.filter(|t| *t <= r.ontvangen).map(|t| t.date());
                 let t0 = (!gecorrigeerd).then(|| known_301.map_or(begin, |t| begin.max(t)));
                 gecorrigeerd = false;
                 out.push(item(&defs::START_TIJDIG).uitkomst(gemeld(t0)));
-                fase = Some(Fase::Lopend);
             }
             (true, true) => {}
             (true, false) => {
                 let Some(eind) = r.einddatum else { continue };
                 let reden = r.reden_beeindiging.as_deref().unwrap_or_default();
                 let tijdelijk = reden == "20";
-                let na_tijdelijk = matches!(fase, Some(Fase::Tijdelijk(_)));
+                let na_tijdelijk = matches!(verloop.fase(), Some(Fase::Tijdelijk(_)));
                 let t0 = (tijdelijk || !na_tijdelijk).then_some(eind);
                 out.push(item(&defs::STOP_TIJDIG).uitkomst(gemeld(t0)));
                 if !tijdelijk {
                     out.push(item(&defs::STOPS_PER_REDEN).uitkomst("gestopt").klasse(reden));
-                    if let Some(begin) = eerste_start {
+                    if let Some(begin) = verloop.eerste_start() {
                         out.push(item(&defs::TRAJECTDUUR).waarde((eind - begin).num_days()));
                     }
                 }
-                fase = Some(if tijdelijk { Fase::Tijdelijk(eind) } else { Fase::Gestopt });
+                verloop.stappen.push(Stap::Stop(if tijdelijk { Fase::Tijdelijk(eind) } else { Fase::Gestopt }));
             }
         }
     }
@@ -177,5 +171,44 @@ fn replay(
             out.push(item(&defs::WACHTTIJD_ONTVANGST_START).waarde((begin - t301.date()).num_days()));
         }
     }
-    fase
+    verloop.fase()
+}
+
+/// A valid start (its Begindatum) or stop (where it leaves the toewijzing).
+#[derive(Debug, Clone, Copy)]
+enum Stap {
+    Start(NaiveDate),
+    Stop(Fase),
+}
+
+/// The valid starts and stops of one toewijzing so far, in order of receipt. A deletion
+/// (StatusAanlevering 3) removes the start with its Begindatum, wherever it stands.
+#[derive(Debug, Default)]
+struct Verloop {
+    stappen: Vec<Stap>,
+}
+
+impl Verloop {
+    /// The Begindatum of the first start that is still valid.
+    fn eerste_start(&self) -> Option<NaiveDate> {
+        self.stappen.iter().find_map(|s| match s {
+            Stap::Start(begin) => Some(*begin),
+            Stap::Stop(_) => None,
+        })
+    }
+
+    /// Where the toewijzing stands after its last valid start or stop (`None`: not started).
+    fn fase(&self) -> Option<Fase> {
+        self.eerste_start()?;
+        self.stappen.last().map(|s| match s {
+            Stap::Start(_) => Fase::Lopend,
+            Stap::Stop(fase) => *fase,
+        })
+    }
+
+    fn verwijder_start(&mut self, begindatum: NaiveDate) {
+        if let Some(i) = self.stappen.iter().rposition(|s| matches!(s, Stap::Start(b) if *b == begindatum)) {
+            self.stappen.remove(i);
+        }
+    }
 }

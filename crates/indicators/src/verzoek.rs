@@ -53,10 +53,8 @@ pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut Vec<
             out.push(item(def, ontvangen).uitkomst(uitkomst));
         }
         let definitief = v.definitief_antwoord.as_deref().zip(v.definitief_antwoord_ontvangen);
-        if v.in_onderzoek
-            && let (Some(sinds), Some(gevraagd)) =
-                (v.eerste_antwoord_ontvangen, dagtekening.get(&v.bericht_id).copied().or(Some(ontvangen)))
-        {
+        if let Some(sinds) = v.in_onderzoek {
+            let gevraagd = dagtekening.get(&v.bericht_id).copied().unwrap_or(ontvangen);
             let deadline = gevraagd + Days::new(ONDERZOEK_DAGEN);
             let uitkomst = match termijn(deadline, definitief.map(|(_, t)| t.date()), peildatum) {
                 "ontbreekt" => "te_lang_open",
@@ -70,7 +68,7 @@ pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut Vec<
         let uitkomst = match definitief {
             Some(("toewijzing", _)) => "toegewezen",
             Some(_) => "afgewezen",
-            None if v.in_onderzoek => "in_onderzoek",
+            None if v.in_onderzoek.is_some() => "in_onderzoek",
             None => "geen_antwoord",
         };
         let reden = v.reden_afwijzing.as_deref().unwrap_or_default();

@@ -90,7 +90,7 @@ fn verzoek(id: i64, ontvangen: NaiveDateTime) -> Verzoek {
         categorie: "45".into(),
         ontvangen,
         eerste_antwoord_ontvangen: None,
-        in_onderzoek: false,
+        in_onderzoek: None,
         definitief_antwoord: None,
         definitief_antwoord_ontvangen: None,
         reden_afwijzing: None,
@@ -254,7 +254,7 @@ fn requests_in_onderzoek_and_woonplaatsbeginsel() {
     let mut inp = input();
     let mut onderzoek = verzoek(1, t(2024, 1, 2));
     onderzoek.eerste_antwoord_ontvangen = Some(t(2024, 1, 5));
-    onderzoek.in_onderzoek = true;
+    onderzoek.in_onderzoek = Some(t(2024, 1, 5));
     let mut woonplaats_op_tijd = verzoek(2, t(2024, 3, 1));
     woonplaats_op_tijd.eerste_antwoord_ontvangen = Some(t(2024, 3, 15));
     woonplaats_op_tijd.definitief_antwoord = Some("afwijzing".into());

@@ -130,6 +130,7 @@ pub fn build(cx: &Cx<'_>) -> Table {
         ("eerste_antwoord_ontvangen", Kind::Timestamp),
         ("antwoord_werkdagen", Kind::Int),
         ("in_onderzoek", Kind::Bool),
+        ("in_onderzoek_ontvangen", Kind::Timestamp),
         ("definitief_antwoord", Kind::Text),
         ("definitief_antwoord_ontvangen", Kind::Timestamp),
         ("reden_afwijzing", Kind::Text),
@@ -143,6 +144,7 @@ pub fn build(cx: &Cx<'_>) -> Table {
         let na: Vec<&Antwoord> = found.map(|a| a.iter().collect()).unwrap_or_default();
         let eerste = na.first();
         let definitief = na.iter().find(|a| !a.in_onderzoek);
+        let onderzoek = na.iter().find(|a| a.in_onderzoek);
         let product = v.code.clone().or_else(|| v.categorie.clone()).unwrap_or_default();
         table.push(
             cx.kop(v.bericht_id, v.wet, &v.aanbieder, &v.bsn, &product)
@@ -157,7 +159,8 @@ pub fn build(cx: &Cx<'_>) -> Table {
                     eerste.map(|a| a.soort).into(),
                     eerste.map(|a| a.ontvangen).into(),
                     eerste.map(|a| cx.cal.working_days_between(v.ontvangen.date(), a.ontvangen.date()).max(0)).into(),
-                    na.iter().any(|a| a.in_onderzoek).into(),
+                    onderzoek.is_some().into(),
+                    onderzoek.map(|a| a.ontvangen).into(),
                     definitief.map(|a| a.soort).into(),
                     definitief.map(|a| a.ontvangen).into(),
                     definitief.and_then(|a| a.reden.clone()).into(),

@@ -73,9 +73,8 @@ pub struct Emitter<'a> {
     routing_path: PathBuf,
     sink: Sink,
     // For the timeliness truth, over messages that count as sent.
-    /// The first valid start per toewijzing: (aanbieder, Ingangsdatum, Begindatum); a
-    /// StatusAanlevering 3 with the same key removes it.
-    starts: BTreeMap<u32, (String, NaiveDate, NaiveDate)>,
+    /// The valid starts and stops of each toewijzing, in order of receipt.
+    verloop: BTreeMap<u32, Verloop>,
     /// Toewijzingen whose start was just deleted: the next start is a correction.
     gecorrigeerd: BTreeSet<u32>,
     first_301: BTreeMap<u32, NaiveDateTime>,
@@ -90,10 +89,6 @@ pub struct Emitter<'a> {
     onderzoek: Vec<(String, String, NaiveDateTime)>,
     /// The current version of each toewijzing: (aanbieder, Ingangsdatum, Einddatum, deleted).
     toewijzingen: BTreeMap<u32, (String, NaiveDate, NaiveDate, bool)>,
-    /// Where each started traject stands after its last start or stop.
-    fase: BTreeMap<u32, truth::Fase>,
-    /// Toewijzingen with a start (StatusAanlevering 1, not deleted since).
-    gestart: BTreeSet<u32>,
     /// Clients with a traject that counts (one client per traject), for the Ketendata truth.
     trajecten: std::collections::HashSet<ketenzicht_message::leaf::Bsn>,
 }
@@ -127,7 +122,7 @@ impl<'a> Emitter<'a> {
             routing: std::io::BufWriter::new(file),
             routing_path,
             sink: Sink::new(options.layout, &g.code.to_string(), &wet_lower),
-            starts: BTreeMap::new(),
+            verloop: BTreeMap::new(),
             gecorrigeerd: BTreeSet::new(),
             first_301: BTreeMap::new(),
             gevraagd: Vec::new(),
@@ -136,9 +131,7 @@ impl<'a> Emitter<'a> {
             finaal: BTreeMap::new(),
             onderzoek: Vec::new(),
             toewijzingen: BTreeMap::new(),
-            gestart: BTreeSet::new(),
             trajecten: std::collections::HashSet::new(),
-            fase: BTreeMap::new(),
         })
     }
 
@@ -215,15 +208,18 @@ impl<'a> Emitter<'a> {
         for (nummer, (aanbieder, ingang, einddatum, deleted)) in std::mem::take(&mut self.toewijzingen) {
             let key = (self.gemeente.as_str(), self.wet.as_str(), aanbieder.as_str());
             let due = self.cal.deadline(ingang, truth::ZONDER_START_WERKDAGEN).unwrap_or(ingang);
-            if !deleted && !self.gestart.contains(&nummer) && due < self.options.to {
+            let verloop = self.verloop.get(&nummer);
+            if !deleted && verloop.and_then(Verloop::eerste_start).is_none() && due < self.options.to {
                 self.truth.zonder_start(key, nummer, ingang);
             }
-            if let Some(fase) = self.fase.get(&nummer) {
-                self.truth.open_traject(self.cal, self.options.to, key, nummer, *fase, einddatum);
+            if let Some(fase) = verloop.and_then(Verloop::fase) {
+                self.truth.open_traject(self.cal, self.options.to, key, nummer, fase, einddatum);
             }
         }
-        for (aanbieder, ingang, begindatum) in std::mem::take(&mut self.starts).into_values() {
-            self.truth.start(&self.gemeente, self.wet.as_str(), &aanbieder, ingang, begindatum);
+        for verloop in std::mem::take(&mut self.verloop).into_values() {
+            if let Some((aanbieder, ingang, begindatum)) = verloop.eerste_start() {
+                self.truth.start(&self.gemeente, self.wet.as_str(), aanbieder, ingang, begindatum);
+            }
         }
         Ok(())
     }
@@ -370,35 +366,31 @@ impl<'a> Emitter<'a> {
             Inhoud::Start { nummer, begindatum, status: "3", .. } => {
                 // A deletion: not a start to judge; the start with this key no longer counts,
                 // and the start that follows is its correction.
-                if self.starts.get(nummer).is_some_and(|s| s.2 == *begindatum) {
-                    self.starts.remove(nummer);
-                }
-                self.gestart.remove(nummer);
+                self.verloop.entry(*nummer).or_default().verwijder_start(*begindatum);
                 self.gecorrigeerd.insert(*nummer);
-                self.fase.remove(nummer);
             }
             Inhoud::Start { nummer, ingang, begindatum, .. } => {
-                self.starts.entry(*nummer).or_insert_with(|| (aanbieder.clone(), *ingang, *begindatum));
-                self.gestart.insert(*nummer);
+                let stap = Stap::Start { aanbieder: aanbieder.clone(), ingang: *ingang, begindatum: *begindatum };
+                self.verloop.entry(*nummer).or_default().stappen.push(stap);
                 // A correction pair does not count as a late start (niet meetbaar).
                 let t0 = (!self.gecorrigeerd.remove(nummer))
                     .then(|| self.first_301.get(nummer).map_or(*begindatum, |t301| (*begindatum).max(t301.date())));
                 self.truth.gemeld(self.cal, "OP271", (&g, w, &aanbieder), t, t0);
-                self.fase.insert(*nummer, truth::Fase::Lopend);
             }
             Inhoud::Stop { nummer, reden, einddatum, .. } => {
                 let tijdelijk = *reden == "20";
-                let na_tijdelijk = matches!(self.fase.get(nummer), Some(truth::Fase::Tijdelijk(_)));
+                let verloop = self.verloop.entry(*nummer).or_default();
+                let na_tijdelijk = matches!(verloop.fase(), Some(truth::Fase::Tijdelijk(_)));
                 let t0 = (tijdelijk || !na_tijdelijk).then_some(*einddatum);
                 self.truth.gemeld(self.cal, "OP272", (&g, w, &aanbieder), t, t0);
                 if !tijdelijk {
                     self.truth.stop((&g, w, &aanbieder), t, reden);
-                    if let Some((_, _, begindatum)) = self.starts.get(nummer) {
-                        self.truth.trajectduur((&g, w, &aanbieder), t, *begindatum, *einddatum);
+                    if let Some((_, _, begindatum)) = verloop.eerste_start() {
+                        self.truth.trajectduur((&g, w, &aanbieder), t, begindatum, *einddatum);
                     }
                 }
                 let fase = if tijdelijk { truth::Fase::Tijdelijk(*einddatum) } else { truth::Fase::Gestopt };
-                self.fase.insert(*nummer, fase);
+                verloop.stappen.push(Stap::Stop(fase));
             }
             Inhoud::Declaratie { .. } => {}
         }
@@ -474,5 +466,46 @@ impl<'a> Emitter<'a> {
         self.deliver(h, delivery)?;
         self.truth.ketendata(&self.gemeente, self.wet.as_str(), Tabel::Berichten, 1);
         Ok(())
+    }
+}
+
+/// A valid start or stop of a toewijzing.
+#[derive(Debug)]
+enum Stap {
+    Start { aanbieder: String, ingang: NaiveDate, begindatum: NaiveDate },
+    Stop(truth::Fase),
+}
+
+/// The valid starts and stops of one toewijzing, in order of receipt. A deletion
+/// (StatusAanlevering 3) removes the start with its Begindatum, wherever it stands.
+#[derive(Debug, Default)]
+struct Verloop {
+    stappen: Vec<Stap>,
+}
+
+impl Verloop {
+    /// The first start that is still valid: (aanbieder, Ingangsdatum, Begindatum).
+    fn eerste_start(&self) -> Option<(&str, NaiveDate, NaiveDate)> {
+        self.stappen.iter().find_map(|s| match s {
+            Stap::Start { aanbieder, ingang, begindatum } => Some((aanbieder.as_str(), *ingang, *begindatum)),
+            Stap::Stop(_) => None,
+        })
+    }
+
+    /// Where the toewijzing stands after its last valid start or stop (`None`: never started).
+    fn fase(&self) -> Option<truth::Fase> {
+        self.eerste_start()?;
+        self.stappen.last().map(|s| match s {
+            Stap::Start { .. } => truth::Fase::Lopend,
+            Stap::Stop(fase) => *fase,
+        })
+    }
+
+    fn verwijder_start(&mut self, begindatum: NaiveDate) {
+        let found =
+            self.stappen.iter().rposition(|s| matches!(s, Stap::Start { begindatum: b, .. } if *b == begindatum));
+        if let Some(i) = found {
+            self.stappen.remove(i);
+        }
     }
 }
