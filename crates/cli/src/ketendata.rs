@@ -88,3 +88,29 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Debug, clap::Args)]
+pub struct RebuildArgs {
+    /// Only these gemeenten (CBS code; repeat for more). Default: every gemeente in the store.
+    #[arg(long)]
+    gemeente: Vec<String>,
+    /// The store directory [default: $KETENZICHT_STORE, else ./data]
+    #[arg(long)]
+    store: Option<PathBuf>,
+}
+
+/// Rebuild Ketendata from the lake, for example after a definition changed.
+pub fn rebuild_command(args: &RebuildArgs) -> anyhow::Result<ExitCode> {
+    let dir = ketenzicht_store::store_dir(args.store.as_deref());
+    let mut store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
+    let present = store.ledger.gemeenten()?;
+    for g in &args.gemeente {
+        if !present.contains(g) {
+            anyhow::bail!("gemeente {g} has no data in the store {}", dir.display());
+        }
+    }
+    let chosen: BTreeSet<String> =
+        if args.gemeente.is_empty() { present.into_iter().collect() } else { args.gemeente.iter().cloned().collect() };
+    rebuild(&mut store, &chosen)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -34,6 +34,8 @@ enum Command {
     Quarantine(quarantine::Command),
     /// Write the Ketendata of one gemeente as Parquet or CSV.
     Export(ketendata::ExportArgs),
+    /// Rebuild the Ketendata tables from the lake (after a definition changed).
+    Rebuild(ketendata::RebuildArgs),
     /// Compute the monitor- and steering indicators (terms, retours, process times) as JSON or CSV.
     Indicators(Box<indicators::Args>),
 }
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Command::Quarantine(command) => quarantine::run(&command),
         Command::Export(args) => ketendata::export(&args),
         Command::Indicators(args) => indicators::run(&args),
+        Command::Rebuild(args) => ketendata::rebuild_command(&args),
     };
     match result {
         Ok(code) => code,

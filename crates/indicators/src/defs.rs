@@ -324,3 +324,25 @@ defs! {
 pub fn by_id(id: &str) -> Option<&'static Definitie> {
     ALLE.iter().copied().find(|d| d.id == id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_every_indicator_is_documented() {
+        let doc = include_str!("../../../docs/indicators.md");
+        for (i, d) in ALLE.iter().enumerate() {
+            assert!(ALLE[..i].iter().all(|o| o.id != d.id), "{} twice", d.id);
+            assert!(
+                doc.contains(&format!("| `{}` | {} | {} |", d.id, d.naam, d.regel)),
+                "{} in docs/indicators.md",
+                d.id
+            );
+            assert!(doc.contains(d.definitie), "the definition of {} in docs/indicators.md", d.id);
+            for u in d.teller.iter().chain(d.noemer) {
+                assert!(d.uitkomsten.contains(u), "{}: {u} is not an outcome", d.id);
+            }
+        }
+    }
+}
