@@ -1,4 +1,6 @@
 //! Grouping items by dimensions into counts per outcome, shares and duration statistics.
+//! Within a gemeente, groups are keyed by numbers (interned text, packed months), so grouping
+//! allocates nothing per item; the text is filled in once per group.
 
 use std::collections::BTreeMap;
 
@@ -6,7 +8,9 @@ use chrono::Datelike;
 use ketenzicht_gemeenten::Gemeenten;
 
 use crate::defs::{Definitie, Soort};
+use crate::input::Input;
 use crate::item::Item;
+use crate::pool::Sym;
 
 /// A dimension to group by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,8 +26,17 @@ pub enum Dim {
     Klasse,
 }
 
+/// The most dimensions a grouping can have (each once).
+pub const MAX_DIMS: usize = 9;
+
+/// The most outcomes an indicator can have.
+pub const MAX_UITKOMSTEN: usize = 8;
+
+/// The dimension values of an item as numbers, in the order asked for (unused: 0).
+pub type Codes = [u64; MAX_DIMS];
+
 impl Dim {
-    pub const ALL: [Dim; 9] = [
+    pub const ALL: [Dim; MAX_DIMS] = [
         Dim::Gemeente,
         Dim::Regio,
         Dim::Wet,
@@ -53,21 +66,35 @@ impl Dim {
         Dim::ALL.into_iter().find(|d| d.name() == name)
     }
 
-    /// The value of this dimension for an item.
-    pub fn value(self, item: &Item, gemeenten: &Gemeenten) -> String {
+    /// The value of this dimension for an item, as a number (gemeente and regio are the
+    /// same for every item of one input: 0).
+    pub fn code(self, item: &Item) -> u64 {
+        let sym = |s: Sym| u64::from(s.0);
         match self {
-            Dim::Gemeente => item.gemeente.clone(),
-            Dim::Regio => gemeenten.regio(&item.gemeente).unwrap_or("onbekend").to_owned(),
-            Dim::Wet => item.wet.clone(),
-            Dim::Aanbieder => item.aanbieder.clone(),
-            Dim::Bericht => item.bericht.clone(),
-            Dim::Productcategorie => item.productcategorie.clone(),
-            Dim::Maand => format!("{:04}-{:02}", item.datum.year(), item.datum.month()),
+            Dim::Gemeente | Dim::Regio => 0,
+            Dim::Wet => sym(item.wet),
+            Dim::Aanbieder => sym(item.aanbieder),
+            Dim::Bericht => sym(item.bericht),
+            Dim::Productcategorie => sym(item.productcategorie),
+            Dim::Klasse => sym(item.klasse),
+            Dim::Maand => (item.datum.year() as u64) * 100 + u64::from(item.datum.month()),
             Dim::Week => {
                 let w = item.datum.iso_week();
-                format!("{:04}-W{:02}", w.year(), w.week())
+                (w.year() as u64) * 100 + u64::from(w.week())
             }
-            Dim::Klasse => item.klasse.clone(),
+        }
+    }
+
+    /// The text of a value from [`Dim::code`].
+    pub fn text(self, code: u64, input: &Input, gemeenten: &Gemeenten) -> String {
+        match self {
+            Dim::Gemeente => input.gemeente.clone(),
+            Dim::Regio => gemeenten.regio(&input.gemeente).unwrap_or("onbekend").to_owned(),
+            Dim::Wet | Dim::Aanbieder | Dim::Bericht | Dim::Productcategorie | Dim::Klasse => {
+                input.text(Sym(u32::try_from(code).unwrap_or(0))).to_owned()
+            }
+            Dim::Maand => format!("{:04}-{:02}", code / 100, code % 100),
+            Dim::Week => format!("{:04}-W{:02}", code / 100, code % 100),
         }
     }
 }
@@ -109,16 +136,14 @@ impl Stats {
 #[derive(Debug, Clone, Default)]
 pub struct Acc {
     pub n: u64,
-    pub uitkomsten: Vec<u64>,
+    /// Counts per outcome, in the order of [`Definitie::uitkomsten`].
+    pub uitkomsten: [u64; MAX_UITKOMSTEN],
     pub waarden: Vec<i64>,
 }
 
 impl Acc {
     pub fn add(&mut self, def: &Definitie, item: &Item) {
         self.n += 1;
-        if self.uitkomsten.len() != def.uitkomsten.len() {
-            self.uitkomsten.resize(def.uitkomsten.len(), 0);
-        }
         if let Some(i) = def.uitkomsten.iter().position(|u| *u == item.uitkomst) {
             self.uitkomsten[i] += 1;
         }
@@ -129,9 +154,6 @@ impl Acc {
 
     pub fn merge(&mut self, other: Acc) {
         self.n += other.n;
-        if self.uitkomsten.len() < other.uitkomsten.len() {
-            self.uitkomsten.resize(other.uitkomsten.len(), 0);
-        }
         for (a, b) in self.uitkomsten.iter_mut().zip(other.uitkomsten) {
             *a += b;
         }
@@ -153,19 +175,19 @@ pub struct Rij {
 
 impl Rij {
     pub fn from_acc(def: &Definitie, key: Vec<String>, mut acc: Acc) -> Rij {
-        acc.uitkomsten.resize(def.uitkomsten.len(), 0);
+        let uitkomsten: Vec<u64> = acc.uitkomsten[..def.uitkomsten.len()].to_vec();
         let sum = |names: &[&str]| -> u64 {
-            def.uitkomsten.iter().zip(&acc.uitkomsten).filter(|(u, _)| names.contains(u)).map(|(_, n)| n).sum()
+            def.uitkomsten.iter().zip(&uitkomsten).filter(|(u, _)| names.contains(u)).map(|(_, n)| n).sum()
         };
         let noemer = sum(def.noemer);
         let aandeel = (!def.noemer.is_empty() && noemer > 0)
             .then(|| (sum(def.teller) as f64 / noemer as f64 * 10_000.0).round() / 10_000.0);
         let stats = if def.soort == Soort::Duur { Stats::of(&mut acc.waarden) } else { None };
-        Rij { key, n: acc.n, uitkomsten: acc.uitkomsten, aandeel, stats }
+        Rij { key, n: acc.n, uitkomsten, aandeel, stats }
     }
 }
 
-/// Groups per (indicator index, key).
+/// Groups per (indicator index, dimension values as text).
 pub type Groups = BTreeMap<(usize, Vec<String>), Acc>;
 
 #[cfg(test)]

@@ -3,24 +3,19 @@
 
 use crate::defs;
 use crate::input::Input;
-use crate::item::{Item, bericht_naam};
+use crate::item::Item;
 
-pub fn items(input: &Input, out: &mut Vec<Item>) {
-    let g = input.gemeente.as_str();
+pub fn items(input: &Input, out: &mut dyn FnMut(Item)) {
     for d in &input.declaraties {
         let (Some(eind), Some(dagtekening)) = (d.periode_eind, d.dagtekening) else { continue };
-        out.push(
-            Item::new(&defs::DECLARATIE_TERMIJN, g, &d.wet, &d.aanbieder, d.ontvangen.date())
-                .bericht(&bericht_naam(&d.wet, 323), d.bericht_id)
-                .waarde((dagtekening - eind).num_days()),
-        );
+        out(Item::new(&defs::DECLARATIE_TERMIJN, d.wet, d.aanbieder, d.ontvangen.date())
+            .bericht(input.naam(d.wet, 323), d.bericht_id)
+            .waarde((dagtekening - eind).num_days()));
     }
     for p in &input.prestaties {
-        out.push(
-            Item::new(&defs::CREDITPERCENTAGE, g, &p.wet, &p.aanbieder, p.ontvangen.date())
-                .bericht(&bericht_naam(&p.wet, 323), p.bericht_id)
-                .traject(&p.traject_id, &p.categorie, p.nummer)
-                .uitkomst(if p.credit { "credit" } else { "debet" }),
-        );
+        out(Item::new(&defs::CREDITPERCENTAGE, p.wet, p.aanbieder, p.ontvangen.date())
+            .bericht(input.naam(p.wet, 323), p.bericht_id)
+            .traject(p.traject, p.categorie, p.nummer)
+            .uitkomst(if p.credit { "credit" } else { "debet" }));
     }
 }

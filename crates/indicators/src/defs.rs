@@ -22,10 +22,24 @@ impl Soort {
     }
 }
 
+/// The Ketendata an indicator is computed from (and so which tables are read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bron {
+    /// `berichten` (and the quarantine).
+    Berichten,
+    /// `toewijzingen` and `regie`.
+    Regie,
+    /// `verzoeken` and `toewijzingen`.
+    Verzoeken,
+    /// `declaraties` and `prestaties`.
+    Declaraties,
+}
+
 /// One indicator.
 #[derive(Debug)]
 pub struct Definitie {
     pub id: &'static str,
+    pub bron: Bron,
     pub naam: &'static str,
     pub definitie: &'static str,
     /// The rule that sets the term, or the source of the measure.
@@ -56,6 +70,7 @@ macro_rules! defs {
 defs! {
     RETOUR_TIJDIG = {
         id: "retour_tijdig",
+        bron: Bron::Berichten,
         naam: "Retourbericht op tijd",
         definitie: "Heenberichten (301, 305, 307, 315, 317, 319) die bij het knooppunt zijn geaccepteerd, naar hun retourbericht: binnen 3 werkdagen na ontvangst (op_tijd), later (te_laat), niet ontvangen terwijl de termijn voorbij is (ontbreekt) of nog niet (open). Aandeel = op_tijd / (op_tijd + te_laat + ontbreekt). Werkdag 1 is de eerste werkdag na de dag van ontvangst.",
         regel: "OP090",
@@ -68,6 +83,7 @@ defs! {
     }
     DECLARATIE_ANTWOORD_TIJDIG = {
         id: "declaratie_antwoord_tijdig",
+        bron: Bron::Berichten,
         naam: "Declaratie-antwoord op tijd",
         definitie: "Declaraties (323) die bij het knooppunt zijn geaccepteerd, naar hun declaratie-antwoord (325): binnen 10 werkdagen na ontvangst (op_tijd), later, ontbrekend of open. Aandeel = op_tijd / (op_tijd + te_laat + ontbreekt).",
         regel: "OP090x4",
@@ -80,6 +96,7 @@ defs! {
     }
     AFWIJZINGEN = {
         id: "afwijzingen",
+        bron: Bron::Berichten,
         naam: "Afgewezen heenberichten",
         definitie: "Alle heenberichten naar het oordeel erover: afgewezen bij transport (transport_afgewezen; onleesbaar: een onleesbaar bestand, in quarantaine), technisch afgekeurd door hun retour (0001), inhoudelijk afgekeurd (een afwijzende code in een klasse), geaccepteerd, of nog zonder antwoord. Aandeel = afgekeurd (technisch + inhoudelijk) / beantwoord.",
         regel: "IV028, IV032, OP286",
@@ -92,6 +109,7 @@ defs! {
     }
     RETOURCODES = {
         id: "retourcodes",
+        bron: Bron::Berichten,
         naam: "Afwijzende retourcodes",
         definitie: "Per afgewezen heenbericht elke code waarmee het antwoord het afwees (0001 in de header, of een afwijzende code in een klasse; niet 0200, 0233, 8001 en niet de afwijzing van losse prestaties in een 325). De klasse is de retourcode.",
         regel: "IV028, IV032",
@@ -104,6 +122,7 @@ defs! {
     }
     DUBBELE_LEVERING = {
         id: "dubbele_levering",
+        bron: Bron::Berichten,
         naam: "Dubbel afgeleverde heenberichten",
         definitie: "Heenberichten die meer dan eens zijn afgeleverd (zelfde afzender, berichttype, Identificatie en Dagtekening, met dezelfde inhoud). Ze tellen één keer mee in alle andere indicatoren.",
         regel: "TR056",
@@ -116,6 +135,7 @@ defs! {
     }
     START_TIJDIG = {
         id: "start_tijdig",
+        bron: Bron::Regie,
         naam: "Start zorg op tijd gemeld",
         definitie: "Startberichten (StartProduct in een 305 dat als verzonden telt, StatusAanlevering 1) binnen 5 werkdagen na de Begindatum, of na de ontvangst van de eerste 301 met hetzelfde ToewijzingNummer als die later is (met terugwerkende kracht toegewezen; alleen een 301 die vóór de start binnen was telt). Een start die een verwijderde start corrigeert (StatusAanlevering 3 gevolgd door 1) is niet meetbaar en telt nooit als te laat. Aandeel = op_tijd / (op_tijd + te_laat).",
         regel: "OP271",
@@ -128,6 +148,7 @@ defs! {
     }
     STOP_TIJDIG = {
         id: "stop_tijdig",
+        bron: Bron::Regie,
         naam: "Stop zorg op tijd gemeld",
         definitie: "Stopberichten (StopProduct in een 307 dat als verzonden telt) binnen 5 werkdagen na de Einddatum. Een definitieve stop die direct volgt op een tijdelijke stop (RedenBeeindiging 20) zonder start ertussen is niet meetbaar: het moment waarop bekend werd dat de zorg niet hervat, staat niet in de berichten. Aandeel = op_tijd / (op_tijd + te_laat).",
         regel: "OP272",
@@ -140,6 +161,7 @@ defs! {
     }
     TOEWIJZING_ZONDER_START = {
         id: "toewijzing_zonder_start",
+        bron: Bron::Regie,
         naam: "Toewijzing zonder start",
         definitie: "Open lijst op de peildatum: geldende toewijzingen (niet vervallen met RedenWijziging 13) zonder geldige start (305 met StatusAanlevering 1, niet verwijderd), waarvan werkdag 10 na de Ingangsdatum voor de peildatum ligt.",
         regel: "OP271, OP363",
@@ -152,6 +174,7 @@ defs! {
     }
     VOT_TIJDIG = {
         id: "vot_tijdig",
+        bron: Bron::Verzoeken,
         naam: "Verzoek om toewijzing op tijd beantwoord",
         definitie: "Per aangevraagd product van een 315 (ReferentieAanbieder): het eerste antwoord (een 301 of 319 met die referentie, ook 'in onderzoek') binnen 5 werkdagen na ontvangst van de 315 (op_tijd), later, ontbrekend of open. Aandeel = op_tijd / (op_tijd + te_laat + ontbreekt).",
         regel: "OP274",
@@ -164,6 +187,7 @@ defs! {
     }
     VOW_TIJDIG = {
         id: "vow_tijdig",
+        bron: Bron::Verzoeken,
         naam: "Verzoek om wijziging op tijd beantwoord",
         definitie: "Per 317 als geheel: het eerste antwoord (301 of 319 met de ReferentieAanbieder van het verzoek) binnen 5 werkdagen na ontvangst (op_tijd), later, ontbrekend of open. Aandeel = op_tijd / (op_tijd + te_laat + ontbreekt).",
         regel: "OP346",
@@ -176,6 +200,7 @@ defs! {
     }
     ONDERZOEK_TERMIJN = {
         id: "onderzoek_termijn",
+        bron: Bron::Verzoeken,
         naam: "'In onderzoek' binnen 8 weken afgerond",
         definitie: "Per 319 met VerzoekAntwoord 2 (in onderzoek): het definitieve antwoord (301 of 319 met VerzoekAntwoord 1 en dezelfde referentie) uiterlijk 8 weken (56 kalenderdagen) na de Dagtekening van het verzoek (op_tijd), later (te_laat), niet gekomen terwijl de 8 weken voorbij zijn (te_lang_open) of nog niet (open). Aandeel = op_tijd / (op_tijd + te_laat + te_lang_open).",
         regel: "OP274, OP346",
@@ -188,6 +213,7 @@ defs! {
     }
     WOONPLAATSBEGINSEL = {
         id: "woonplaatsbeginsel",
+        bron: Bron::Verzoeken,
         naam: "Afwijzing op woonplaatsbeginsel binnen 2 weken",
         definitie: "Per aangevraagd product (iJw) dat definitief is afgewezen met RedenAfwijzingVerzoek 8 (woonplaatsbeginsel): de afwijzing uiterlijk 14 kalenderdagen na ontvangst van de 315 (op_tijd) of later. Aandeel = op_tijd / alle.",
         regel: "OP359",
@@ -200,6 +226,7 @@ defs! {
     }
     VOT_UITKOMST = {
         id: "vot_uitkomst",
+        bron: Bron::Verzoeken,
         naam: "Uitkomst van verzoeken om toewijzing",
         definitie: "Per aangevraagd product van een 315 het definitieve antwoord: toegewezen (301), afgewezen (319 met VerzoekAntwoord 1; de klasse is de RedenAfwijzingVerzoek, WJ759), nog in onderzoek, of nog geen antwoord. Aandeel = toegewezen / (toegewezen + afgewezen).",
         regel: "OP274, OP344",
@@ -212,6 +239,7 @@ defs! {
     }
     DOORLOOPTIJD_VERZOEK_TOEWIJZING = {
         id: "doorlooptijd_verzoek_toewijzing",
+        bron: Bron::Verzoeken,
         naam: "Doorlooptijd verzoek → toewijzing",
         definitie: "Per aangevraagd product dat is toegewezen: kalenderdagen van de ontvangst van de 315 tot de Toewijzingsdatum van de eerste 301 met dezelfde ReferentieAanbieder.",
         regel: "Regiemonitor",
@@ -224,6 +252,7 @@ defs! {
     }
     WACHTTIJD_TOEWIJZING_START = {
         id: "wachttijd_toewijzing_start",
+        bron: Bron::Regie,
         naam: "Wachttijd toewijzing → start (vanaf Ingangsdatum)",
         definitie: "Per toewijzing met een geldige start: kalenderdagen van de ToewijzingIngangsdatum tot de Begindatum van de eerste geldige start (StatusAanlevering 1, niet later verwijderd).",
         regel: "Ketendata wachttijd",
@@ -236,6 +265,7 @@ defs! {
     }
     WACHTTIJD_ONTVANGST_START = {
         id: "wachttijd_ontvangst_start",
+        bron: Bron::Regie,
         naam: "Wachttijd toewijzing → start (vanaf ontvangst 301)",
         definitie: "Per toewijzing met een geldige start: kalenderdagen van de ontvangst van de eerste 301 met dat ToewijzingNummer tot de Begindatum van de eerste geldige start. Negatief bij een toewijzing met terugwerkende kracht.",
         regel: "Ketendata doorlooptijd",
@@ -248,6 +278,7 @@ defs! {
     }
     TRAJECTDUUR = {
         id: "trajectduur",
+        bron: Bron::Regie,
         naam: "Trajectduur start → stop",
         definitie: "Per definitieve stop (RedenBeeindiging anders dan 20) van een toewijzing met een geldige start: kalenderdagen van de Begindatum van de eerste geldige start tot de Einddatum van de stop. Een tijdelijke stop en herstart ertussen splitsen het traject niet.",
         regel: "Regiemonitor",
@@ -260,6 +291,7 @@ defs! {
     }
     OPEN_TRAJECTEN = {
         id: "open_trajecten",
+        bron: Bron::Regie,
         naam: "Open trajecten",
         definitie: "Open lijst op de peildatum van gestarte toewijzingen, naar hun laatste geldige start of stop: de laatste is een start en werkdag 5 na de Einddatum van de geldende toewijzing ligt voor de peildatum (geen_stop, OP288), of de laatste is een tijdelijke stop (reden 20) waarvan de Einddatum meer dan 8 weken (56 dagen) voor de peildatum ligt, zonder herstart of definitieve stop (tijdelijk_zonder_vervolg, OP377).",
         regel: "OP288, OP377",
@@ -272,6 +304,7 @@ defs! {
     }
     STOPS_PER_REDEN = {
         id: "stops_per_reden",
+        bron: Bron::Regie,
         naam: "Uitstroom en wisselingen: definitieve stops per reden",
         definitie: "Definitieve stops (RedenBeeindiging anders dan 20) per RedenBeeindiging (de klasse): onder meer 38 wisseling van aanbieder en 39 uitstroom naar een ander domein (iJw); 31–35 betekenen per wet iets anders.",
         regel: "Regiemonitor (WJ588, WMO588)",
@@ -284,6 +317,7 @@ defs! {
     }
     TOEWIJZING_WIJZIGINGEN = {
         id: "toewijzing_wijzigingen",
+        bron: Bron::Regie,
         naam: "Wijzigingen van toewijzingen per reden",
         definitie: "Versies van toewijzingen met een RedenWijziging (de klasse): 04 verlenging, 05 verkorting, 06 uitstroom, 09 andere aanbieder, 12 op verzoek (VOW), 13 verwijderd, enzovoort.",
         regel: "Regiemonitor (COD588)",
@@ -296,6 +330,7 @@ defs! {
     }
     DECLARATIE_TERMIJN = {
         id: "declaratie_termijn",
+        bron: Bron::Declaraties,
         naam: "Declaratietermijn",
         definitie: "Per declaratie (323): kalenderdagen van het einde van de declaratieperiode tot de DeclaratieDagtekening. De standaard kent geen algemene termijn (OP354); het SAP-GI noemt de laatste dag van de maand na de periode.",
         regel: "OP354",
@@ -308,6 +343,7 @@ defs! {
     }
     CREDITPERCENTAGE = {
         id: "creditpercentage",
+        bron: Bron::Declaraties,
         naam: "Creditpercentage",
         definitie: "Prestaties in declaraties die als verzonden tellen, naar debet of credit. Aandeel = credit / alle prestaties.",
         regel: "OP354, TR323",

@@ -1,78 +1,118 @@
 //! The Ketendata columns the indicators read, as typed rows: only the needed columns are read
-//! from Parquet, and rows received after the peildatum are left out.
+//! from Parquet and converted straight from Arrow, text is interned (see [`Pool`]), and rows
+//! received after the peildatum are left out.
 
 use std::collections::HashMap;
 
+use arrow_array::{Array, BooleanArray, Date32Array, Int64Array, RecordBatch, StringArray, TimestampSecondArray};
 use chrono::{NaiveDate, NaiveDateTime};
-use ketenzicht_store::{Lake, Store, Table, Value};
+use ketenzicht_store::parquet_io::{date32, read_batches, timestamp_seconds};
+use ketenzicht_store::{Lake, Store};
 
 use crate::IndicatorError;
+use crate::defs::Bron;
+pub use crate::pool::{Pool, Sym};
 
-/// Column access by name for one table, with an error that names the table and column.
-struct Columns<'a> {
-    table: &'a Table,
-    name: &'static str,
+/// Typed access to the columns of one record batch, with errors that name table and column.
+struct Batch<'b> {
+    batch: &'b RecordBatch,
+    table: &'static str,
 }
 
-impl<'a> Columns<'a> {
-    fn index(&self, column: &str) -> Result<usize, IndicatorError> {
-        self.table.column(column).ok_or_else(|| IndicatorError::Column { table: self.name, column: column.to_owned() })
+impl<'b> Batch<'b> {
+    fn column<T: 'static>(&self, name: &str) -> Result<&'b T, IndicatorError> {
+        let missing = || IndicatorError::Column { table: self.table, column: name.to_owned() };
+        self.batch.column_by_name(name).ok_or_else(missing)?.as_any().downcast_ref::<T>().ok_or_else(missing)
+    }
+    fn text(&self, name: &str) -> Result<Texts<'b>, IndicatorError> {
+        self.column::<StringArray>(name).map(Texts)
+    }
+    fn int(&self, name: &str) -> Result<Ints<'b>, IndicatorError> {
+        self.column::<Int64Array>(name).map(Ints)
+    }
+    fn date(&self, name: &str) -> Result<Dates<'b>, IndicatorError> {
+        self.column::<Date32Array>(name).map(Dates)
+    }
+    fn time(&self, name: &str) -> Result<Times<'b>, IndicatorError> {
+        self.column::<TimestampSecondArray>(name).map(Times)
+    }
+    fn flag(&self, name: &str) -> Result<Flags<'b>, IndicatorError> {
+        self.column::<BooleanArray>(name).map(Flags)
     }
 }
 
-fn text(v: &Value) -> String {
-    v.as_text().unwrap_or_default().to_owned()
+struct Texts<'b>(&'b StringArray);
+impl Texts<'_> {
+    fn get(&self, i: usize) -> Option<&str> {
+        (!self.0.is_null(i)).then(|| self.0.value(i))
+    }
+    fn sym(&self, i: usize, pool: &mut Pool) -> Sym {
+        self.get(i).map_or(Sym::EMPTY, |s| pool.intern(s))
+    }
+}
+struct Ints<'b>(&'b Int64Array);
+impl Ints<'_> {
+    fn get(&self, i: usize) -> Option<i64> {
+        (!self.0.is_null(i)).then(|| self.0.value(i))
+    }
+}
+struct Dates<'b>(&'b Date32Array);
+impl Dates<'_> {
+    fn get(&self, i: usize) -> Option<NaiveDate> {
+        if self.0.is_null(i) { None } else { date32(self.0.value(i)) }
+    }
+}
+struct Times<'b>(&'b TimestampSecondArray);
+impl Times<'_> {
+    fn get(&self, i: usize) -> Option<NaiveDateTime> {
+        if self.0.is_null(i) { None } else { timestamp_seconds(self.0.value(i)) }
+    }
+}
+struct Flags<'b>(&'b BooleanArray);
+impl Flags<'_> {
+    fn get(&self, i: usize) -> bool {
+        !self.0.is_null(i) && self.0.value(i)
+    }
 }
 
-fn read(lake: &Lake, name: &'static str, gemeente: &str, columns: &[&str]) -> Result<Table, IndicatorError> {
-    Ok(ketenzicht_ketendata::read_columns(lake, name, gemeente, Some(columns))?)
-}
-
-/// Read the rows of one table into `T`, with a closure that gets a column lookup.
-macro_rules! rows {
-    ($store:expr, $table:literal, $gemeente:expr, [$($col:ident),* $(,)?], |$row:ident, $ix:ident| $make:expr) => {{
-        let table = read($store, $table, $gemeente, &[$(stringify!($col)),*])?;
-        let cols = Columns { table: &table, name: $table };
-        #[allow(non_snake_case)]
-        struct Ix { $($col: usize),* }
-        let $ix = Ix { $($col: cols.index(stringify!($col))?),* };
-        table.rows.iter().map(|$row| $make).collect::<Vec<_>>()
-    }};
+/// A 32-hex-digit pseudonym as a number (0 when absent or malformed).
+fn hex128(s: Option<&str>) -> u128 {
+    s.and_then(|s| u128::from_str_radix(s, 16).ok()).unwrap_or(0)
 }
 
 /// A row of `berichten`.
 #[derive(Debug, Clone)]
 pub struct Bericht {
     pub bericht_id: i64,
-    pub wet: String,
-    pub bericht: String,
+    pub wet: Sym,
+    pub bericht: Sym,
     pub heen: bool,
-    pub aanbieder: String,
+    pub aanbieder: Sym,
     pub dagtekening: Option<NaiveDate>,
     pub ontvangen: NaiveDateTime,
     pub leveringen: i64,
     pub transport_afgewezen: bool,
     pub antwoord_ontvangen: Option<NaiveDateTime>,
-    pub oordeel: Option<String>,
-    pub afwijzingscodes: Vec<String>,
+    pub oordeel: Sym,
+    pub afwijzingscodes: Vec<Sym>,
 }
 
 /// A version of a toewijzing (`toewijzingen`).
 #[derive(Debug, Clone)]
 pub struct Toewijzing {
     pub bericht_id: i64,
-    pub wet: String,
-    pub aanbieder: String,
-    pub traject_id: String,
+    pub wet: Sym,
+    pub aanbieder: Sym,
+    pub traject: u128,
     pub nummer: i64,
     pub actueel: bool,
     pub vervallen: bool,
-    pub categorie: String,
-    pub referentie: Option<String>,
+    pub categorie: Sym,
+    pub referentie: Sym,
     pub ingangsdatum: Option<NaiveDate>,
     pub einddatum: Option<NaiveDate>,
     pub toewijzingsdatum: Option<NaiveDate>,
-    pub reden_wijziging: Option<String>,
+    pub reden_wijziging: Sym,
     pub ontvangen: NaiveDateTime,
 }
 
@@ -80,35 +120,38 @@ pub struct Toewijzing {
 #[derive(Debug, Clone)]
 pub struct Verzoek {
     pub bericht_id: i64,
-    pub wet: String,
-    pub aanbieder: String,
-    pub traject_id: String,
+    pub wet: Sym,
+    pub aanbieder: Sym,
+    pub traject: u128,
     pub vow: bool,
-    pub referentie: String,
-    pub categorie: String,
+    pub referentie: Sym,
+    pub categorie: Sym,
+    /// The request's Dagtekening (the 8 weeks of "in onderzoek" run from it).
+    pub dagtekening: Option<NaiveDate>,
     pub ontvangen: NaiveDateTime,
     pub eerste_antwoord_ontvangen: Option<NaiveDateTime>,
     /// Receipt of the 319 "in onderzoek", when one came.
     pub in_onderzoek: Option<NaiveDateTime>,
-    pub definitief_antwoord: Option<String>,
+    /// `toewijzing` or `afwijzing`.
+    pub definitief_antwoord: Sym,
     pub definitief_antwoord_ontvangen: Option<NaiveDateTime>,
-    pub reden_afwijzing: Option<String>,
+    pub reden_afwijzing: Sym,
 }
 
 /// A StartProduct or StopProduct (`regie`).
 #[derive(Debug, Clone)]
 pub struct Regie {
     pub bericht_id: i64,
-    pub wet: String,
-    pub aanbieder: String,
-    pub traject_id: String,
+    pub wet: Sym,
+    pub aanbieder: Sym,
+    pub traject: u128,
     pub stop: bool,
     pub nummer: i64,
-    pub categorie: String,
+    pub categorie: Sym,
     pub toewijzing_ingangsdatum: Option<NaiveDate>,
     pub begindatum: Option<NaiveDate>,
     pub einddatum: Option<NaiveDate>,
-    pub reden_beeindiging: Option<String>,
+    pub reden_beeindiging: Sym,
     /// StatusAanlevering 3: deletes the record with the same key.
     pub verwijdering: bool,
     pub geldig: bool,
@@ -119,8 +162,8 @@ pub struct Regie {
 #[derive(Debug, Clone)]
 pub struct Declaratie {
     pub bericht_id: i64,
-    pub wet: String,
-    pub aanbieder: String,
+    pub wet: Sym,
+    pub aanbieder: Sym,
     pub periode_eind: Option<NaiveDate>,
     pub dagtekening: Option<NaiveDate>,
     pub ontvangen: NaiveDateTime,
@@ -130,11 +173,11 @@ pub struct Declaratie {
 #[derive(Debug, Clone)]
 pub struct Prestatie {
     pub bericht_id: i64,
-    pub wet: String,
-    pub aanbieder: String,
-    pub traject_id: String,
+    pub wet: Sym,
+    pub aanbieder: Sym,
+    pub traject: u128,
     pub credit: bool,
-    pub categorie: String,
+    pub categorie: Sym,
     pub nummer: Option<i64>,
     pub ontvangen: NaiveDateTime,
 }
@@ -160,219 +203,282 @@ pub fn onleesbaar(store: &Store) -> Result<HashMap<String, Vec<Onleesbaar>>, Ind
     Ok(out)
 }
 
+/// Which tables to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Need {
+    pub berichten: bool,
+    pub toewijzingen: bool,
+    pub verzoeken: bool,
+    pub regie: bool,
+    pub declaraties: bool,
+}
+
+impl Need {
+    /// The tables the indicators with these sources read.
+    pub fn of(bronnen: &[Bron]) -> Need {
+        let has = |b| bronnen.contains(&b);
+        Need {
+            berichten: has(Bron::Berichten),
+            toewijzingen: has(Bron::Regie) || has(Bron::Verzoeken),
+            verzoeken: has(Bron::Verzoeken),
+            regie: has(Bron::Regie),
+            declaraties: has(Bron::Declaraties),
+        }
+    }
+}
+
 /// The Ketendata of one gemeente as far as the indicators need it.
 #[derive(Debug, Default)]
 pub struct Input {
     pub gemeente: String,
+    pub pool: Pool,
     pub berichten: Vec<Bericht>,
     pub toewijzingen: Vec<Toewijzing>,
     pub verzoeken: Vec<Verzoek>,
     pub regie: Vec<Regie>,
     pub declaraties: Vec<Declaratie>,
     pub prestaties: Vec<Prestatie>,
-    /// Unreadable files refused at transport (in quarantine).
-    pub onleesbaar: Vec<Onleesbaar>,
+    /// Unreadable files refused at transport (in quarantine): (wet, bericht, receipt).
+    pub onleesbaar: Vec<(Sym, Sym, NaiveDateTime)>,
+    /// The interned names of the heenberichten: (wet, number, name).
+    namen: Vec<(Sym, u16, Sym)>,
 }
 
-/// Read what the indicators need of one gemeente, leaving out rows received after `peildatum`.
-pub fn load(
-    store: &Lake,
-    gemeente: &str,
-    onleesbaar: Vec<Onleesbaar>,
-    peildatum: NaiveDate,
-) -> Result<Input, IndicatorError> {
-    let g = gemeente;
-    let ts = |v: &Value| v.as_timestamp().unwrap_or_default();
-    let berichten = rows!(
-        store,
-        "berichten",
-        g,
-        [
-            bericht_id,
-            wet,
-            bericht,
-            soort,
-            aanbieder,
-            dagtekening,
-            ontvangen,
-            leveringen,
-            transport,
-            antwoord_ontvangen,
-            retour_oordeel,
-            afwijzingscodes
-        ],
-        |r, i| Bericht {
-            bericht_id: r[i.bericht_id].as_int().unwrap_or_default(),
-            wet: text(&r[i.wet]),
-            bericht: text(&r[i.bericht]),
-            heen: r[i.soort].as_text() == Some("heen"),
-            aanbieder: text(&r[i.aanbieder]),
-            dagtekening: r[i.dagtekening].as_date(),
-            ontvangen: ts(&r[i.ontvangen]),
-            leveringen: r[i.leveringen].as_int().unwrap_or(1),
-            transport_afgewezen: r[i.transport].as_text() == Some("afgewezen"),
-            antwoord_ontvangen: r[i.antwoord_ontvangen].as_timestamp(),
-            oordeel: r[i.retour_oordeel].as_text().map(str::to_owned),
-            afwijzingscodes: r[i.afwijzingscodes]
-                .as_text()
-                .map(|c| c.split(' ').map(str::to_owned).collect())
-                .unwrap_or_default(),
-        }
-    );
-    let toewijzingen = rows!(
-        store,
-        "toewijzingen",
-        g,
-        [
-            bericht_id,
-            wet,
-            aanbieder,
-            traject_id,
-            toewijzing_nummer,
-            actueel,
-            vervallen,
-            product_categorie,
-            referentie_aanbieder,
-            ingangsdatum,
-            einddatum,
-            toewijzingsdatum,
-            reden_wijziging,
-            ontvangen
-        ],
-        |r, i| Toewijzing {
-            bericht_id: r[i.bericht_id].as_int().unwrap_or_default(),
-            wet: text(&r[i.wet]),
-            aanbieder: text(&r[i.aanbieder]),
-            traject_id: text(&r[i.traject_id]),
-            nummer: r[i.toewijzing_nummer].as_int().unwrap_or_default(),
-            actueel: r[i.actueel].as_bool().unwrap_or(false),
-            vervallen: r[i.vervallen].as_bool().unwrap_or(false),
-            categorie: text(&r[i.product_categorie]),
-            referentie: r[i.referentie_aanbieder].as_text().map(str::to_owned),
-            ingangsdatum: r[i.ingangsdatum].as_date(),
-            einddatum: r[i.einddatum].as_date(),
-            toewijzingsdatum: r[i.toewijzingsdatum].as_date(),
-            reden_wijziging: r[i.reden_wijziging].as_text().map(str::to_owned),
-            ontvangen: ts(&r[i.ontvangen]),
-        }
-    );
-    let verzoeken = rows!(
-        store,
-        "verzoeken",
-        g,
-        [
-            bericht_id,
-            wet,
-            aanbieder,
-            traject_id,
-            soort,
-            referentie_aanbieder,
-            product_categorie,
-            ontvangen,
-            eerste_antwoord_ontvangen,
-            in_onderzoek_ontvangen,
-            definitief_antwoord,
-            definitief_antwoord_ontvangen,
-            reden_afwijzing
-        ],
-        |r, i| Verzoek {
-            bericht_id: r[i.bericht_id].as_int().unwrap_or_default(),
-            wet: text(&r[i.wet]),
-            aanbieder: text(&r[i.aanbieder]),
-            traject_id: text(&r[i.traject_id]),
-            vow: r[i.soort].as_text() == Some("VOW"),
-            referentie: text(&r[i.referentie_aanbieder]),
-            categorie: text(&r[i.product_categorie]),
-            ontvangen: ts(&r[i.ontvangen]),
-            eerste_antwoord_ontvangen: r[i.eerste_antwoord_ontvangen].as_timestamp(),
-            in_onderzoek: r[i.in_onderzoek_ontvangen].as_timestamp(),
-            definitief_antwoord: r[i.definitief_antwoord].as_text().map(str::to_owned),
-            definitief_antwoord_ontvangen: r[i.definitief_antwoord_ontvangen].as_timestamp(),
-            reden_afwijzing: r[i.reden_afwijzing].as_text().map(str::to_owned),
-        }
-    );
-    let regie = rows!(
-        store,
-        "regie",
-        g,
-        [
-            bericht_id,
-            wet,
-            aanbieder,
-            traject_id,
-            soort,
-            toewijzing_nummer,
-            product_categorie,
-            toewijzing_ingangsdatum,
-            begindatum,
-            einddatum,
-            reden_beeindiging,
-            status_aanlevering,
-            geldig,
-            ontvangen
-        ],
-        |r, i| Regie {
-            bericht_id: r[i.bericht_id].as_int().unwrap_or_default(),
-            wet: text(&r[i.wet]),
-            aanbieder: text(&r[i.aanbieder]),
-            traject_id: text(&r[i.traject_id]),
-            stop: r[i.soort].as_text() == Some("stop"),
-            nummer: r[i.toewijzing_nummer].as_int().unwrap_or_default(),
-            categorie: text(&r[i.product_categorie]),
-            toewijzing_ingangsdatum: r[i.toewijzing_ingangsdatum].as_date(),
-            begindatum: r[i.begindatum].as_date(),
-            einddatum: r[i.einddatum].as_date(),
-            reden_beeindiging: r[i.reden_beeindiging].as_text().map(str::to_owned),
-            verwijdering: r[i.status_aanlevering].as_text() == Some("3"),
-            geldig: r[i.geldig].as_bool().unwrap_or(false),
-            ontvangen: ts(&r[i.ontvangen]),
-        }
-    );
-    let declaraties = rows!(
-        store,
-        "declaraties",
-        g,
-        [bericht_id, wet, aanbieder, periode_eind, declaratie_dagtekening, ontvangen],
-        |r, i| Declaratie {
-            bericht_id: r[i.bericht_id].as_int().unwrap_or_default(),
-            wet: text(&r[i.wet]),
-            aanbieder: text(&r[i.aanbieder]),
-            periode_eind: r[i.periode_eind].as_date(),
-            dagtekening: r[i.declaratie_dagtekening].as_date(),
-            ontvangen: ts(&r[i.ontvangen]),
-        }
-    );
-    let prestaties = rows!(
-        store,
-        "prestaties",
-        g,
-        [bericht_id, wet, aanbieder, traject_id, debet_credit, product_categorie, toewijzing_nummer, ontvangen],
-        |r, i| Prestatie {
-            bericht_id: r[i.bericht_id].as_int().unwrap_or_default(),
-            wet: text(&r[i.wet]),
-            aanbieder: text(&r[i.aanbieder]),
-            traject_id: text(&r[i.traject_id]),
-            credit: r[i.debet_credit].as_text() == Some("C"),
-            categorie: text(&r[i.product_categorie]),
-            nummer: r[i.toewijzing_nummer].as_int(),
-            ontvangen: ts(&r[i.ontvangen]),
-        }
-    );
-    let mut input = Input {
-        gemeente: gemeente.to_owned(),
-        berichten,
-        toewijzingen,
-        verzoeken,
-        regie,
-        declaraties,
-        prestaties,
-        onleesbaar,
+/// The heenbericht numbers items refer to by name.
+const HEEN: [u16; 6] = [301, 305, 307, 315, 317, 323];
+
+/// Read the named columns of one table into rows: `load_table!(lake, "regie", gemeente,
+/// [wet: text, begindatum: date], |i| push(...))` reads the columns as typed arrays named
+/// after them, then runs the body for every row index `i`.
+macro_rules! load_table {
+    ($lake:expr, $table:literal, $gemeente:expr, [$($name:ident: $kind:ident),* $(,)?], |$i:ident| $body:block) => {
+        each_batch($lake, $table, $gemeente, &[$(stringify!($name)),*], |b| {
+            $(let $name = b.$kind(stringify!($name))?;)*
+            for $i in 0..b.batch.num_rows() $body
+            Ok(())
+        })
     };
-    input.retain_until(peildatum);
-    Ok(input)
+}
+
+/// Call `each` for every record batch of every file of one table, with typed column access.
+fn each_batch(
+    lake: &Lake,
+    table: &'static str,
+    gemeente: &str,
+    columns: &[&str],
+    mut each: impl FnMut(&Batch<'_>) -> Result<(), IndicatorError>,
+) -> Result<(), IndicatorError> {
+    for file in ketenzicht_ketendata::files(lake, table, gemeente)? {
+        let (_, batches) = read_batches(&file, Some(columns))?;
+        for batch in &batches {
+            each(&Batch { batch, table })?;
+        }
+    }
+    Ok(())
 }
 
 impl Input {
+    /// An empty input for one gemeente.
+    pub fn new(gemeente: &str) -> Input {
+        let mut input = Input { gemeente: gemeente.to_owned(), ..Input::default() };
+        for (wet, prefix) in [("iJw", "JW"), ("iWmo", "WMO")] {
+            let w = input.pool.intern(wet);
+            for nummer in HEEN {
+                let naam = input.pool.intern(&format!("{prefix}{nummer}"));
+                input.namen.push((w, nummer, naam));
+            }
+        }
+        input
+    }
+
+    /// The name of a heenbericht in a law: `JW305`, `WMO305` (empty for another number).
+    pub fn naam(&self, wet: Sym, nummer: u16) -> Sym {
+        self.namen.iter().find(|(w, n, _)| *w == wet && *n == nummer).map_or(Sym::EMPTY, |(_, _, s)| *s)
+    }
+
+    /// The interned text, if it occurs in this input (for comparisons without interning).
+    pub fn sym(&self, text: &str) -> Option<Sym> {
+        self.pool.find(text)
+    }
+
+    pub fn text(&self, sym: Sym) -> &str {
+        self.pool.get(sym)
+    }
+
+    /// Read what the indicators need of one gemeente, leaving out rows received after
+    /// `peildatum`.
+    pub fn load(
+        lake: &Lake,
+        gemeente: &str,
+        need: Need,
+        onleesbaar: Vec<Onleesbaar>,
+        peildatum: NaiveDate,
+    ) -> Result<Input, IndicatorError> {
+        let mut inp = Input::new(gemeente);
+        if need.berichten {
+            inp.load_berichten(lake)?;
+            for (wet, bericht, ontvangen) in onleesbaar {
+                let entry = (inp.pool.intern(&wet), inp.pool.intern(&bericht), ontvangen);
+                inp.onleesbaar.push(entry);
+            }
+        }
+        if need.toewijzingen {
+            inp.load_toewijzingen(lake)?;
+        }
+        if need.verzoeken {
+            inp.load_verzoeken(lake)?;
+        }
+        if need.regie {
+            inp.load_regie(lake)?;
+        }
+        if need.declaraties {
+            inp.load_declaraties(lake)?;
+        }
+        inp.retain_until(peildatum);
+        Ok(inp)
+    }
+
+    fn load_berichten(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+        let (pool, out) = (&mut self.pool, &mut self.berichten);
+        load_table!(lake, "berichten", &self.gemeente, [
+            bericht_id: int, wet: text, bericht: text, soort: text, aanbieder: text, dagtekening: date,
+            ontvangen: time, leveringen: int, transport: text, antwoord_ontvangen: time,
+            retour_oordeel: text, afwijzingscodes: text,
+        ], |i| {
+            out.push(Bericht {
+                bericht_id: bericht_id.get(i).unwrap_or_default(),
+                wet: wet.sym(i, pool),
+                bericht: bericht.sym(i, pool),
+                heen: soort.get(i) == Some("heen"),
+                aanbieder: aanbieder.sym(i, pool),
+                dagtekening: dagtekening.get(i),
+                ontvangen: ontvangen.get(i).unwrap_or_default(),
+                leveringen: leveringen.get(i).unwrap_or(1),
+                transport_afgewezen: transport.get(i) == Some("afgewezen"),
+                antwoord_ontvangen: antwoord_ontvangen.get(i),
+                oordeel: retour_oordeel.sym(i, pool),
+                afwijzingscodes: afwijzingscodes
+                    .get(i)
+                    .map(|c| c.split(' ').map(|c| pool.intern(c)).collect())
+                    .unwrap_or_default(),
+        });
+        })
+    }
+
+    fn load_toewijzingen(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+        let (pool, out) = (&mut self.pool, &mut self.toewijzingen);
+        load_table!(lake, "toewijzingen", &self.gemeente, [
+            bericht_id: int, wet: text, aanbieder: text, traject_id: text, toewijzing_nummer: int,
+            actueel: flag, vervallen: flag, product_categorie: text, referentie_aanbieder: text,
+            ingangsdatum: date, einddatum: date, toewijzingsdatum: date, reden_wijziging: text,
+            ontvangen: time,
+        ], |i| {
+            out.push(Toewijzing {
+                bericht_id: bericht_id.get(i).unwrap_or_default(),
+                wet: wet.sym(i, pool),
+                aanbieder: aanbieder.sym(i, pool),
+                traject: hex128(traject_id.get(i)),
+                nummer: toewijzing_nummer.get(i).unwrap_or_default(),
+                actueel: actueel.get(i),
+                vervallen: vervallen.get(i),
+                categorie: product_categorie.sym(i, pool),
+                referentie: referentie_aanbieder.sym(i, pool),
+                ingangsdatum: ingangsdatum.get(i),
+                einddatum: einddatum.get(i),
+                toewijzingsdatum: toewijzingsdatum.get(i),
+                reden_wijziging: reden_wijziging.sym(i, pool),
+                ontvangen: ontvangen.get(i).unwrap_or_default(),
+        });
+        })
+    }
+
+    fn load_verzoeken(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+        let (pool, out) = (&mut self.pool, &mut self.verzoeken);
+        load_table!(lake, "verzoeken", &self.gemeente, [
+            bericht_id: int, wet: text, aanbieder: text, traject_id: text, soort: text,
+            referentie_aanbieder: text, product_categorie: text, dagtekening: date, ontvangen: time,
+            eerste_antwoord_ontvangen: time, in_onderzoek_ontvangen: time, definitief_antwoord: text,
+            definitief_antwoord_ontvangen: time, reden_afwijzing: text,
+        ], |i| {
+            out.push(Verzoek {
+                bericht_id: bericht_id.get(i).unwrap_or_default(),
+                wet: wet.sym(i, pool),
+                aanbieder: aanbieder.sym(i, pool),
+                traject: hex128(traject_id.get(i)),
+                vow: soort.get(i) == Some("VOW"),
+                referentie: referentie_aanbieder.sym(i, pool),
+                categorie: product_categorie.sym(i, pool),
+                dagtekening: dagtekening.get(i),
+                ontvangen: ontvangen.get(i).unwrap_or_default(),
+                eerste_antwoord_ontvangen: eerste_antwoord_ontvangen.get(i),
+                in_onderzoek: in_onderzoek_ontvangen.get(i),
+                definitief_antwoord: definitief_antwoord.sym(i, pool),
+                definitief_antwoord_ontvangen: definitief_antwoord_ontvangen.get(i),
+                reden_afwijzing: reden_afwijzing.sym(i, pool),
+        });
+        })
+    }
+
+    fn load_regie(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+        let (pool, out) = (&mut self.pool, &mut self.regie);
+        load_table!(lake, "regie", &self.gemeente, [
+            bericht_id: int, wet: text, aanbieder: text, traject_id: text, soort: text,
+            toewijzing_nummer: int, product_categorie: text, toewijzing_ingangsdatum: date, begindatum: date,
+            einddatum: date, reden_beeindiging: text, status_aanlevering: text, geldig: flag,
+            ontvangen: time,
+        ], |i| {
+            out.push(Regie {
+                bericht_id: bericht_id.get(i).unwrap_or_default(),
+                wet: wet.sym(i, pool),
+                aanbieder: aanbieder.sym(i, pool),
+                traject: hex128(traject_id.get(i)),
+                stop: soort.get(i) == Some("stop"),
+                nummer: toewijzing_nummer.get(i).unwrap_or_default(),
+                categorie: product_categorie.sym(i, pool),
+                toewijzing_ingangsdatum: toewijzing_ingangsdatum.get(i),
+                begindatum: begindatum.get(i),
+                einddatum: einddatum.get(i),
+                reden_beeindiging: reden_beeindiging.sym(i, pool),
+                verwijdering: status_aanlevering.get(i) == Some("3"),
+                geldig: geldig.get(i),
+                ontvangen: ontvangen.get(i).unwrap_or_default(),
+        });
+        })
+    }
+
+    fn load_declaraties(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+        let (pool, out) = (&mut self.pool, &mut self.declaraties);
+        load_table!(lake, "declaraties", &self.gemeente, [
+            bericht_id: int, wet: text, aanbieder: text, periode_eind: date, declaratie_dagtekening: date,
+            ontvangen: time,
+        ], |i| {
+            out.push(Declaratie {
+                bericht_id: bericht_id.get(i).unwrap_or_default(),
+                wet: wet.sym(i, pool),
+                aanbieder: aanbieder.sym(i, pool),
+                periode_eind: periode_eind.get(i),
+                dagtekening: declaratie_dagtekening.get(i),
+                ontvangen: ontvangen.get(i).unwrap_or_default(),
+        });
+        })?;
+        let (pool, out) = (&mut self.pool, &mut self.prestaties);
+        load_table!(lake, "prestaties", &self.gemeente, [
+            bericht_id: int, wet: text, aanbieder: text, traject_id: text, debet_credit: text,
+            product_categorie: text, toewijzing_nummer: int, ontvangen: time,
+        ], |i| {
+            out.push(Prestatie {
+                bericht_id: bericht_id.get(i).unwrap_or_default(),
+                wet: wet.sym(i, pool),
+                aanbieder: aanbieder.sym(i, pool),
+                traject: hex128(traject_id.get(i)),
+                credit: debet_credit.get(i) == Some("C"),
+                categorie: product_categorie.sym(i, pool),
+                nummer: toewijzing_nummer.get(i),
+                ontvangen: ontvangen.get(i).unwrap_or_default(),
+        });
+        })
+    }
+
     /// Leave out everything received after `peildatum`, and answers received after it.
     pub fn retain_until(&mut self, peildatum: NaiveDate) {
         let known = |t: &NaiveDateTime| t.date() <= peildatum;
@@ -385,7 +491,7 @@ impl Input {
         for b in &mut self.berichten {
             known_opt(&mut b.antwoord_ontvangen);
             if b.antwoord_ontvangen.is_none() {
-                b.oordeel = None;
+                b.oordeel = Sym::EMPTY;
                 b.afwijzingscodes.clear();
             }
         }
@@ -396,8 +502,8 @@ impl Input {
             known_opt(&mut v.in_onderzoek);
             known_opt(&mut v.definitief_antwoord_ontvangen);
             if v.definitief_antwoord_ontvangen.is_none() {
-                v.definitief_antwoord = None;
-                v.reden_afwijzing = None;
+                v.definitief_antwoord = Sym::EMPTY;
+                v.reden_afwijzing = Sym::EMPTY;
             }
         }
         self.regie.retain(|r| known(&r.ontvangen));

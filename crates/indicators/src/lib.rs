@@ -15,10 +15,12 @@ pub mod defs;
 pub mod input;
 pub mod item;
 pub mod output;
+pub mod pool;
 mod regie;
 mod retour;
 mod verzoek;
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -28,8 +30,8 @@ use ketenzicht_gemeenten::Gemeenten;
 use ketenzicht_store::{Store, StoreError};
 
 pub use aggregate::{Dim, Rij, Stats};
-pub use defs::{Definitie, Soort};
-pub use item::Item;
+pub use defs::{Bron, Definitie, Soort};
+pub use item::{Item, ItemRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndicatorError {
@@ -50,11 +52,14 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn keeps(&self, item: &Item) -> bool {
-        let eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
-        eq(&self.wet, &item.wet)
-            && eq(&self.aanbieder, &item.aanbieder)
-            && eq(&self.productcategorie, &item.productcategorie)
+    /// The filter in the symbols of one input: `None` when a wanted value does not occur in
+    /// it (so nothing of it can match).
+    fn resolve(&self, input: &input::Input) -> Option<[Option<pool::Sym>; 3]> {
+        let sym = |want: &Option<String>| match want {
+            None => Some(None),
+            Some(w) => input.sym(w).map(Some),
+        };
+        Some([sym(&self.wet)?, sym(&self.aanbieder)?, sym(&self.productcategorie)?])
     }
 }
 
@@ -80,7 +85,7 @@ pub struct Options {
 pub struct Uitslag {
     pub definitie: &'static Definitie,
     pub rijen: Vec<Rij>,
-    pub items: Vec<Item>,
+    pub items: Vec<ItemRecord>,
 }
 
 /// The result of [`compute`].
@@ -93,14 +98,62 @@ pub struct Report {
     pub uitslagen: Vec<Uitslag>,
 }
 
-/// All items of one gemeente, before filtering.
+/// Call `out` with every item of one gemeente's input, before filtering.
+pub fn for_each_item(input: &input::Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn FnMut(Item)) {
+    retour::items(input, cal, peildatum, out);
+    regie::items(input, cal, peildatum, out);
+    verzoek::items(input, cal, peildatum, out);
+    declaratie::items(input, out);
+}
+
+/// Every item of one gemeente's input, before filtering.
 pub fn items_of(input: &input::Input, cal: &Calendar, peildatum: NaiveDate) -> Vec<Item> {
-    let mut out = Vec::new();
-    retour::items(input, cal, peildatum, &mut out);
-    regie::items(input, cal, peildatum, &mut out);
-    verzoek::items(input, cal, peildatum, &mut out);
-    declaratie::items(input, &mut out);
-    out
+    let mut items = Vec::new();
+    for_each_item(input, cal, peildatum, &mut |i| items.push(i));
+    items
+}
+
+/// What one worker gathers.
+#[derive(Default)]
+struct Partial {
+    groups: aggregate::Groups,
+    items: Vec<ItemRecord>,
+}
+
+/// The groups and kept items of one gemeente.
+fn gemeente_partial(
+    input: &input::Input,
+    gemeenten: &Gemeenten,
+    selected: &[&'static Definitie],
+    options: &Options,
+    partial: &mut Partial,
+) {
+    let Some([wet, aanbieder, categorie]) = options.filter.resolve(input) else { return };
+    let mut local: HashMap<(usize, aggregate::Codes), aggregate::Acc> = HashMap::new();
+    let per = &options.per;
+    for_each_item(input, &options.calendar, options.peildatum, &mut |item| {
+        let Some(index) = selected.iter().position(|d| std::ptr::eq(*d, item.indicator)) else { return };
+        let matches = |want: Option<pool::Sym>, have| want.is_none_or(|w| w == have);
+        if !keeps(options, &item)
+            || !matches(wet, item.wet)
+            || !matches(aanbieder, item.aanbieder)
+            || !matches(categorie, item.productcategorie)
+        {
+            return;
+        }
+        let mut codes = [0; aggregate::MAX_DIMS];
+        for (code, dim) in codes.iter_mut().zip(per) {
+            *code = dim.code(&item);
+        }
+        local.entry((index, codes)).or_default().add(item.indicator, &item);
+        if options.items {
+            partial.items.push(item.record(input));
+        }
+    });
+    for ((index, codes), acc) in local {
+        let key = per.iter().zip(codes).map(|(dim, code)| dim.text(code, input, gemeenten)).collect();
+        partial.groups.entry((index, key)).or_default().merge(acc);
+    }
 }
 
 /// Compute the indicators over the gemeenten in `scope` (each read from the store on its
@@ -113,36 +166,26 @@ pub fn compute(
 ) -> Result<Report, IndicatorError> {
     let selected: Vec<&'static Definitie> =
         if options.indicators.is_empty() { defs::ALLE.to_vec() } else { options.indicators.clone() };
-    let onleesbaar = Mutex::new(input::onleesbaar(store)?);
+    let bronnen: Vec<Bron> = selected.iter().map(|d| d.bron).collect();
+    let need = input::Need::of(&bronnen);
+    let onleesbaar = Mutex::new(if need.berichten { input::onleesbaar(store)? } else { HashMap::new() });
     let lake = store.lake();
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(scope.len()).max(1);
-    let results: Vec<Result<(aggregate::Groups, Vec<Item>), IndicatorError>> = std::thread::scope(|s| {
+    let results: Vec<Result<Partial, IndicatorError>> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
-                    let mut groups = aggregate::Groups::new();
-                    let mut kept = Vec::new();
+                    let mut partial = Partial::default();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(gemeente) = scope.get(i) else { break };
                         let q = onleesbaar.lock().map(|mut m| m.remove(gemeente)).unwrap_or_default();
-                        let input = input::load(&lake, gemeente, q.unwrap_or_default(), options.peildatum)?;
-                        for item in items_of(&input, &options.calendar, options.peildatum) {
-                            let Some(index) = selected.iter().position(|d| std::ptr::eq(*d, item.indicator)) else {
-                                continue;
-                            };
-                            if !keeps(options, &item) {
-                                continue;
-                            }
-                            let key = options.per.iter().map(|d| d.value(&item, gemeenten)).collect();
-                            groups.entry((index, key)).or_default().add(item.indicator, &item);
-                            if options.items {
-                                kept.push(item);
-                            }
-                        }
+                        let input =
+                            input::Input::load(&lake, gemeente, need, q.unwrap_or_default(), options.peildatum)?;
+                        gemeente_partial(&input, gemeenten, &selected, options, &mut partial);
                     }
-                    Ok((groups, kept))
+                    Ok(partial)
                 })
             })
             .collect();
@@ -151,11 +194,11 @@ pub fn compute(
     let mut groups = aggregate::Groups::new();
     let mut items = Vec::new();
     for result in results {
-        let (g, i) = result?;
-        for (key, acc) in g {
+        let partial = result?;
+        for (key, acc) in partial.groups {
             groups.entry(key).or_default().merge(acc);
         }
-        items.extend(i);
+        items.extend(partial.items);
     }
     items.sort_by(|a, b| (&a.gemeente, a.datum, a.bericht_id).cmp(&(&b.gemeente, b.datum, b.bericht_id)));
     let mut uitslagen: Vec<Uitslag> =
@@ -181,6 +224,5 @@ pub fn compute(
 /// Does an item fall in the period and the filter? Everything was received by the
 /// peildatum; an item's day may lie after it (a start reported before its Begindatum).
 fn keeps(options: &Options, item: &Item) -> bool {
-    let in_period = item.indicator.soort == Soort::Lijst || options.van.is_none_or(|van| item.datum >= van);
-    in_period && options.filter.keeps(item)
+    item.indicator.soort == Soort::Lijst || options.van.is_none_or(|van| item.datum >= van)
 }

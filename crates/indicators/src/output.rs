@@ -6,7 +6,7 @@ use std::io::Write;
 use serde_json::{Map, Value, json};
 
 use crate::defs::Soort;
-use crate::{Item, Report, Rij, Uitslag};
+use crate::{ItemRecord, Report, Rij, Uitslag};
 
 fn measures(u: &Uitslag, r: &Rij) -> Vec<(&'static str, Value)> {
     let mut out: Vec<(&'static str, Value)> = vec![("n", json!(r.n))];
@@ -28,7 +28,7 @@ fn measures(u: &Uitslag, r: &Rij) -> Vec<(&'static str, Value)> {
 }
 
 /// One item as a JSON object.
-pub fn item_json(item: &Item) -> Value {
+pub fn item_json(item: &ItemRecord) -> Value {
     json!({
         "gemeente": item.gemeente, "wet": item.wet, "aanbieder": item.aanbieder, "bericht": item.bericht,
         "productcategorie": item.productcategorie, "datum": item.datum.to_string(), "klasse": item.klasse,

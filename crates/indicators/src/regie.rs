@@ -13,7 +13,8 @@ use ketenzicht_calendar::Calendar;
 
 use crate::defs;
 use crate::input::{Input, Regie, Toewijzing};
-use crate::item::{Item, bericht_naam};
+use crate::item::Item;
+use crate::pool::Sym;
 
 /// OP271, OP272: a start or stop is due within 5 working days.
 const MELDTERMIJN: u32 = 5;
@@ -30,68 +31,68 @@ enum Fase {
     Gestopt,
 }
 
-type Key<'a> = (&'a str, i64);
+type Key = (Sym, i64);
 
-pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut Vec<Item>) {
-    let g = input.gemeente.as_str();
+pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn FnMut(Item)) {
     // Versions per toewijzing: the first receipt of a 301, and the current version.
-    let mut eerste_301: HashMap<Key<'_>, NaiveDateTime> = HashMap::new();
-    let mut actueel: BTreeMap<Key<'_>, &Toewijzing> = BTreeMap::new();
+    let mut eerste_301: HashMap<Key, NaiveDateTime> = HashMap::new();
+    let mut actueel: BTreeMap<Key, &Toewijzing> = BTreeMap::new();
     for t in &input.toewijzingen {
-        let key = (t.wet.as_str(), t.nummer);
+        let key = (t.wet, t.nummer);
         let first = eerste_301.entry(key).or_insert(t.ontvangen);
         *first = (*first).min(t.ontvangen);
         if t.actueel {
             actueel.insert(key, t);
         }
-        if let Some(reden) = &t.reden_wijziging {
-            let item = Item::new(&defs::TOEWIJZING_WIJZIGINGEN, g, &t.wet, &t.aanbieder, t.ontvangen.date())
-                .bericht(&bericht_naam(&t.wet, 301), t.bericht_id)
-                .traject(&t.traject_id, &t.categorie, Some(t.nummer))
+        if !t.reden_wijziging.is_empty() {
+            let item = Item::new(&defs::TOEWIJZING_WIJZIGINGEN, t.wet, t.aanbieder, t.ontvangen.date())
+                .bericht(input.naam(t.wet, 301), t.bericht_id)
+                .traject(t.traject, t.categorie, Some(t.nummer))
                 .uitkomst("gewijzigd")
-                .klasse(reden);
-            out.push(item);
+                .klasse(t.reden_wijziging);
+            out(item);
         }
     }
-    let mut per_toewijzing: BTreeMap<Key<'_>, Vec<&Regie>> = BTreeMap::new();
-    let mut valid_start: HashSet<Key<'_>> = HashSet::new();
+    let mut per_toewijzing: BTreeMap<Key, Vec<&Regie>> = BTreeMap::new();
+    let mut valid_start: HashSet<Key> = HashSet::new();
     for r in &input.regie {
-        let key = (r.wet.as_str(), r.nummer);
+        let key = (r.wet, r.nummer);
         if !r.stop && !r.verwijdering && r.geldig {
             valid_start.insert(key);
         }
         per_toewijzing.entry(key).or_default().push(r);
     }
-    let mut gestart: HashMap<Key<'_>, Fase> = HashMap::new();
+    let mut gestart: HashMap<Key, Fase> = HashMap::new();
     for (key, mut rows) in per_toewijzing {
         rows.sort_by_key(|r| (r.ontvangen, r.bericht_id));
-        let fase = replay(g, cal, &rows, eerste_301.get(&key).copied(), out);
+        let fase = replay(input, cal, &rows, eerste_301.get(&key).copied(), out);
         if let Some(fase) = fase {
             gestart.insert(key, fase);
         }
     }
     for (key, t) in actueel {
         let has_valid_start = valid_start.contains(&key);
-        let item =
-            |def, datum| {
-                Item::new(def, g, &t.wet, &t.aanbieder, datum)
-                    .bericht(&bericht_naam(&t.wet, 301), t.bericht_id)
-                    .traject(&t.traject_id, &t.categorie, Some(t.nummer))
-            };
+        let item = |def, datum| {
+            Item::new(def, t.wet, t.aanbieder, datum).bericht(input.naam(t.wet, 301), t.bericht_id).traject(
+                t.traject,
+                t.categorie,
+                Some(t.nummer),
+            )
+        };
         if let Some(ingang) = t.ingangsdatum
             && !t.vervallen
             && !has_valid_start
             && cal.deadline(ingang, ZONDER_START_WERKDAGEN).is_some_and(|due| due < peildatum)
         {
-            out.push(item(&defs::TOEWIJZING_ZONDER_START, ingang).uitkomst("zonder_start"));
+            out(item(&defs::TOEWIJZING_ZONDER_START, ingang).uitkomst("zonder_start"));
         }
         let Some(einddatum) = t.einddatum else { continue };
         match gestart.get(&key) {
             Some(Fase::Lopend) if cal.deadline(einddatum, MELDTERMIJN).is_some_and(|due| due < peildatum) => {
-                out.push(item(&defs::OPEN_TRAJECTEN, einddatum).uitkomst("geen_stop"));
+                out(item(&defs::OPEN_TRAJECTEN, einddatum).uitkomst("geen_stop"));
             }
             Some(Fase::Tijdelijk(eind)) if *eind + chrono::Days::new(TIJDELIJK_ZONDER_VERVOLG_DAGEN) < peildatum => {
-                out.push(item(&defs::OPEN_TRAJECTEN, *eind).uitkomst("tijdelijk_zonder_vervolg"));
+                out(item(&defs::OPEN_TRAJECTEN, *eind).uitkomst("tijdelijk_zonder_vervolg"));
             }
             _ => {}
         }
@@ -101,20 +102,20 @@ pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut Vec<
 /// Replay the starts and stops of one toewijzing in order of receipt; returns where it
 /// stands at the end (`None`: never validly started).
 fn replay(
-    g: &str,
+    input: &Input,
     cal: &Calendar,
     rows: &[&Regie],
     eerste_301: Option<NaiveDateTime>,
-    out: &mut Vec<Item>,
+    out: &mut dyn FnMut(Item),
 ) -> Option<Fase> {
     let mut verloop = Verloop::default();
     let mut gecorrigeerd = false;
     for r in rows {
         let dag = r.ontvangen.date();
         let item = |def| {
-            Item::new(def, g, &r.wet, &r.aanbieder, dag)
-                .bericht(&bericht_naam(&r.wet, if r.stop { 307 } else { 305 }), r.bericht_id)
-                .traject(&r.traject_id, &r.categorie, Some(r.nummer))
+            Item::new(def, r.wet, r.aanbieder, dag)
+                .bericht(input.naam(r.wet, if r.stop { 307 } else { 305 }), r.bericht_id)
+                .traject(r.traject, r.categorie, Some(r.nummer))
         };
         let gemeld = |t0: Option<NaiveDate>| match t0 {
             None => "niet_meetbaar",
@@ -135,20 +136,19 @@ fn replay(
                 let known_301 = eerste_301.filter(|t| *t <= r.ontvangen).map(|t| t.date());
                 let t0 = (!gecorrigeerd).then(|| known_301.map_or(begin, |t| begin.max(t)));
                 gecorrigeerd = false;
-                out.push(item(&defs::START_TIJDIG).uitkomst(gemeld(t0)));
+                out(item(&defs::START_TIJDIG).uitkomst(gemeld(t0)));
             }
             (true, true) => {}
             (true, false) => {
                 let Some(eind) = r.einddatum else { continue };
-                let reden = r.reden_beeindiging.as_deref().unwrap_or_default();
-                let tijdelijk = reden == "20";
+                let tijdelijk = input.text(r.reden_beeindiging) == "20";
                 let na_tijdelijk = matches!(verloop.fase(), Some(Fase::Tijdelijk(_)));
                 let t0 = (tijdelijk || !na_tijdelijk).then_some(eind);
-                out.push(item(&defs::STOP_TIJDIG).uitkomst(gemeld(t0)));
+                out(item(&defs::STOP_TIJDIG).uitkomst(gemeld(t0)));
                 if !tijdelijk {
-                    out.push(item(&defs::STOPS_PER_REDEN).uitkomst("gestopt").klasse(reden));
+                    out(item(&defs::STOPS_PER_REDEN).uitkomst("gestopt").klasse(r.reden_beeindiging));
                     if let Some(begin) = verloop.eerste_start() {
-                        out.push(item(&defs::TRAJECTDUUR).waarde((eind - begin).num_days()));
+                        out(item(&defs::TRAJECTDUUR).waarde((eind - begin).num_days()));
                     }
                 }
                 verloop.stappen.push(Stap::Stop(if tijdelijk { Fase::Tijdelijk(eind) } else { Fase::Gestopt }));
@@ -158,17 +158,18 @@ fn replay(
     // The waiting time: from the first start that is still valid (not deleted since).
     let eerste_geldige = rows.iter().find(|r| !r.stop && !r.verwijdering && r.geldig);
     if let Some((r, begin)) = eerste_geldige.and_then(|r| Some((r, r.begindatum?))) {
-        let item =
-            |def| {
-                Item::new(def, g, &r.wet, &r.aanbieder, begin)
-                    .bericht(&bericht_naam(&r.wet, 305), r.bericht_id)
-                    .traject(&r.traject_id, &r.categorie, Some(r.nummer))
-            };
+        let item = |def| {
+            Item::new(def, r.wet, r.aanbieder, begin).bericht(input.naam(r.wet, 305), r.bericht_id).traject(
+                r.traject,
+                r.categorie,
+                Some(r.nummer),
+            )
+        };
         if let Some(ingang) = r.toewijzing_ingangsdatum {
-            out.push(item(&defs::WACHTTIJD_TOEWIJZING_START).waarde((begin - ingang).num_days()));
+            out(item(&defs::WACHTTIJD_TOEWIJZING_START).waarde((begin - ingang).num_days()));
         }
         if let Some(t301) = eerste_301 {
-            out.push(item(&defs::WACHTTIJD_ONTVANGST_START).waarde((begin - t301.date()).num_days()));
+            out(item(&defs::WACHTTIJD_ONTVANGST_START).waarde((begin - t301.date()).num_days()));
         }
     }
     verloop.fase()

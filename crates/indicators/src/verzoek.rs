@@ -9,7 +9,8 @@ use ketenzicht_calendar::Calendar;
 
 use crate::defs;
 use crate::input::Input;
-use crate::item::{Item, bericht_naam, termijn};
+use crate::item::{Item, termijn};
+use crate::pool::Sym;
 
 /// OP274, OP346: the first answer is due within 5 working days.
 const ANTWOORDTERMIJN: u32 = 5;
@@ -21,15 +22,11 @@ pub const WOONPLAATS_DAGEN: u64 = 14;
 /// A toewijzing as the answer to a request: its receipt, Toewijzingsdatum and message.
 type Besluit = (NaiveDateTime, Option<NaiveDate>, i64);
 
-pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut Vec<Item>) {
-    let g = input.gemeente.as_str();
-    let dagtekening: HashMap<i64, NaiveDate> =
-        input.berichten.iter().filter_map(|b| Some((b.bericht_id, b.dagtekening?))).collect();
+pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn FnMut(Item)) {
     // The first toewijzing (by receipt) that answers a request: (wet, aanbieder, referentie).
-    let mut toewijzing: HashMap<(&str, &str, &str), Besluit> = HashMap::new();
-    for t in &input.toewijzingen {
-        let Some(referentie) = t.referentie.as_deref() else { continue };
-        let entry = toewijzing.entry((&t.wet, &t.aanbieder, referentie)).or_insert((
+    let mut toewijzing: HashMap<(Sym, Sym, Sym), Besluit> = HashMap::new();
+    for t in input.toewijzingen.iter().filter(|t| !t.referentie.is_empty()) {
+        let entry = toewijzing.entry((t.wet, t.aanbieder, t.referentie)).or_insert((
             t.ontvangen,
             t.toewijzingsdatum,
             t.bericht_id,
@@ -41,26 +38,27 @@ pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut Vec<
     for v in &input.verzoeken {
         let ontvangen = v.ontvangen.date();
         let nummer = if v.vow { 317 } else { 315 };
-        let item =
-            |def, datum| {
-                Item::new(def, g, &v.wet, &v.aanbieder, datum)
-                    .bericht(&bericht_naam(&v.wet, nummer), v.bericht_id)
-                    .traject(&v.traject_id, &v.categorie, None)
-            };
+        let item = |def, datum| {
+            Item::new(def, v.wet, v.aanbieder, datum).bericht(input.naam(v.wet, nummer), v.bericht_id).traject(
+                v.traject,
+                v.categorie,
+                None,
+            )
+        };
         let def = if v.vow { &defs::VOW_TIJDIG } else { &defs::VOT_TIJDIG };
         if let Some(deadline) = cal.deadline(ontvangen, ANTWOORDTERMIJN) {
             let uitkomst = termijn(deadline, v.eerste_antwoord_ontvangen.map(|t| t.date()), peildatum);
-            out.push(item(def, ontvangen).uitkomst(uitkomst));
+            out(item(def, ontvangen).uitkomst(uitkomst));
         }
-        let definitief = v.definitief_antwoord.as_deref().zip(v.definitief_antwoord_ontvangen);
+        let definitief = v.definitief_antwoord_ontvangen.map(|t| (input.text(v.definitief_antwoord), t));
         if let Some(sinds) = v.in_onderzoek {
-            let gevraagd = dagtekening.get(&v.bericht_id).copied().unwrap_or(ontvangen);
+            let gevraagd = v.dagtekening.unwrap_or(ontvangen);
             let deadline = gevraagd + Days::new(ONDERZOEK_DAGEN);
             let uitkomst = match termijn(deadline, definitief.map(|(_, t)| t.date()), peildatum) {
                 "ontbreekt" => "te_lang_open",
                 other => other,
             };
-            out.push(item(&defs::ONDERZOEK_TERMIJN, sinds.date()).uitkomst(uitkomst));
+            out(item(&defs::ONDERZOEK_TERMIJN, sinds.date()).uitkomst(uitkomst));
         }
         if v.vow {
             continue;
@@ -71,24 +69,21 @@ pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut Vec<
             None if v.in_onderzoek.is_some() => "in_onderzoek",
             None => "geen_antwoord",
         };
-        let reden = v.reden_afwijzing.as_deref().unwrap_or_default();
-        out.push(item(&defs::VOT_UITKOMST, ontvangen).uitkomst(uitkomst).klasse(reden));
+        out(item(&defs::VOT_UITKOMST, ontvangen).uitkomst(uitkomst).klasse(v.reden_afwijzing));
         if let Some(("afwijzing", afgewezen)) = definitief
-            && reden == "8"
-            && v.wet == "iJw"
+            && input.text(v.reden_afwijzing) == "8"
+            && input.text(v.wet) == "iJw"
         {
             let op_tijd = afgewezen.date() <= ontvangen + Days::new(WOONPLAATS_DAGEN);
-            out.push(item(&defs::WOONPLAATSBEGINSEL, ontvangen).uitkomst(if op_tijd { "op_tijd" } else { "te_laat" }));
+            out(item(&defs::WOONPLAATSBEGINSEL, ontvangen).uitkomst(if op_tijd { "op_tijd" } else { "te_laat" }));
         }
         if let Some(("toewijzing", _)) = definitief
-            && let Some(&(t_ontvangen, Some(besluit), bericht_id)) =
-                toewijzing.get(&(v.wet.as_str(), v.aanbieder.as_str(), v.referentie.as_str()))
+            && let Some(&(t_ontvangen, Some(besluit), bericht_id)) = toewijzing.get(&(v.wet, v.aanbieder, v.referentie))
         {
-            let mut it = item(&defs::DOORLOOPTIJD_VERZOEK_TOEWIJZING, t_ontvangen.date())
+            let it = item(&defs::DOORLOOPTIJD_VERZOEK_TOEWIJZING, t_ontvangen.date())
+                .bericht(input.naam(v.wet, 301), bericht_id)
                 .waarde((besluit - ontvangen).num_days());
-            it.bericht_id = Some(bericht_id);
-            it.bericht = bericht_naam(&v.wet, 301);
-            out.push(it);
+            out(it);
         }
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_calendar::Calendar;
 use ketenzicht_indicators::aggregate::{Acc, Rij};
-use ketenzicht_indicators::input::{Bericht, Declaratie, Input, Prestatie, Regie, Toewijzing, Verzoek};
+use ketenzicht_indicators::input::{Bericht, Declaratie, Input, Prestatie, Regie, Sym, Toewijzing, Verzoek};
 use ketenzicht_indicators::{Item, defs, items_of};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -15,90 +15,106 @@ fn t(y: i32, m: u32, day: u32) -> NaiveDateTime {
     d(y, m, day).and_hms_opt(10, 0, 0).expect("time")
 }
 
-fn heen(id: i64, bericht: &str, ontvangen: NaiveDateTime, antwoord: Option<NaiveDateTime>) -> Bericht {
+fn heen(x: &mut Input, id: i64, bericht: &str, ontvangen: NaiveDateTime, antwoord: Option<NaiveDateTime>) -> Bericht {
     Bericht {
         bericht_id: id,
-        wet: "iJw".into(),
-        bericht: bericht.into(),
+        wet: x.pool.intern("iJw"),
+        bericht: x.pool.intern(bericht),
         heen: true,
-        aanbieder: "98000001".into(),
+        aanbieder: x.pool.intern("98000001"),
         dagtekening: Some(ontvangen.date()),
         ontvangen,
         leveringen: 1,
         transport_afgewezen: false,
         antwoord_ontvangen: antwoord,
-        oordeel: antwoord.map(|_| "geaccepteerd".into()),
+        oordeel: x.pool.intern(if antwoord.is_some() { "geaccepteerd" } else { "" }),
         afwijzingscodes: Vec::new(),
     }
 }
 
-fn toewijzing(id: i64, nummer: i64, ontvangen: NaiveDateTime, ingang: NaiveDate, eind: NaiveDate) -> Toewijzing {
+fn toewijzing(
+    x: &mut Input,
+    id: i64,
+    nummer: i64,
+    ontvangen: NaiveDateTime,
+    ingang: NaiveDate,
+    eind: NaiveDate,
+) -> Toewijzing {
     Toewijzing {
         bericht_id: id,
-        wet: "iJw".into(),
-        aanbieder: "98000001".into(),
-        traject_id: format!("traject{nummer}"),
+        wet: x.pool.intern("iJw"),
+        aanbieder: x.pool.intern("98000001"),
+        traject: nummer as u128,
         nummer,
         actueel: true,
         vervallen: false,
-        categorie: "45".into(),
-        referentie: None,
+        categorie: x.pool.intern("45"),
+        referentie: Sym::EMPTY,
         ingangsdatum: Some(ingang),
         einddatum: Some(eind),
         toewijzingsdatum: Some(ontvangen.date()),
-        reden_wijziging: None,
+        reden_wijziging: Sym::EMPTY,
         ontvangen,
     }
 }
 
-fn start(id: i64, nummer: i64, ontvangen: NaiveDateTime, ingang: NaiveDate, begin: NaiveDate) -> Regie {
+fn start(x: &mut Input, id: i64, nummer: i64, ontvangen: NaiveDateTime, ingang: NaiveDate, begin: NaiveDate) -> Regie {
     Regie {
         bericht_id: id,
-        wet: "iJw".into(),
-        aanbieder: "98000001".into(),
-        traject_id: format!("traject{nummer}"),
+        wet: x.pool.intern("iJw"),
+        aanbieder: x.pool.intern("98000001"),
+        traject: nummer as u128,
         stop: false,
         nummer,
-        categorie: "45".into(),
+        categorie: x.pool.intern("45"),
         toewijzing_ingangsdatum: Some(ingang),
         begindatum: Some(begin),
         einddatum: None,
-        reden_beeindiging: None,
+        reden_beeindiging: Sym::EMPTY,
         verwijdering: false,
         geldig: true,
         ontvangen,
     }
 }
 
-fn stop(id: i64, nummer: i64, ontvangen: NaiveDateTime, begin: NaiveDate, eind: NaiveDate, reden: &str) -> Regie {
+fn stop(
+    x: &mut Input,
+    id: i64,
+    nummer: i64,
+    ontvangen: NaiveDateTime,
+    begin: NaiveDate,
+    eind: NaiveDate,
+    reden: &str,
+) -> Regie {
     Regie {
         stop: true,
         einddatum: Some(eind),
-        reden_beeindiging: Some(reden.into()),
-        ..start(id, nummer, ontvangen, begin, begin)
+        reden_beeindiging: x.pool.intern(reden),
+        ..start(x, id, nummer, ontvangen, begin, begin)
     }
 }
 
-fn verzoek(id: i64, ontvangen: NaiveDateTime) -> Verzoek {
+fn verzoek(x: &mut Input, id: i64, ontvangen: NaiveDateTime) -> Verzoek {
     Verzoek {
         bericht_id: id,
-        wet: "iJw".into(),
-        aanbieder: "98000001".into(),
-        traject_id: "traject".into(),
+        wet: x.pool.intern("iJw"),
+        aanbieder: x.pool.intern("98000001"),
+        traject: 99,
         vow: false,
-        referentie: format!("R{id}"),
-        categorie: "45".into(),
+        referentie: x.pool.intern(&format!("R{id}")),
+        categorie: x.pool.intern("45"),
+        dagtekening: Some(ontvangen.date()),
         ontvangen,
         eerste_antwoord_ontvangen: None,
         in_onderzoek: None,
-        definitief_antwoord: None,
+        definitief_antwoord: Sym::EMPTY,
         definitief_antwoord_ontvangen: None,
-        reden_afwijzing: None,
+        reden_afwijzing: Sym::EMPTY,
     }
 }
 
 fn input() -> Input {
-    Input { gemeente: "0014".into(), ..Input::default() }
+    Input::new("0014")
 }
 
 /// (bericht_id, outcome) of the items of one indicator.
@@ -115,9 +131,9 @@ fn retour_of_a_301_received_on_the_wednesday_before_hemelvaart() {
     // Hemelvaart 2024 is Thursday 9 May: day 1 Friday 10, day 2 Monday 13, day 3 Tuesday 14.
     let mut inp = input();
     inp.berichten = vec![
-        heen(1, "JW301", t(2024, 5, 8), Some(t(2024, 5, 14))),
-        heen(2, "JW301", t(2024, 5, 8), Some(t(2024, 5, 15))),
-        heen(3, "JW301", t(2024, 5, 8), None),
+        heen(&mut inp, 1, "JW301", t(2024, 5, 8), Some(t(2024, 5, 14))),
+        heen(&mut inp, 2, "JW301", t(2024, 5, 8), Some(t(2024, 5, 15))),
+        heen(&mut inp, 3, "JW301", t(2024, 5, 8), None),
     ];
     let cal = Calendar::atw();
     let on = |peil| items_of(&inp, &cal, peil);
@@ -142,10 +158,10 @@ fn retour_around_koningsdag_on_a_weekday_and_on_a_sunday() {
     // is Wednesday 30 April.
     let mut inp = input();
     inp.berichten = vec![
-        heen(1, "JW305", t(2023, 4, 26), Some(t(2023, 5, 2))),
-        heen(2, "JW305", t(2023, 4, 26), Some(t(2023, 5, 3))),
-        heen(3, "JW305", t(2025, 4, 25), Some(t(2025, 4, 30))),
-        heen(4, "JW305", t(2025, 4, 25), Some(t(2025, 5, 1))),
+        heen(&mut inp, 1, "JW305", t(2023, 4, 26), Some(t(2023, 5, 2))),
+        heen(&mut inp, 2, "JW305", t(2023, 4, 26), Some(t(2023, 5, 3))),
+        heen(&mut inp, 3, "JW305", t(2025, 4, 25), Some(t(2025, 4, 30))),
+        heen(&mut inp, 4, "JW305", t(2025, 4, 25), Some(t(2025, 5, 1))),
     ];
     let items = items_of(&inp, &Calendar::atw(), d(2025, 6, 1));
     assert_eq!(
@@ -153,7 +169,7 @@ fn retour_around_koningsdag_on_a_weekday_and_on_a_sunday() {
         [(Some(1), "op_tijd"), (Some(2), "te_laat"), (Some(3), "op_tijd"), (Some(4), "te_laat")]
     );
     // Refused at transport: no retour is due; it is counted as refused.
-    inp.berichten = vec![Bericht { transport_afgewezen: true, ..heen(5, "JW305", t(2025, 4, 25), None) }];
+    inp.berichten = vec![Bericht { transport_afgewezen: true, ..heen(&mut inp, 5, "JW305", t(2025, 4, 25), None) }];
     let items = items_of(&inp, &Calendar::atw(), d(2025, 6, 1));
     assert!(outcomes(&items, "retour_tijdig").is_empty());
     assert_eq!(outcomes(&items, "afwijzingen"), [(Some(5), "transport_afgewezen")]);
@@ -164,15 +180,15 @@ fn a_start_on_24_december_and_a_retroactive_toewijzing() {
     // OP271: 5 working days after Tuesday 24 December 2024 ends on Friday 3 January 2025.
     let mut inp = input();
     inp.toewijzingen = vec![
-        toewijzing(10, 1, t(2024, 12, 2), d(2024, 12, 1), d(2025, 12, 31)),
-        toewijzing(11, 2, t(2024, 12, 2), d(2024, 12, 1), d(2025, 12, 31)),
+        toewijzing(&mut inp, 10, 1, t(2024, 12, 2), d(2024, 12, 1), d(2025, 12, 31)),
+        toewijzing(&mut inp, 11, 2, t(2024, 12, 2), d(2024, 12, 1), d(2025, 12, 31)),
         // Retroactive: the 301 came on 24 December for care that started on 1 November.
-        toewijzing(12, 3, t(2024, 12, 24), d(2024, 11, 1), d(2025, 12, 31)),
+        toewijzing(&mut inp, 12, 3, t(2024, 12, 24), d(2024, 11, 1), d(2025, 12, 31)),
     ];
     inp.regie = vec![
-        start(20, 1, t(2025, 1, 3), d(2024, 12, 1), d(2024, 12, 24)),
-        start(21, 2, t(2025, 1, 6), d(2024, 12, 1), d(2024, 12, 24)),
-        start(22, 3, t(2025, 1, 3), d(2024, 11, 1), d(2024, 11, 1)),
+        start(&mut inp, 20, 1, t(2025, 1, 3), d(2024, 12, 1), d(2024, 12, 24)),
+        start(&mut inp, 21, 2, t(2025, 1, 6), d(2024, 12, 1), d(2024, 12, 24)),
+        start(&mut inp, 22, 3, t(2025, 1, 3), d(2024, 11, 1), d(2024, 11, 1)),
     ];
     let items = items_of(&inp, &Calendar::atw(), d(2025, 2, 1));
     assert_eq!(outcomes(&items, "start_tijdig"), [(Some(20), "op_tijd"), (Some(21), "te_laat"), (Some(22), "op_tijd")]);
@@ -189,11 +205,14 @@ fn a_start_on_24_december_and_a_retroactive_toewijzing() {
 #[test]
 fn a_correction_pair_is_not_measurable_and_the_corrected_start_counts() {
     let mut inp = input();
-    inp.toewijzingen = vec![toewijzing(10, 1, t(2024, 3, 1), d(2024, 3, 4), d(2024, 6, 30))];
-    let wrong = Regie { geldig: false, ..start(20, 1, t(2024, 3, 12), d(2024, 3, 4), d(2024, 3, 11)) };
-    let deletion =
-        Regie { verwijdering: true, geldig: false, ..start(21, 1, t(2024, 4, 2), d(2024, 3, 4), d(2024, 3, 11)) };
-    let corrected = start(22, 1, t(2024, 4, 2), d(2024, 3, 4), d(2024, 3, 8));
+    inp.toewijzingen = vec![toewijzing(&mut inp, 10, 1, t(2024, 3, 1), d(2024, 3, 4), d(2024, 6, 30))];
+    let wrong = Regie { geldig: false, ..start(&mut inp, 20, 1, t(2024, 3, 12), d(2024, 3, 4), d(2024, 3, 11)) };
+    let deletion = Regie {
+        verwijdering: true,
+        geldig: false,
+        ..start(&mut inp, 21, 1, t(2024, 4, 2), d(2024, 3, 4), d(2024, 3, 11))
+    };
+    let corrected = start(&mut inp, 22, 1, t(2024, 4, 2), d(2024, 3, 4), d(2024, 3, 8));
     inp.regie = vec![wrong, deletion, corrected];
     let items = items_of(&inp, &Calendar::atw(), d(2024, 5, 1));
     assert_eq!(outcomes(&items, "start_tijdig"), [(Some(20), "op_tijd"), (Some(22), "niet_meetbaar")]);
@@ -205,21 +224,21 @@ fn a_correction_pair_is_not_measurable_and_the_corrected_start_counts() {
 fn stops_open_trajecten_and_toewijzingen_without_start() {
     let mut inp = input();
     inp.toewijzingen = vec![
-        toewijzing(10, 1, t(2024, 1, 2), d(2024, 1, 8), d(2024, 3, 31)),
-        toewijzing(11, 2, t(2024, 1, 2), d(2024, 1, 8), d(2024, 12, 31)),
-        toewijzing(12, 3, t(2024, 1, 2), d(2024, 1, 8), d(2024, 3, 29)),
-        toewijzing(13, 4, t(2024, 5, 1), d(2024, 5, 6), d(2024, 12, 31)),
+        toewijzing(&mut inp, 10, 1, t(2024, 1, 2), d(2024, 1, 8), d(2024, 3, 31)),
+        toewijzing(&mut inp, 11, 2, t(2024, 1, 2), d(2024, 1, 8), d(2024, 12, 31)),
+        toewijzing(&mut inp, 12, 3, t(2024, 1, 2), d(2024, 1, 8), d(2024, 3, 29)),
+        toewijzing(&mut inp, 13, 4, t(2024, 5, 1), d(2024, 5, 6), d(2024, 12, 31)),
     ];
     inp.regie = vec![
         // 1: started, never stopped although the toewijzing ended on 31 March.
-        start(20, 1, t(2024, 1, 9), d(2024, 1, 8), d(2024, 1, 8)),
+        start(&mut inp, 20, 1, t(2024, 1, 9), d(2024, 1, 8), d(2024, 1, 8)),
         // 2: temporary stop on 15 February, then a definitive stop: not measurable.
-        start(21, 2, t(2024, 1, 9), d(2024, 1, 8), d(2024, 1, 8)),
-        stop(22, 2, t(2024, 2, 16), d(2024, 1, 8), d(2024, 2, 15), "20"),
-        stop(23, 2, t(2024, 6, 3), d(2024, 1, 8), d(2024, 5, 1), "31"),
+        start(&mut inp, 21, 2, t(2024, 1, 9), d(2024, 1, 8), d(2024, 1, 8)),
+        stop(&mut inp, 22, 2, t(2024, 2, 16), d(2024, 1, 8), d(2024, 2, 15), "20"),
+        stop(&mut inp, 23, 2, t(2024, 6, 3), d(2024, 1, 8), d(2024, 5, 1), "31"),
         // 3: a temporary stop with no follow-up.
-        start(24, 3, t(2024, 1, 9), d(2024, 1, 8), d(2024, 1, 8)),
-        stop(25, 3, t(2024, 3, 1), d(2024, 1, 8), d(2024, 2, 29), "20"),
+        start(&mut inp, 24, 3, t(2024, 1, 9), d(2024, 1, 8), d(2024, 1, 8)),
+        stop(&mut inp, 25, 3, t(2024, 3, 1), d(2024, 1, 8), d(2024, 2, 29), "20"),
     ];
     let items = items_of(&inp, &Calendar::atw(), d(2024, 6, 30));
     assert_eq!(
@@ -252,25 +271,25 @@ fn stops_open_trajecten_and_toewijzingen_without_start() {
 #[test]
 fn requests_in_onderzoek_and_woonplaatsbeginsel() {
     let mut inp = input();
-    let mut onderzoek = verzoek(1, t(2024, 1, 2));
+    let mut onderzoek = verzoek(&mut inp, 1, t(2024, 1, 2));
     onderzoek.eerste_antwoord_ontvangen = Some(t(2024, 1, 5));
     onderzoek.in_onderzoek = Some(t(2024, 1, 5));
-    let mut woonplaats_op_tijd = verzoek(2, t(2024, 3, 1));
+    let mut woonplaats_op_tijd = verzoek(&mut inp, 2, t(2024, 3, 1));
     woonplaats_op_tijd.eerste_antwoord_ontvangen = Some(t(2024, 3, 15));
-    woonplaats_op_tijd.definitief_antwoord = Some("afwijzing".into());
+    woonplaats_op_tijd.definitief_antwoord = inp.pool.intern("afwijzing");
     woonplaats_op_tijd.definitief_antwoord_ontvangen = Some(t(2024, 3, 15));
-    woonplaats_op_tijd.reden_afwijzing = Some("8".into());
+    woonplaats_op_tijd.reden_afwijzing = inp.pool.intern("8");
     let mut woonplaats_laat = woonplaats_op_tijd.clone();
     woonplaats_laat.bericht_id = 3;
     woonplaats_laat.definitief_antwoord_ontvangen = Some(t(2024, 3, 16));
-    let mut toegewezen = verzoek(4, t(2024, 3, 1));
+    let mut toegewezen = verzoek(&mut inp, 4, t(2024, 3, 1));
     toegewezen.eerste_antwoord_ontvangen = Some(t(2024, 3, 11));
-    toegewezen.definitief_antwoord = Some("toewijzing".into());
+    toegewezen.definitief_antwoord = inp.pool.intern("toewijzing");
     toegewezen.definitief_antwoord_ontvangen = Some(t(2024, 3, 11));
     inp.verzoeken = vec![onderzoek, woonplaats_op_tijd, woonplaats_laat, toegewezen];
-    inp.berichten = vec![heen(1, "JW315", t(2024, 1, 2), None)];
-    let mut answer = toewijzing(30, 7, t(2024, 3, 11), d(2024, 3, 11), d(2024, 12, 31));
-    answer.referentie = Some("R4".into());
+    inp.berichten = vec![heen(&mut inp, 1, "JW315", t(2024, 1, 2), None)];
+    let mut answer = toewijzing(&mut inp, 30, 7, t(2024, 3, 11), d(2024, 3, 11), d(2024, 12, 31));
+    answer.referentie = inp.pool.intern("R4");
     answer.toewijzingsdatum = Some(d(2024, 3, 6));
     inp.toewijzingen = vec![answer];
     let cal = Calendar::atw();
@@ -299,21 +318,22 @@ fn requests_in_onderzoek_and_woonplaatsbeginsel() {
 #[test]
 fn declarations_timeliness_and_credit_rate() {
     let mut inp = input();
+    let (wet, agb, cat) = (inp.pool.intern("iJw"), inp.pool.intern("98000001"), inp.pool.intern("45"));
     inp.declaraties = vec![Declaratie {
         bericht_id: 1,
-        wet: "iJw".into(),
-        aanbieder: "98000001".into(),
+        wet,
+        aanbieder: agb,
         periode_eind: Some(d(2024, 1, 31)),
         dagtekening: Some(d(2024, 2, 10)),
         ontvangen: t(2024, 2, 10),
     }];
     let prestatie = |credit| Prestatie {
         bericht_id: 1,
-        wet: "iJw".into(),
-        aanbieder: "98000001".into(),
-        traject_id: "traject".into(),
+        wet,
+        aanbieder: agb,
+        traject: 99,
         credit,
-        categorie: "45".into(),
+        categorie: cat,
         nummer: Some(1),
         ontvangen: t(2024, 2, 10),
     };

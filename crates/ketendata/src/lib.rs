@@ -191,6 +191,14 @@ pub fn read(store: &Store, table: &str, gemeente: &str) -> Result<Table, Ketenda
     read_columns(&store.lake(), table, gemeente, None)
 }
 
+/// The Parquet files of one Ketendata table of one gemeente (all years).
+pub fn files(lake: &Lake, table: &str, gemeente: &str) -> Result<Vec<PathBuf>, KetendataError> {
+    if !TABLES.contains(&table) {
+        return Err(KetendataError::UnknownTable(table.to_owned()));
+    }
+    Ok(lake.files(&lake_table(table), gemeente)?)
+}
+
 /// Read some columns of one Ketendata table of one gemeente (all years; all columns when
 /// `columns` is `None`).
 pub fn read_columns(

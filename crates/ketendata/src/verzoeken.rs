@@ -56,7 +56,7 @@ fn antwoorden(cx: &Cx<'_>) -> HashMap<(Wet, String, String), Vec<Antwoord>> {
     out
 }
 
-/// One request: (wet, soort, aanbieder, bsn, referentie, product key, categorie, code, toewijzing nummer, bericht, ontvangen).
+/// One request (a VOT product or a VOW).
 struct Verzoek {
     wet: Wet,
     soort: &'static str,
@@ -67,6 +67,7 @@ struct Verzoek {
     code: Option<String>,
     nummer: Option<u32>,
     bericht_id: i64,
+    dagtekening: chrono::NaiveDate,
     ontvangen: NaiveDateTime,
 }
 
@@ -90,6 +91,7 @@ fn verzoeken(cx: &Cx<'_>) -> Vec<Verzoek> {
                         code: p.product.as_ref().and_then(|p| p.code.as_ref()).map(ToString::to_string),
                         nummer: None,
                         bericht_id: m.id,
+                        dagtekening: b.header.bericht_identificatie.dagtekening.0,
                         ontvangen: m.ontvangen,
                     });
                 }
@@ -109,6 +111,7 @@ fn verzoeken(cx: &Cx<'_>) -> Vec<Verzoek> {
                     code: huidig.and_then(|h| h.code.clone()),
                     nummer,
                     bericht_id: m.id,
+                    dagtekening: b.header.bericht_identificatie.dagtekening.0,
                     ontvangen: m.ontvangen,
                 });
             }
@@ -125,6 +128,7 @@ pub fn build(cx: &Cx<'_>) -> Table {
         ("product_categorie", Kind::Text),
         ("product_code", Kind::Text),
         ("toewijzing_nummer", Kind::Int),
+        ("dagtekening", Kind::Date),
         ("ontvangen", Kind::Timestamp),
         ("eerste_antwoord", Kind::Text),
         ("eerste_antwoord_ontvangen", Kind::Timestamp),
@@ -155,6 +159,7 @@ pub fn build(cx: &Cx<'_>) -> Table {
                     v.categorie.clone().into(),
                     v.code.clone().into(),
                     v.nummer.map(i64::from).into(),
+                    v.dagtekening.into(),
                     v.ontvangen.into(),
                     eerste.map(|a| a.soort).into(),
                     eerste.map(|a| a.ontvangen).into(),

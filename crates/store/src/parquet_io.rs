@@ -110,12 +110,10 @@ fn cell(array: &dyn Array, kind: Kind, row: usize) -> Value {
         Kind::Int => any.downcast_ref::<Int64Array>().map(|a| Value::Int(a.value(row))),
         Kind::Float => any.downcast_ref::<Float64Array>().map(|a| Value::Float(a.value(row))),
         Kind::Bool => any.downcast_ref::<BooleanArray>().map(|a| Value::Bool(a.value(row))),
-        Kind::Date => any
-            .downcast_ref::<Date32Array>()
-            .and_then(|a| EPOCH.checked_add_signed(chrono::TimeDelta::days(a.value(row).into())).map(Value::Date)),
+        Kind::Date => any.downcast_ref::<Date32Array>().and_then(|a| date32(a.value(row)).map(Value::Date)),
         Kind::Timestamp => any
             .downcast_ref::<TimestampSecondArray>()
-            .and_then(|a| DateTime::from_timestamp(a.value(row), 0).map(|t| Value::Timestamp(t.naive_utc()))),
+            .and_then(|a| timestamp_seconds(a.value(row)).map(Value::Timestamp)),
         Kind::Binary => any.downcast_ref::<BinaryArray>().map(|a| Value::Binary(a.value(row).to_vec())),
     };
     value.unwrap_or(Value::Null)
@@ -129,6 +127,28 @@ pub fn read_parquet(path: &Path) -> Result<Table, StoreError> {
 /// Read only the named columns of a Parquet file (all when `columns` is `None`), in the
 /// file's column order. A named column the file lacks is an error that names it.
 pub fn read_parquet_columns(path: &Path, columns: Option<&[&str]>) -> Result<Table, StoreError> {
+    let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
+    let (schema, batches) = read_batches(path, columns)?;
+    let mut table = Table::default();
+    for field in schema.fields() {
+        let kind = kind_of(field.data_type()).ok_or_else(|| {
+            parquet_error(format!("column {} has unsupported type {}", field.name(), field.data_type()))
+        })?;
+        table.columns.push(Column { name: field.name().clone(), kind });
+    }
+    for batch in batches {
+        for row in 0..batch.num_rows() {
+            table.rows.push(
+                table.columns.iter().enumerate().map(|(i, c)| cell(batch.column(i).as_ref(), c.kind, row)).collect(),
+            );
+        }
+    }
+    Ok(table)
+}
+
+/// The Arrow record batches of a Parquet file, with only the named columns (all when
+/// `columns` is `None`), for readers that convert columns straight into their own types.
+pub fn read_batches(path: &Path, columns: Option<&[&str]>) -> Result<(Arc<Schema>, Vec<RecordBatch>), StoreError> {
     let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
     let file = File::open(path).map_err(StoreError::io(path))?;
     let mut builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| parquet_error(e.to_string()))?;
@@ -145,21 +165,18 @@ pub fn read_parquet_columns(path: &Path, columns: Option<&[&str]>) -> Result<Tab
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
         builder = builder.with_projection(mask);
     }
-    let reader = builder.with_batch_size(16 * 1024).build().map_err(|e| parquet_error(e.to_string()))?;
-    let mut table = Table::default();
-    for field in reader.schema().fields() {
-        let kind = kind_of(field.data_type()).ok_or_else(|| {
-            parquet_error(format!("column {} has unsupported type {}", field.name(), field.data_type()))
-        })?;
-        table.columns.push(Column { name: field.name().clone(), kind });
-    }
-    for batch in reader {
-        let batch = batch.map_err(|e| parquet_error(e.to_string()))?;
-        for row in 0..batch.num_rows() {
-            table.rows.push(
-                table.columns.iter().enumerate().map(|(i, c)| cell(batch.column(i).as_ref(), c.kind, row)).collect(),
-            );
-        }
-    }
-    Ok(table)
+    let reader = builder.with_batch_size(64 * 1024).build().map_err(|e| parquet_error(e.to_string()))?;
+    let schema = reader.schema();
+    let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| parquet_error(e.to_string()))?;
+    Ok((schema, batches))
+}
+
+/// Days since 1970-01-01 of an Arrow Date32 as a date.
+pub fn date32(days: i32) -> Option<NaiveDate> {
+    EPOCH.checked_add_signed(chrono::TimeDelta::days(days.into()))
+}
+
+/// Seconds of an Arrow Timestamp(Second) as a local timestamp.
+pub fn timestamp_seconds(seconds: i64) -> Option<chrono::NaiveDateTime> {
+    DateTime::from_timestamp(seconds, 0).map(|t| t.naive_utc())
 }
