@@ -98,18 +98,33 @@ pub struct Report {
     pub uitslagen: Vec<Uitslag>,
 }
 
-/// Call `out` with every item of one gemeente's input, before filtering.
-pub fn for_each_item(input: &input::Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn FnMut(Item)) {
-    retour::items(input, cal, peildatum, out);
-    regie::items(input, cal, peildatum, out);
-    verzoek::items(input, cal, peildatum, out);
-    declaratie::items(input, out);
+/// Call `out` with every item of one gemeente's input from the given sources, before
+/// filtering.
+pub fn for_each_item(
+    input: &input::Input,
+    bronnen: &[Bron],
+    cal: &Calendar,
+    peildatum: NaiveDate,
+    out: &mut dyn FnMut(Item),
+) {
+    for bron in [Bron::Berichten, Bron::Regie, Bron::Verzoeken, Bron::Declaraties] {
+        if !bronnen.contains(&bron) {
+            continue;
+        }
+        match bron {
+            Bron::Berichten => retour::items(input, cal, peildatum, out),
+            Bron::Regie => regie::items(input, cal, peildatum, out),
+            Bron::Verzoeken => verzoek::items(input, cal, peildatum, out),
+            Bron::Declaraties => declaratie::items(input, out),
+        }
+    }
 }
 
 /// Every item of one gemeente's input, before filtering.
 pub fn items_of(input: &input::Input, cal: &Calendar, peildatum: NaiveDate) -> Vec<Item> {
     let mut items = Vec::new();
-    for_each_item(input, cal, peildatum, &mut |i| items.push(i));
+    let all = [Bron::Berichten, Bron::Regie, Bron::Verzoeken, Bron::Declaraties];
+    for_each_item(input, &all, cal, peildatum, &mut |i| items.push(i));
     items
 }
 
@@ -131,7 +146,8 @@ fn gemeente_partial(
     let Some([wet, aanbieder, categorie]) = options.filter.resolve(input) else { return };
     let mut local: HashMap<(usize, aggregate::Codes), aggregate::Acc> = HashMap::new();
     let per = &options.per;
-    for_each_item(input, &options.calendar, options.peildatum, &mut |item| {
+    let bronnen: Vec<Bron> = selected.iter().map(|d| d.bron).collect();
+    for_each_item(input, &bronnen, &options.calendar, options.peildatum, &mut |item| {
         let Some(index) = selected.iter().position(|d| std::ptr::eq(*d, item.indicator)) else { return };
         let matches = |want: Option<pool::Sym>, have| want.is_none_or(|w| w == have);
         if !keeps(options, &item)

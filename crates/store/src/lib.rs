@@ -152,7 +152,8 @@ impl Store {
             }
             self.ledger.forget_batch(batch)?;
         }
-        for dir in ["lake", "quarantaine"] {
+        // Batch files were removed above; Ketendata is written outside batches.
+        for dir in ["lake/ketendata", "quarantaine"] {
             remove_tmp_files(&self.root.join(dir))?;
         }
         Ok(())
