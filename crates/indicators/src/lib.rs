@@ -21,13 +21,12 @@ mod retour;
 mod verzoek;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 use ketenzicht_calendar::Calendar;
 use ketenzicht_gemeenten::Gemeenten;
-use ketenzicht_store::{Store, StoreError};
+use ketenzicht_store::{Lake, Store, StoreError};
 
 pub use aggregate::{Dim, Rij, Stats};
 pub use defs::{Bron, Definitie, Soort};
@@ -172,6 +171,20 @@ fn gemeente_partial(
     }
 }
 
+/// What the indicators read: the lake, and the unreadable files from the quarantine. It can
+/// be shared between threads (a server keeps one).
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub lake: Lake,
+    pub onleesbaar: HashMap<String, Vec<input::Onleesbaar>>,
+}
+
+impl Source {
+    pub fn of(store: &Store) -> Result<Source, IndicatorError> {
+        Ok(Source { lake: store.lake(), onleesbaar: input::onleesbaar(store)? })
+    }
+}
+
 /// Compute the indicators over the gemeenten in `scope` (each read from the store on its
 /// own, on as many threads as there are cores).
 pub fn compute(
@@ -180,14 +193,24 @@ pub fn compute(
     scope: &[String],
     options: &Options,
 ) -> Result<Report, IndicatorError> {
+    compute_from(&Source::of(store)?, gemeenten, scope, options, usize::MAX)
+}
+
+/// [`compute`] from a [`Source`], on at most `max_threads` threads.
+pub fn compute_from(
+    source: &Source,
+    gemeenten: &Gemeenten,
+    scope: &[String],
+    options: &Options,
+    max_threads: usize,
+) -> Result<Report, IndicatorError> {
     let selected: Vec<&'static Definitie> =
         if options.indicators.is_empty() { defs::ALLE.to_vec() } else { options.indicators.clone() };
     let bronnen: Vec<Bron> = selected.iter().map(|d| d.bron).collect();
     let need = input::Need::of(&bronnen);
-    let onleesbaar = Mutex::new(if need.berichten { input::onleesbaar(store)? } else { HashMap::new() });
-    let lake = store.lake();
+    let lake = &source.lake;
     let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(scope.len()).max(1);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(scope.len()).min(max_threads).max(1);
     let results: Vec<Result<Partial, IndicatorError>> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
@@ -196,9 +219,8 @@ pub fn compute(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(gemeente) = scope.get(i) else { break };
-                        let q = onleesbaar.lock().map(|mut m| m.remove(gemeente)).unwrap_or_default();
-                        let input =
-                            input::Input::load(&lake, gemeente, need, q.unwrap_or_default(), options.peildatum)?;
+                        let q = if need.berichten { source.onleesbaar.get(gemeente).cloned() } else { None };
+                        let input = input::Input::load(lake, gemeente, need, q.unwrap_or_default(), options.peildatum)?;
                         gemeente_partial(&input, gemeenten, &selected, options, &mut partial);
                     }
                     Ok(partial)
