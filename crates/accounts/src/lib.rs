@@ -150,13 +150,7 @@ impl Accounts {
         if self.find(naam)?.is_some() {
             return Err(AccountError::Exists(naam.to_owned()));
         }
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| AccountError::Random(e.to_string()))?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| AccountError::Hash(e.to_string()))?;
-        let hash = argon2::Argon2::default()
-            .hash_password(wachtwoord.as_bytes(), &salt)
-            .map_err(|e| AccountError::Hash(e.to_string()))?
-            .to_string();
+        let hash = hash_password(wachtwoord)?;
         let (gemeente, regio) = match rol {
             Rol::Gemeente(g) => (Some(g.as_str()), None),
             Rol::Regio(r) => (None, Some(r.as_str())),
@@ -353,6 +347,17 @@ impl Accounts {
             Rol::Beheerder => Ok(Vec::new()),
         }
     }
+}
+
+/// The argon2id hash of a password, with a random salt, as a PHC string.
+pub fn hash_password(wachtwoord: &str) -> Result<String, AccountError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| AccountError::Random(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AccountError::Hash(e.to_string()))?;
+    Ok(argon2::Argon2::default()
+        .hash_password(wachtwoord.as_bytes(), &salt)
+        .map_err(|e| AccountError::Hash(e.to_string()))?
+        .to_string())
 }
 
 /// Check a password against a stored argon2 hash.

@@ -1,10 +1,12 @@
 //! `ketenzicht`: the command line of the ketenzicht processor.
 
+mod accounts;
 mod indicators;
 mod ingest;
 mod inspect;
 mod ketendata;
 mod quarantine;
+mod serve;
 mod simulate;
 mod validate;
 
@@ -34,6 +36,13 @@ enum Command {
     Quarantine(quarantine::Command),
     /// Write the Ketendata of one gemeente as Parquet or CSV.
     Export(ketendata::ExportArgs),
+    /// Simulate a demo year, ingest it, create demo accounts and serve the dashboards.
+    Demo(serve::DemoArgs),
+    /// Serve the dashboards and the JSON API.
+    Serve(serve::ServeArgs),
+    /// Manage the accounts of the web server.
+    #[command(subcommand)]
+    Accounts(accounts::Command),
     /// Rebuild the Ketendata tables from the lake (after a definition changed).
     Rebuild(ketendata::RebuildArgs),
     /// Compute the monitor- and steering indicators (terms, retours, process times) as JSON or CSV.
@@ -58,6 +67,9 @@ fn main() -> ExitCode {
         Command::Export(args) => ketendata::export(&args),
         Command::Indicators(args) => indicators::run(&args),
         Command::Rebuild(args) => ketendata::rebuild_command(&args),
+        Command::Demo(args) => serve::demo(&args),
+        Command::Serve(args) => serve::serve(&args),
+        Command::Accounts(command) => accounts::run(&command),
     };
     match result {
         Ok(code) => code,

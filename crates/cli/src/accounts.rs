@@ -1,0 +1,93 @@
+//! `ketenzicht accounts`: manage the accounts of the web server.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use ketenzicht_accounts::{Accounts, Rol};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RolArg {
+    Gemeente,
+    Regio,
+    Beheerder,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Add an account; the password is read from $KETENZICHT_WACHTWOORD or the first line of standard input.
+    Add {
+        #[arg(long)]
+        naam: String,
+        #[arg(long, value_enum)]
+        rol: RolArg,
+        /// For role gemeente: its CBS code.
+        #[arg(long, required_if_eq("rol", "gemeente"))]
+        gemeente: Option<String>,
+        /// For role regio: the regional partnership (a jeugdzorgregio of the CBS list).
+        #[arg(long, required_if_eq("rol", "regio"))]
+        regio: Option<String>,
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+    /// List the accounts.
+    List {
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+    /// Create a read-only API token for an account (printed once).
+    Token {
+        #[arg(long)]
+        naam: String,
+        #[arg(long)]
+        omschrijving: String,
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+}
+
+fn open(store: Option<&std::path::Path>) -> anyhow::Result<Accounts> {
+    let dir = ketenzicht_store::store_dir(store);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(Accounts::open(&dir.join("ketenzicht.sqlite"))?)
+}
+
+pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
+    let nu = ketenzicht_web::now();
+    match command {
+        Command::Add { naam, rol, gemeente, regio, store } => {
+            let rol = match rol {
+                RolArg::Gemeente => Rol::Gemeente(gemeente.clone().unwrap_or_default()),
+                RolArg::Regio => Rol::Regio(regio.clone().unwrap_or_default()),
+                RolArg::Beheerder => Rol::Beheerder,
+            };
+            let wachtwoord = match std::env::var("KETENZICHT_WACHTWOORD") {
+                Ok(w) => w,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let account = open(store.as_deref())?.add(naam, &wachtwoord, &rol, nu)?;
+            println!("account {} ({}) toegevoegd", account.naam, account.rol.naam());
+        }
+        Command::List { store } => {
+            for a in open(store.as_deref())?.list()? {
+                let detail = match &a.rol {
+                    Rol::Gemeente(g) => g.clone(),
+                    Rol::Regio(r) => r.clone(),
+                    Rol::Beheerder => String::new(),
+                };
+                println!("{:<24} {:<10} {detail}", a.naam, a.rol.naam());
+            }
+        }
+        Command::Token { naam, omschrijving, store } => {
+            let accounts = open(store.as_deref())?;
+            let account = accounts.find(naam)?.with_context(|| format!("no account {naam:?}"))?;
+            println!("{}", accounts.create_token(&account, omschrijving, nu)?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,73 @@
+//! Reading for a request, off the async threads: indicators through the scope, and the
+//! timeline of one traject from Ketendata.
+
+use ketenzicht_indicators::{Options, Report};
+use ketenzicht_store::{Table, Value};
+use serde_json::{Map, json};
+
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// Compute indicators for `gemeenten` (already checked against the scope) on a blocking thread.
+pub async fn indicators(state: &AppState, gemeenten: Vec<String>, options: Options) -> Result<Report, WebError> {
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        ketenzicht_indicators::compute_from(&st.source, &st.gemeenten, &gemeenten, &options, 1)
+    })
+    .await
+    .map_err(WebError::internal)?
+    .map_err(WebError::from)
+}
+
+/// One event of a traject: a row of `verzoeken`, `toewijzingen`, `regie` or `prestaties`.
+#[derive(Debug, Clone)]
+pub struct Gebeurtenis {
+    pub tabel: &'static str,
+    pub ontvangen: String,
+    pub velden: Map<String, serde_json::Value>,
+}
+
+fn json_value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Text(s) => json!(s),
+        Value::Int(i) => json!(i),
+        Value::Float(f) => json!(f),
+        Value::Bool(b) => json!(b),
+        Value::Date(d) => json!(d.to_string()),
+        Value::Timestamp(t) => json!(t.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        Value::Binary(_) => serde_json::Value::Null,
+    }
+}
+
+/// The rows of one traject in one gemeente, in order of receipt. Not found when there are none.
+pub async fn traject(state: &AppState, gemeente: String, traject_id: String) -> Result<Vec<Gebeurtenis>, WebError> {
+    if traject_id.len() != 32 || !traject_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(WebError::NotFound);
+    }
+    let st = state.clone();
+    let events = tokio::task::spawn_blocking(move || -> Result<Vec<Gebeurtenis>, WebError> {
+        let mut out = Vec::new();
+        for tabel in ["verzoeken", "toewijzingen", "regie", "prestaties"] {
+            let table: Table = ketenzicht_ketendata::read_columns(&st.source.lake, tabel, &gemeente, None)
+                .map_err(WebError::internal)?;
+            let (Some(t), Some(o)) = (table.column("traject_id"), table.column("ontvangen")) else { continue };
+            for row in table.rows.iter().filter(|r| r[t].as_text() == Some(traject_id.as_str())) {
+                let velden: Map<String, serde_json::Value> = table
+                    .columns
+                    .iter()
+                    .zip(row)
+                    .filter(|(c, _)| !matches!(c.name.as_str(), "client" | "jaar"))
+                    .map(|(c, v)| (c.name.clone(), json_value(v)))
+                    .collect();
+                let ontvangen = json_value(&row[o]).as_str().unwrap_or_default().to_owned();
+                out.push(Gebeurtenis { tabel, ontvangen, velden });
+            }
+        }
+        out.sort_by(|a, b| a.ontvangen.cmp(&b.ontvangen));
+        Ok(out)
+    })
+    .await
+    .map_err(WebError::internal)??;
+    if events.is_empty() { Err(WebError::NotFound) } else { Ok(events) }
+}

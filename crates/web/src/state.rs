@@ -1,0 +1,128 @@
+//! What every request shares: the store's lake (read through the indicators' `Source`), the
+//! accounts, the CBS list, the login limiter and the metrics.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::IpAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
+use ketenzicht_accounts::Accounts;
+use ketenzicht_gemeenten::Gemeenten;
+use ketenzicht_indicators::Source;
+use ketenzicht_store::Store;
+
+use crate::metrics::Metrics;
+
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+#[derive(Debug)]
+pub struct Inner {
+    pub source: Source,
+    pub gemeenten: Gemeenten,
+    pub accounts: Mutex<Accounts>,
+    /// The gemeenten with data in the store.
+    pub present: Vec<String>,
+    /// Quarantine entries per gemeente and kind.
+    pub quarantaine: HashMap<String, BTreeMap<String, u64>>,
+    pub limiter: Mutex<Limiter>,
+    pub metrics: Metrics,
+    /// An argon2 hash of a random password, to verify unknown names against.
+    pub dummy_hash: String,
+    /// Send cookies with `Secure` (off only for tests over plain HTTP to a non-local host).
+    pub secure_cookies: bool,
+    /// Holds the store's lock while the server runs.
+    _store: Mutex<Store>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Store(#[from] ketenzicht_store::StoreError),
+    #[error(transparent)]
+    Indicators(#[from] ketenzicht_indicators::IndicatorError),
+    #[error(transparent)]
+    Accounts(#[from] ketenzicht_accounts::AccountError),
+}
+
+impl AppState {
+    /// Open the store and the accounts; `gemeenten` is the CBS list.
+    pub fn open(store_dir: &Path, gemeenten: Gemeenten) -> Result<AppState, StateError> {
+        let store = Store::open(store_dir)?;
+        let source = Source::of(&store)?;
+        let present = store.ledger.gemeenten()?;
+        let mut quarantaine: HashMap<String, BTreeMap<String, u64>> = HashMap::new();
+        for q in store.ledger.quarantaine()? {
+            if let Some(g) = q.gemeente {
+                *quarantaine.entry(g).or_default().entry(q.soort).or_default() += 1;
+            }
+        }
+        let accounts = Accounts::open(&store_dir.join("ketenzicht.sqlite"))?;
+        // The regional partnerships start as the jeugdzorgregio's, since the Jeugdwet (2015).
+        let sinds = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default();
+        accounts.seed_regios(&gemeenten, sinds)?;
+        Ok(AppState(Arc::new(Inner {
+            source,
+            gemeenten,
+            accounts: Mutex::new(accounts),
+            present,
+            quarantaine,
+            limiter: Mutex::new(Limiter::default()),
+            metrics: Metrics::default(),
+            dummy_hash: ketenzicht_accounts::hash_password(&format!("{:?}", std::time::SystemTime::now()))?,
+            secure_cookies: true,
+            _store: Mutex::new(store),
+        })))
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        crate::now()
+    }
+}
+
+/// Failed logins per account name and per address: at most [`Limiter::MAX_PER_NAME`] and
+/// [`Limiter::MAX_PER_ADDRESS`] within [`Limiter::WINDOW`]; then 429 until they age out.
+#[derive(Debug, Default)]
+pub struct Limiter {
+    names: HashMap<String, VecDeque<Instant>>,
+    addresses: HashMap<IpAddr, VecDeque<Instant>>,
+}
+
+impl Limiter {
+    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+    pub const MAX_PER_NAME: usize = 5;
+    pub const MAX_PER_ADDRESS: usize = 20;
+
+    fn recent(list: &mut VecDeque<Instant>, now: Instant) -> usize {
+        while list.front().is_some_and(|t| now.duration_since(*t) > Self::WINDOW) {
+            list.pop_front();
+        }
+        list.len()
+    }
+
+    /// May this name from this address try to log in now?
+    pub fn allowed(&mut self, name: &str, address: IpAddr) -> bool {
+        let now = Instant::now();
+        let by_name = self.names.get_mut(name).map_or(0, |l| Self::recent(l, now));
+        let by_address = self.addresses.get_mut(&address).map_or(0, |l| Self::recent(l, now));
+        by_name < Self::MAX_PER_NAME && by_address < Self::MAX_PER_ADDRESS
+    }
+
+    pub fn failed(&mut self, name: &str, address: IpAddr) {
+        let now = Instant::now();
+        if self.names.len() > 100_000 {
+            self.names.clear();
+        }
+        self.names.entry(name.to_owned()).or_default().push_back(now);
+        self.addresses.entry(address).or_default().push_back(now);
+    }
+}
