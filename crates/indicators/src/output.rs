@@ -128,6 +128,16 @@ pub fn write_csv(out: &mut impl Write, report: &Report, excel_nl: bool) -> std::
 
 /// The items of the report, one line each.
 pub fn write_items_csv(out: &mut impl Write, report: &Report, excel_nl: bool) -> std::io::Result<()> {
+    write_items_csv_filtered(out, report, excel_nl, &|_| true)
+}
+
+/// The items of the report for which `keep` holds, one line each.
+pub fn write_items_csv_filtered(
+    out: &mut impl Write,
+    report: &Report,
+    excel_nl: bool,
+    keep: &dyn Fn(&ItemRecord) -> bool,
+) -> std::io::Result<()> {
     let sep = if excel_nl { ';' } else { ',' };
     if excel_nl {
         out.write_all("\u{feff}".as_bytes())?;
@@ -149,7 +159,7 @@ pub fn write_items_csv(out: &mut impl Write, report: &Report, excel_nl: bool) ->
     ];
     writeln!(out, "{}", columns.join(&sep.to_string()))?;
     for u in &report.uitslagen {
-        for i in &u.items {
+        for i in u.items.iter().filter(|i| keep(i)) {
             let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
             let cells = [
                 u.definitie.id.to_owned(),

@@ -87,16 +87,15 @@ pub async fn items(
     let def = definitie(&id)?;
     let gemeenten = scope.gemeenten(q.gemeente())?;
     let options = q.options(state.now().date(), vec![def], Vec::new(), true)?;
-    let mut report = data::indicators(&state, gemeenten, options).await?;
-    if let Some(u) = q.uitkomst() {
-        for r in &mut report.uitslagen {
-            r.items.retain(|i| i.uitkomst == u);
-        }
-    }
+    let report = data::indicators(&state, gemeenten, options).await?;
+    let wanted = |i: &&ketenzicht_indicators::ItemRecord| q.uitkomst().is_none_or(|u| i.uitkomst == u);
     if q.csv() {
-        return Ok(csv_response(&format!("{}-items", def.id), |w| output::write_items_csv(w, &report, true))?);
+        return Ok(csv_response(&format!("{}-items", def.id), |w| {
+            output::write_items_csv_filtered(w, &report, true, &|i| wanted(&i))
+        })?);
     }
-    let items: Vec<Value> = report.uitslagen.iter().flat_map(|u| u.items.iter().map(output::item_json)).collect();
+    let items: Vec<Value> =
+        report.uitslagen.iter().flat_map(|u| u.items.iter().filter(wanted).map(output::item_json)).collect();
     Ok(Json(json!({ "indicator": def.id, "items": items })).into_response())
 }
 

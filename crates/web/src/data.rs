@@ -1,6 +1,9 @@
 //! Reading for a request, off the async threads: indicators through the scope, and the
 //! timeline of one traject from Ketendata.
 
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
 use ketenzicht_indicators::{Options, Report};
 use ketenzicht_store::{Table, Value};
 use serde_json::{Map, json};
@@ -8,15 +11,62 @@ use serde_json::{Map, json};
 use crate::error::WebError;
 use crate::state::AppState;
 
-/// Compute indicators for `gemeenten` (already checked against the scope) on a blocking thread.
-pub async fn indicators(state: &AppState, gemeenten: Vec<String>, options: Options) -> Result<Report, WebError> {
+/// The key of a computation in the cache: everything that decides its result.
+fn cache_key(gemeenten: &[String], o: &Options) -> String {
+    let ids: Vec<&str> = o.indicators.iter().map(|d| d.id).collect();
+    let per: Vec<&str> = o.per.iter().map(|d| d.name()).collect();
+    format!(
+        "{gemeenten:?}|{ids:?}|{per:?}|{:?}|{}|{:?}|{:?}|{:?}|{}",
+        o.van, o.peildatum, o.filter.wet, o.filter.aanbieder, o.filter.productcategorie, o.items
+    )
+}
+
+/// Computed reports, kept while the server runs: the server holds the store's lock, so the
+/// data cannot change under it. Bounded; the oldest entries go first.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: HashMap<String, Arc<Report>>,
+    order: VecDeque<String>,
+}
+
+impl Cache {
+    const MAX: usize = 512;
+
+    fn get(&self, key: &str) -> Option<Arc<Report>> {
+        self.entries.get(key).cloned()
+    }
+
+    fn put(&mut self, key: String, report: Arc<Report>) {
+        if self.entries.insert(key.clone(), report).is_none() {
+            self.order.push_back(key);
+        }
+        while self.order.len() > Self::MAX {
+            if let Some(old) = self.order.pop_front() {
+                self.entries.remove(&old);
+            }
+        }
+    }
+}
+
+/// Compute indicators for `gemeenten` (already checked against the scope) on a blocking
+/// thread, or take them from the cache.
+pub async fn indicators(state: &AppState, gemeenten: Vec<String>, options: Options) -> Result<Arc<Report>, WebError> {
+    let key = cache_key(&gemeenten, &options);
+    if let Some(hit) = state.cache.as_ref().and_then(|c| c.lock().ok()).and_then(|c| c.get(&key)) {
+        return Ok(hit);
+    }
     let st = state.clone();
-    tokio::task::spawn_blocking(move || {
+    let report = tokio::task::spawn_blocking(move || {
         ketenzicht_indicators::compute_from(&st.source, &st.gemeenten, &gemeenten, &options, 1)
     })
     .await
     .map_err(WebError::internal)?
-    .map_err(WebError::from)
+    .map_err(WebError::from)?;
+    let report = Arc::new(report);
+    if let Some(mut c) = state.cache.as_ref().and_then(|c| c.lock().ok()) {
+        c.put(key, report.clone());
+    }
+    Ok(report)
 }
 
 /// One event of a traject: a row of `verzoeken`, `toewijzingen`, `regie` or `prestaties`.

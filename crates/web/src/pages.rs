@@ -214,7 +214,7 @@ async fn report(
     ids: &[&str],
     per: &[Dim],
     items: bool,
-) -> Result<Report, WebError> {
+) -> Result<std::sync::Arc<Report>, WebError> {
     let gemeenten = scope.gemeenten(q.gemeente())?;
     let defs: Vec<&'static Definitie> = ids.iter().filter_map(|id| defs::by_id(id)).collect();
     let options = q.options(state.now().date(), defs, per.to_vec(), items)?;

@@ -36,6 +36,9 @@ pub struct Inner {
     pub quarantaine: HashMap<String, BTreeMap<String, u64>>,
     pub limiter: Mutex<Limiter>,
     pub metrics: Metrics,
+    /// Computed indicator reports (see [`crate::data::Cache`]); off with
+    /// `KETENZICHT_WEB_CACHE=uit` (to measure computing every request).
+    pub cache: Option<Mutex<crate::data::Cache>>,
     /// An argon2 hash of a random password, to verify unknown names against.
     pub dummy_hash: String,
     /// Send cookies with `Secure` (off only for tests over plain HTTP to a non-local host).
@@ -78,6 +81,8 @@ impl AppState {
             quarantaine,
             limiter: Mutex::new(Limiter::default()),
             metrics: Metrics::default(),
+            cache: (std::env::var("KETENZICHT_WEB_CACHE").as_deref() != Ok("uit"))
+                .then(|| Mutex::new(crate::data::Cache::default())),
             dummy_hash: ketenzicht_accounts::hash_password(&format!("{:?}", std::time::SystemTime::now()))?,
             secure_cookies: true,
             _store: Mutex::new(store),
