@@ -311,3 +311,56 @@ fn the_server_keeps_every_tenant_to_its_own_gemeenten() {
     assert!(!cli["indicatoren"][0]["rijen"].as_array().expect("rows").is_empty());
     assert_eq!(api["indicator"]["rijen"], cli["indicatoren"][0]["rijen"]);
 }
+
+/// Run `crates/web/e2e/e2e.mjs` with Playwright on Debian's Chromium (`.ci/run` installs both):
+/// it logs in, checks every dashboard, filters, exports and drills down; screenshots of each
+/// dashboard land in `target/e2e/screenshots` as the test's artefacts.
+#[test]
+fn the_dashboards_work_in_a_browser() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = dir.path().join("demo");
+    let demo_s = demo.display().to_string();
+    ketenzicht(&["demo", "--dir", &demo_s, "--no-serve", "--maanden", "3", "--gemeenten", &cbs()]);
+    let server = start(&demo.join("store"));
+
+    let e2e = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/e2e");
+    let work = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e");
+    std::fs::create_dir_all(&work).expect("target/e2e");
+    for file in ["package.json", "package-lock.json", "e2e.mjs"] {
+        std::fs::copy(e2e.join(file), work.join(file)).expect("copy the browser test");
+    }
+    if !work.join("node_modules/playwright-core").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&work)
+            .status()
+            .expect("npm runs");
+        assert!(status.success(), "npm ci for playwright-core");
+    }
+    let out = Command::new("node")
+        .arg("e2e.mjs")
+        .arg(format!("http://{}", server.addr))
+        .arg(work.join("screenshots"))
+        .current_dir(&work)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "browser test (needs /usr/bin/chromium: apt-get install chromium):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for shot in [
+        "overzicht",
+        "retourberichten",
+        "doorlooptijden",
+        "termijnen",
+        "aanbieders",
+        "trajecten",
+        "datakwaliteit",
+        "traject",
+    ] {
+        let png = work.join("screenshots").join(format!("{shot}.png"));
+        assert!(std::fs::metadata(&png).is_ok_and(|m| m.len() > 10_000), "screenshot {}", png.display());
+    }
+}

@@ -25,6 +25,7 @@ fn head(titel: &str) -> Markup {
             meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowScriptTags":false}"#;
             title { (titel) " · ketenzicht" }
             link rel="stylesheet" href="/static/app.css";
+            link rel="icon" href="data:,";
             script src="/static/htmx.min.js" defer {}
             script src="/static/echarts.min.js" defer {}
             script src="/static/app.js" defer {}

@@ -1,0 +1,81 @@
+// Browser test of the dashboards (Playwright on Debian's Chromium): log in, see every
+// dashboard with its charts drawn, filter with htmx, drill down to a traject, export a CSV,
+// use the keyboard; a screenshot of each dashboard goes to the artefact directory.
+//
+//   node e2e.mjs BASE_URL SCREENSHOT_DIR
+import { chromium } from "playwright-core";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [base, out] = process.argv.slice(2);
+mkdirSync(out, { recursive: true });
+const fail = (msg) => { console.error("FAIL: " + msg); process.exit(1); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox"],
+});
+const context = await browser.newContext({ acceptDownloads: true, locale: "nl-NL", viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+const problems = [];
+page.on("pageerror", (e) => problems.push("page error: " + e.message));
+page.on("console", (m) => { if (m.type() === "error") problems.push("console: " + m.text()); });
+page.on("response", (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+
+// Keyboard: the first Tab reaches the skip link on the login page.
+await page.goto(base + "/login");
+await page.keyboard.press("Tab");
+if ((await page.evaluate(() => document.activeElement && document.activeElement.id)) !== "naam") {
+  // The login page has no navigation; the first field is the first stop.
+  fail("the first Tab on the login page does not reach the name field");
+}
+await page.fill("#naam", "haaglanden");
+await page.fill("#wachtwoord", "demo-haaglanden-2026");
+await page.click("form.inloggen button[type=submit]");
+await page.waitForURL(base + "/");
+await page.keyboard.press("Tab");
+if ((await page.evaluate(() => document.activeElement && document.activeElement.className)) !== "skiplink") {
+  fail("the first Tab on a dashboard does not reach the skip link");
+}
+
+const dashboards = ["/", "/retourberichten", "/doorlooptijden", "/termijnen", "/aanbieders", "/trajecten", "/datakwaliteit"];
+for (const path of dashboards) {
+  await page.goto(base + path);
+  await page.waitForSelector("main h1");
+  const charts = await page.locator(".grafiek").count();
+  if (charts > 0) {
+    await page.waitForSelector(".grafiek svg", { timeout: 10000 });
+  }
+  const name = path === "/" ? "overzicht" : path.slice(1);
+  await page.screenshot({ path: join(out, name + ".png"), fullPage: true });
+  const unlabeled = await page.evaluate(() =>
+    [...document.querySelectorAll("main input, main select")].filter((el) => !el.labels || el.labels.length === 0).length);
+  if (unlabeled > 0) fail(`${path}: ${unlabeled} form fields without a label`);
+}
+
+// Filter with htmx: the URL holds the filter, the content changes, the page does not reload.
+await page.goto(base + "/termijnen");
+await page.evaluate(() => { window.__zelfde_pagina = true; });
+const gemeente = await page.locator("#f-gemeente option").nth(1).getAttribute("value");
+await page.selectOption("#f-gemeente", gemeente);
+await page.click("form.filters button[type=submit]");
+await page.waitForURL(new RegExp("gemeente=" + gemeente));
+if (!(await page.evaluate(() => window.__zelfde_pagina === true))) fail("the filter reloaded the whole page");
+await page.screenshot({ path: join(out, "termijnen-gefilterd.png"), fullPage: true });
+
+// Export the first table as CSV for Dutch Excel.
+const [download] = await Promise.all([page.waitForEvent("download"), page.locator("a[download]").first().click()]);
+const csv = readFileSync(await download.path(), "utf8");
+if (!csv.startsWith("\ufeffindicator;regel;")) fail("the CSV export does not start with a BOM and the header: " + csv.slice(0, 40));
+
+// Drill down from the open lists to the timeline of one traject.
+await page.goto(base + "/trajecten");
+const link = page.locator("main table a", { hasText: "Bekijk" }).first();
+if ((await link.count()) === 0) fail("no traject to drill down to");
+await link.click();
+await page.waitForSelector("ol.tijdlijn li");
+await page.screenshot({ path: join(out, "traject.png"), fullPage: true });
+
+if (problems.length > 0) fail(problems.join("\n"));
+await browser.close();
+console.log("ok: " + dashboards.length + " dashboards, filter, export, drill-down");
