@@ -160,6 +160,10 @@ pub enum Vrij {
 pub struct Calendar {
     config: CalendarConfig,
     days_off: BTreeMap<NaiveDate, Vrij>,
+    /// The first day of the prepared years, and for each day from it whether it is a working
+    /// day (so that term arithmetic costs one lookup per day).
+    first: NaiveDate,
+    working: Vec<bool>,
 }
 
 impl Default for Calendar {
@@ -186,7 +190,11 @@ impl Calendar {
         for (d, why) in &config.extra {
             days_off.insert(*d, Vrij::Extra(why.clone()));
         }
-        Calendar { config, days_off }
+        let first = NaiveDate::from_ymd_opt(*config.years.start(), 1, 1).unwrap_or(NaiveDate::MIN);
+        let mut calendar = Calendar { config, days_off, first, working: Vec::new() };
+        let last = NaiveDate::from_ymd_opt(*calendar.config.years.end(), 12, 31).unwrap_or(first);
+        calendar.working = first.iter_days().take_while(|d| *d <= last).map(|d| calendar.vrij(d).is_none()).collect();
+        calendar
     }
 
     pub fn config(&self) -> &CalendarConfig {
@@ -212,7 +220,11 @@ impl Calendar {
     }
 
     pub fn is_working_day(&self, day: NaiveDate) -> bool {
-        self.vrij(day).is_none()
+        let prepared = usize::try_from((day - self.first).num_days()).ok().and_then(|i| self.working.get(i));
+        match prepared {
+            Some(working) => *working,
+            None => self.vrij(day).is_none(),
+        }
     }
 
     /// The next working day strictly after `day`.

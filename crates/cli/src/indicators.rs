@@ -173,10 +173,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     };
     match args.format {
-        FormatArg::Json => write(args.out.as_ref(), &|w| {
-            serde_json::to_writer_pretty(&mut *w, &ketenzicht_indicators::output::to_json(&report))?;
-            writeln!(w)
-        })?,
+        FormatArg::Json => {
+            write(args.out.as_ref(), &|mut w| ketenzicht_indicators::output::write_json(&mut w, &report))?
+        }
         FormatArg::Csv | FormatArg::CsvExcelNl => {
             let excel = matches!(args.format, FormatArg::CsvExcelNl);
             write(args.out.as_ref(), &|mut w| ketenzicht_indicators::output::write_csv(&mut w, &report, excel))?;

@@ -2,8 +2,6 @@
 //! Within a gemeente, groups are keyed by numbers (interned text, packed months), so grouping
 //! allocates nothing per item; the text is filled in once per group.
 
-use std::collections::BTreeMap;
-
 use chrono::Datelike;
 use ketenzicht_gemeenten::Gemeenten;
 
@@ -187,8 +185,8 @@ impl Rij {
     }
 }
 
-/// Groups per (indicator index, dimension values as text).
-pub type Groups = BTreeMap<(usize, Vec<String>), Acc>;
+/// Groups per (indicator index, dimension values as text); sorted when the report is made.
+pub type Groups = rustc_hash::FxHashMap<(usize, Vec<String>), Acc>;
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@ use ketenzicht_store::parquet_io::{date32, read_batches, timestamp_seconds};
 use ketenzicht_store::{Lake, Store};
 
 use crate::IndicatorError;
-use crate::defs::Bron;
+use crate::defs::{Bron, Definitie};
 pub use crate::pool::{Pool, Sym};
 
 /// Typed access to the columns of one record batch, with errors that name table and column.
@@ -26,6 +26,10 @@ impl<'b> Batch<'b> {
     }
     fn text(&self, name: &str) -> Result<Texts<'b>, IndicatorError> {
         self.column::<StringArray>(name).map(Texts)
+    }
+    /// A text column that may have been left out of the read (`None` then).
+    fn opt_text(&self, name: &str) -> Result<Option<Texts<'b>>, IndicatorError> {
+        if self.batch.column_by_name(name).is_none() { Ok(None) } else { self.text(name).map(Some) }
     }
     fn int(&self, name: &str) -> Result<Ints<'b>, IndicatorError> {
         self.column::<Int64Array>(name).map(Ints)
@@ -206,6 +210,8 @@ pub fn onleesbaar(store: &Store) -> Result<HashMap<String, Vec<Onleesbaar>>, Ind
 /// Which tables to read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Need {
+    /// Read the traject ids (to keep items for drill-down).
+    pub trajecten: bool,
     pub berichten: bool,
     pub toewijzingen: bool,
     pub verzoeken: bool,
@@ -214,16 +220,26 @@ pub struct Need {
 }
 
 impl Need {
-    /// The tables the indicators with these sources read.
-    pub fn of(bronnen: &[Bron]) -> Need {
-        let has = |b| bronnen.contains(&b);
-        Need {
-            berichten: has(Bron::Berichten),
-            toewijzingen: has(Bron::Regie) || has(Bron::Verzoeken),
-            verzoeken: has(Bron::Verzoeken),
-            regie: has(Bron::Regie),
-            declaraties: has(Bron::Declaraties),
+    /// The tables these indicators read.
+    pub fn of(indicators: &[&Definitie]) -> Need {
+        let mut need = Need::default();
+        for d in indicators {
+            match d.bron {
+                Bron::Berichten => need.berichten = true,
+                Bron::Regie => {
+                    need.regie = true;
+                    // These follow the starts and stops alone; the others need the 301s.
+                    let regie_alone = ["wachttijd_toewijzing_start", "trajectduur", "stop_tijdig", "stops_per_reden"];
+                    need.toewijzingen |= !regie_alone.contains(&d.id);
+                }
+                Bron::Verzoeken => {
+                    need.verzoeken = true;
+                    need.toewijzingen |= d.id == "doorlooptijd_verzoek_toewijzing";
+                }
+                Bron::Declaraties => need.declaraties = true,
+            }
         }
+        need
     }
 }
 
@@ -247,7 +263,7 @@ pub struct Input {
 /// The heenbericht numbers items refer to by name.
 const HEEN: [u16; 6] = [301, 305, 307, 315, 317, 323];
 
-/// Read the named columns of one table into rows: `load_table!(lake, "regie", gemeente,
+/// Read the named columns of one table into rows: `load_table!((lake, skip), "regie", gemeente,
 /// [wet: text, begindatum: date], |i| push(...))` reads the columns as typed arrays named
 /// after them, then runs the body for every row index `i`.
 macro_rules! load_table {
@@ -262,14 +278,15 @@ macro_rules! load_table {
 
 /// Call `each` for every record batch of every file of one table, with typed column access.
 fn each_batch(
-    lake: &Lake,
+    (lake, skip): (&Lake, &[&str]),
     table: &'static str,
     gemeente: &str,
     columns: &[&str],
     mut each: impl FnMut(&Batch<'_>) -> Result<(), IndicatorError>,
 ) -> Result<(), IndicatorError> {
+    let columns: Vec<&str> = columns.iter().copied().filter(|c| !skip.contains(c)).collect();
     for file in ketenzicht_ketendata::files(lake, table, gemeente)? {
-        let (_, batches) = read_batches(&file, Some(columns))?;
+        let (_, batches) = read_batches(&file, Some(&columns))?;
         for batch in &batches {
             each(&Batch { batch, table })?;
         }
@@ -315,32 +332,34 @@ impl Input {
         peildatum: NaiveDate,
     ) -> Result<Input, IndicatorError> {
         let mut inp = Input::new(gemeente);
+        // Traject ids are only for drill-down.
+        let skip: Vec<&str> = if need.trajecten { Vec::new() } else { vec!["traject_id"] };
         if need.berichten {
-            inp.load_berichten(lake)?;
+            inp.load_berichten(lake, &skip)?;
             for (wet, bericht, ontvangen) in onleesbaar {
                 let entry = (inp.pool.intern(&wet), inp.pool.intern(&bericht), ontvangen);
                 inp.onleesbaar.push(entry);
             }
         }
         if need.toewijzingen {
-            inp.load_toewijzingen(lake)?;
+            inp.load_toewijzingen(lake, &skip)?;
         }
         if need.verzoeken {
-            inp.load_verzoeken(lake)?;
+            inp.load_verzoeken(lake, &skip)?;
         }
         if need.regie {
-            inp.load_regie(lake)?;
+            inp.load_regie(lake, &skip)?;
         }
         if need.declaraties {
-            inp.load_declaraties(lake)?;
+            inp.load_declaraties(lake, &skip)?;
         }
         inp.retain_until(peildatum);
         Ok(inp)
     }
 
-    fn load_berichten(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+    fn load_berichten(&mut self, lake: &Lake, skip: &[&str]) -> Result<(), IndicatorError> {
         let (pool, out) = (&mut self.pool, &mut self.berichten);
-        load_table!(lake, "berichten", &self.gemeente, [
+        load_table!((lake, skip), "berichten", &self.gemeente, [
             bericht_id: int, wet: text, bericht: text, soort: text, aanbieder: text, dagtekening: date,
             ontvangen: time, leveringen: int, transport: text, antwoord_ontvangen: time,
             retour_oordeel: text, afwijzingscodes: text,
@@ -365,10 +384,10 @@ impl Input {
         })
     }
 
-    fn load_toewijzingen(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+    fn load_toewijzingen(&mut self, lake: &Lake, skip: &[&str]) -> Result<(), IndicatorError> {
         let (pool, out) = (&mut self.pool, &mut self.toewijzingen);
-        load_table!(lake, "toewijzingen", &self.gemeente, [
-            bericht_id: int, wet: text, aanbieder: text, traject_id: text, toewijzing_nummer: int,
+        load_table!((lake, skip), "toewijzingen", &self.gemeente, [
+            bericht_id: int, wet: text, aanbieder: text, traject_id: opt_text, toewijzing_nummer: int,
             actueel: flag, vervallen: flag, product_categorie: text, referentie_aanbieder: text,
             ingangsdatum: date, einddatum: date, toewijzingsdatum: date, reden_wijziging: text,
             ontvangen: time,
@@ -377,7 +396,7 @@ impl Input {
                 bericht_id: bericht_id.get(i).unwrap_or_default(),
                 wet: wet.sym(i, pool),
                 aanbieder: aanbieder.sym(i, pool),
-                traject: hex128(traject_id.get(i)),
+                traject: hex128(traject_id.as_ref().and_then(|c| c.get(i))),
                 nummer: toewijzing_nummer.get(i).unwrap_or_default(),
                 actueel: actueel.get(i),
                 vervallen: vervallen.get(i),
@@ -392,10 +411,10 @@ impl Input {
         })
     }
 
-    fn load_verzoeken(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+    fn load_verzoeken(&mut self, lake: &Lake, skip: &[&str]) -> Result<(), IndicatorError> {
         let (pool, out) = (&mut self.pool, &mut self.verzoeken);
-        load_table!(lake, "verzoeken", &self.gemeente, [
-            bericht_id: int, wet: text, aanbieder: text, traject_id: text, soort: text,
+        load_table!((lake, skip), "verzoeken", &self.gemeente, [
+            bericht_id: int, wet: text, aanbieder: text, traject_id: opt_text, soort: text,
             referentie_aanbieder: text, product_categorie: text, dagtekening: date, ontvangen: time,
             eerste_antwoord_ontvangen: time, in_onderzoek_ontvangen: time, definitief_antwoord: text,
             definitief_antwoord_ontvangen: time, reden_afwijzing: text,
@@ -404,7 +423,7 @@ impl Input {
                 bericht_id: bericht_id.get(i).unwrap_or_default(),
                 wet: wet.sym(i, pool),
                 aanbieder: aanbieder.sym(i, pool),
-                traject: hex128(traject_id.get(i)),
+                traject: hex128(traject_id.as_ref().and_then(|c| c.get(i))),
                 vow: soort.get(i) == Some("VOW"),
                 referentie: referentie_aanbieder.sym(i, pool),
                 categorie: product_categorie.sym(i, pool),
@@ -419,10 +438,10 @@ impl Input {
         })
     }
 
-    fn load_regie(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+    fn load_regie(&mut self, lake: &Lake, skip: &[&str]) -> Result<(), IndicatorError> {
         let (pool, out) = (&mut self.pool, &mut self.regie);
-        load_table!(lake, "regie", &self.gemeente, [
-            bericht_id: int, wet: text, aanbieder: text, traject_id: text, soort: text,
+        load_table!((lake, skip), "regie", &self.gemeente, [
+            bericht_id: int, wet: text, aanbieder: text, traject_id: opt_text, soort: text,
             toewijzing_nummer: int, product_categorie: text, toewijzing_ingangsdatum: date, begindatum: date,
             einddatum: date, reden_beeindiging: text, status_aanlevering: text, geldig: flag,
             ontvangen: time,
@@ -431,7 +450,7 @@ impl Input {
                 bericht_id: bericht_id.get(i).unwrap_or_default(),
                 wet: wet.sym(i, pool),
                 aanbieder: aanbieder.sym(i, pool),
-                traject: hex128(traject_id.get(i)),
+                traject: hex128(traject_id.as_ref().and_then(|c| c.get(i))),
                 stop: soort.get(i) == Some("stop"),
                 nummer: toewijzing_nummer.get(i).unwrap_or_default(),
                 categorie: product_categorie.sym(i, pool),
@@ -446,9 +465,9 @@ impl Input {
         })
     }
 
-    fn load_declaraties(&mut self, lake: &Lake) -> Result<(), IndicatorError> {
+    fn load_declaraties(&mut self, lake: &Lake, skip: &[&str]) -> Result<(), IndicatorError> {
         let (pool, out) = (&mut self.pool, &mut self.declaraties);
-        load_table!(lake, "declaraties", &self.gemeente, [
+        load_table!((lake, skip), "declaraties", &self.gemeente, [
             bericht_id: int, wet: text, aanbieder: text, periode_eind: date, declaratie_dagtekening: date,
             ontvangen: time,
         ], |i| {
@@ -462,15 +481,15 @@ impl Input {
         });
         })?;
         let (pool, out) = (&mut self.pool, &mut self.prestaties);
-        load_table!(lake, "prestaties", &self.gemeente, [
-            bericht_id: int, wet: text, aanbieder: text, traject_id: text, debet_credit: text,
+        load_table!((lake, skip), "prestaties", &self.gemeente, [
+            bericht_id: int, wet: text, aanbieder: text, traject_id: opt_text, debet_credit: text,
             product_categorie: text, toewijzing_nummer: int, ontvangen: time,
         ], |i| {
             out.push(Prestatie {
                 bericht_id: bericht_id.get(i).unwrap_or_default(),
                 wet: wet.sym(i, pool),
                 aanbieder: aanbieder.sym(i, pool),
-                traject: hex128(traject_id.get(i)),
+                traject: hex128(traject_id.as_ref().and_then(|c| c.get(i))),
                 credit: debet_credit.get(i) == Some("C"),
                 categorie: product_categorie.sym(i, pool),
                 nummer: toewijzing_nummer.get(i),

@@ -20,7 +20,7 @@ mod regie;
 mod retour;
 mod verzoek;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
@@ -97,22 +97,32 @@ pub struct Report {
     pub uitslagen: Vec<Uitslag>,
 }
 
-/// Call `out` with every item of one gemeente's input from the given sources, before
-/// filtering.
+/// Which indicators are asked for (producers skip work for the others).
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a>(pub &'a [&'static Definitie]);
+
+impl Wanted<'_> {
+    pub fn has(&self, d: &Definitie) -> bool {
+        self.0.iter().any(|w| std::ptr::eq(*w, d))
+    }
+}
+
+/// Call `out` with the items of one gemeente's input for the wanted indicators (and perhaps
+/// others from the same source), before filtering.
 pub fn for_each_item(
     input: &input::Input,
-    bronnen: &[Bron],
+    wanted: Wanted<'_>,
     cal: &Calendar,
     peildatum: NaiveDate,
     out: &mut dyn FnMut(Item),
 ) {
     for bron in [Bron::Berichten, Bron::Regie, Bron::Verzoeken, Bron::Declaraties] {
-        if !bronnen.contains(&bron) {
+        if !wanted.0.iter().any(|d| d.bron == bron) {
             continue;
         }
         match bron {
             Bron::Berichten => retour::items(input, cal, peildatum, out),
-            Bron::Regie => regie::items(input, cal, peildatum, out),
+            Bron::Regie => regie::items(input, wanted, cal, peildatum, out),
             Bron::Verzoeken => verzoek::items(input, cal, peildatum, out),
             Bron::Declaraties => declaratie::items(input, out),
         }
@@ -122,15 +132,17 @@ pub fn for_each_item(
 /// Every item of one gemeente's input, before filtering.
 pub fn items_of(input: &input::Input, cal: &Calendar, peildatum: NaiveDate) -> Vec<Item> {
     let mut items = Vec::new();
-    let all = [Bron::Berichten, Bron::Regie, Bron::Verzoeken, Bron::Declaraties];
-    for_each_item(input, &all, cal, peildatum, &mut |i| items.push(i));
+    for_each_item(input, Wanted(defs::ALLE), cal, peildatum, &mut |i| items.push(i));
     items
 }
 
 /// What one worker gathers.
 #[derive(Default)]
 struct Partial {
+    /// Groups that may continue in another gemeente (the grouping has no gemeente).
     groups: aggregate::Groups,
+    /// Groups that are complete: the grouping has the gemeente, so no other gemeente adds to them.
+    complete: Vec<(usize, Vec<String>, aggregate::Acc)>,
     items: Vec<ItemRecord>,
 }
 
@@ -143,10 +155,9 @@ fn gemeente_partial(
     partial: &mut Partial,
 ) {
     let Some([wet, aanbieder, categorie]) = options.filter.resolve(input) else { return };
-    let mut local: HashMap<(usize, aggregate::Codes), aggregate::Acc> = HashMap::new();
+    let mut local: FxHashMap<(usize, aggregate::Codes), aggregate::Acc> = FxHashMap::default();
     let per = &options.per;
-    let bronnen: Vec<Bron> = selected.iter().map(|d| d.bron).collect();
-    for_each_item(input, &bronnen, &options.calendar, options.peildatum, &mut |item| {
+    for_each_item(input, Wanted(selected), &options.calendar, options.peildatum, &mut |item| {
         let Some(index) = selected.iter().position(|d| std::ptr::eq(*d, item.indicator)) else { return };
         let matches = |want: Option<pool::Sym>, have| want.is_none_or(|w| w == have);
         if !keeps(options, &item)
@@ -167,7 +178,11 @@ fn gemeente_partial(
     });
     for ((index, codes), acc) in local {
         let key = per.iter().zip(codes).map(|(dim, code)| dim.text(code, input, gemeenten)).collect();
-        partial.groups.entry((index, key)).or_default().merge(acc);
+        if per.contains(&Dim::Gemeente) {
+            partial.complete.push((index, key, acc));
+        } else {
+            partial.groups.entry((index, key)).or_default().merge(acc);
+        }
     }
 }
 
@@ -176,7 +191,7 @@ fn gemeente_partial(
 #[derive(Debug, Clone)]
 pub struct Source {
     pub lake: Lake,
-    pub onleesbaar: HashMap<String, Vec<input::Onleesbaar>>,
+    pub onleesbaar: std::collections::HashMap<String, Vec<input::Onleesbaar>>,
 }
 
 impl Source {
@@ -206,8 +221,7 @@ pub fn compute_from(
 ) -> Result<Report, IndicatorError> {
     let selected: Vec<&'static Definitie> =
         if options.indicators.is_empty() { defs::ALLE.to_vec() } else { options.indicators.clone() };
-    let bronnen: Vec<Bron> = selected.iter().map(|d| d.bron).collect();
-    let need = input::Need::of(&bronnen);
+    let need = input::Need { trajecten: options.items, ..input::Need::of(&selected) };
     let lake = &source.lake;
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(scope.len()).min(max_threads).max(1);
@@ -229,18 +243,22 @@ pub fn compute_from(
             .collect();
         workers.into_iter().map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
-    let mut groups = aggregate::Groups::new();
+    let mut groups = aggregate::Groups::default();
+    let mut complete = Vec::new();
     let mut items = Vec::new();
     for result in results {
         let partial = result?;
         for (key, acc) in partial.groups {
             groups.entry(key).or_default().merge(acc);
         }
+        complete.extend(partial.complete);
         items.extend(partial.items);
     }
     items.sort_by(|a, b| (&a.gemeente, a.datum, a.bericht_id).cmp(&(&b.gemeente, b.datum, b.bericht_id)));
     let mut uitslagen: Vec<Uitslag> =
         selected.iter().map(|d| Uitslag { definitie: d, rijen: Vec::new(), items: Vec::new() }).collect();
+    let mut groups: Vec<_> = groups.into_iter().chain(complete.into_iter().map(|(i, k, a)| ((i, k), a))).collect();
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for ((index, key), acc) in groups {
         let def = selected[index];
         uitslagen[index].rijen.push(Rij::from_acc(def, key, acc));

@@ -83,6 +83,54 @@ pub fn to_json(report: &Report) -> Value {
     })
 }
 
+/// The whole report as JSON, written as it goes (one row per line), without building the
+/// document in memory: the same content as [`to_json`].
+pub fn write_json(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
+    let text = |v: &Value| v.to_string();
+    writeln!(out, "{{")?;
+    writeln!(out, "  \"van\": {},", text(&json!(report.van.map(|d| d.to_string()))))?;
+    writeln!(out, "  \"peildatum\": {},", text(&json!(report.peildatum.to_string())))?;
+    writeln!(out, "  \"per\": {},", text(&json!(report.per.iter().map(|d| d.name()).collect::<Vec<_>>())))?;
+    writeln!(out, "  \"gemeenten\": {},", text(&json!(report.gemeenten)))?;
+    writeln!(out, "  \"indicatoren\": [")?;
+    for (i, u) in report.uitslagen.iter().enumerate() {
+        let d = u.definitie;
+        let head = json!({
+            "id": d.id, "naam": d.naam, "definitie": d.definitie, "regel": d.regel, "eenheid": d.eenheid,
+            "soort": d.soort.as_str(), "uitkomsten": d.uitkomsten, "teller": d.teller, "noemer": d.noemer,
+            "datum": d.datum,
+        });
+        let head = head.to_string();
+        // The definition's fields, then the rows (and items) streamed.
+        write!(out, "    {},\n      \"rijen\": [", &head[..head.len() - 1])?;
+        for (j, r) in u.rijen.iter().enumerate() {
+            // Written field by field: the same object as `rows_json`, without building it.
+            write!(out, "{}\n        {{", if j == 0 { "" } else { "," })?;
+            let mut first = true;
+            for (dim, value) in report.per.iter().zip(&r.key) {
+                write!(out, "{}\"{}\":", if first { "" } else { "," }, dim.name())?;
+                serde_json::to_writer(&mut *out, value)?;
+                first = false;
+            }
+            for (name, value) in measures(u, r) {
+                write!(out, "{}\"{name}\":{value}", if first { "" } else { "," })?;
+                first = false;
+            }
+            write!(out, "}}")?;
+        }
+        write!(out, "\n      ]")?;
+        if !u.items.is_empty() {
+            write!(out, ",\n      \"items\": [")?;
+            for (j, item) in u.items.iter().enumerate() {
+                write!(out, "{}\n        {}", if j == 0 { "" } else { "," }, item_json(item))?;
+            }
+            write!(out, "\n      ]")?;
+        }
+        writeln!(out, "\n    }}{}", if i + 1 == report.uitslagen.len() { "" } else { "," })?;
+    }
+    writeln!(out, "  ]\n}}")
+}
+
 /// CSV quoting: fields with the separator, a quote or a line break are quoted.
 fn field(value: &str, sep: char) -> String {
     if value.contains([sep, '"', '\n', '\r']) {

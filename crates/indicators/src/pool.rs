@@ -2,7 +2,7 @@
 //! and rows and items carry a [`Sym`] (a number) instead of a string. This keeps reading and
 //! grouping free of allocations per row.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// An interned string; `Sym::EMPTY` is the empty string (also for a missing value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -18,13 +18,13 @@ impl Sym {
 
 #[derive(Debug, Clone)]
 pub struct Pool {
-    ids: HashMap<Box<str>, Sym>,
+    ids: FxHashMap<Box<str>, Sym>,
     strings: Vec<Box<str>>,
 }
 
 impl Default for Pool {
     fn default() -> Self {
-        Pool { ids: HashMap::from([("".into(), Sym::EMPTY)]), strings: vec!["".into()] }
+        Pool { ids: FxHashMap::from_iter([("".into(), Sym::EMPTY)]), strings: vec!["".into()] }
     }
 }
 

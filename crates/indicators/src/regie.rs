@@ -6,11 +6,14 @@
 //! them: a StatusAanlevering 3 deletes the start with the same Begindatum, and the start
 //! that follows it is its correction.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_calendar::Calendar;
 
+use crate::Wanted;
 use crate::defs;
 use crate::input::{Input, Regie, Toewijzing};
 use crate::item::Item;
@@ -33,9 +36,11 @@ enum Fase {
 
 type Key = (Sym, i64);
 
-pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn FnMut(Item)) {
+pub fn items(input: &Input, wanted: Wanted<'_>, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn FnMut(Item)) {
+    let (zonder_start, open) = (wanted.has(&defs::TOEWIJZING_ZONDER_START), wanted.has(&defs::OPEN_TRAJECTEN));
+    let gemeld = Gemeld { start: wanted.has(&defs::START_TIJDIG), stop: wanted.has(&defs::STOP_TIJDIG) };
     // Versions per toewijzing: the first receipt of a 301, and the current version.
-    let mut eerste_301: HashMap<Key, NaiveDateTime> = HashMap::new();
+    let mut eerste_301: FxHashMap<Key, NaiveDateTime> = FxHashMap::default();
     let mut actueel: BTreeMap<Key, &Toewijzing> = BTreeMap::new();
     for t in &input.toewijzingen {
         let key = (t.wet, t.nummer);
@@ -53,22 +58,22 @@ pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn 
             out(item);
         }
     }
-    let mut per_toewijzing: BTreeMap<Key, Vec<&Regie>> = BTreeMap::new();
-    let mut valid_start: HashSet<Key> = HashSet::new();
-    for r in &input.regie {
-        let key = (r.wet, r.nummer);
-        if !r.stop && !r.verwijdering && r.geldig {
+    // The starts and stops of each toewijzing in order of receipt: one sort, then runs.
+    let mut rows: Vec<&Regie> = input.regie.iter().collect();
+    rows.sort_unstable_by_key(|r| (r.wet, r.nummer, r.ontvangen, r.bericht_id));
+    let mut valid_start: FxHashSet<Key> = FxHashSet::default();
+    let mut gestart: FxHashMap<Key, Fase> = FxHashMap::default();
+    for run in rows.chunk_by(|a, b| (a.wet, a.nummer) == (b.wet, b.nummer)) {
+        let key = (run[0].wet, run[0].nummer);
+        if run.iter().any(|r| !r.stop && !r.verwijdering && r.geldig) {
             valid_start.insert(key);
         }
-        per_toewijzing.entry(key).or_default().push(r);
-    }
-    let mut gestart: HashMap<Key, Fase> = HashMap::new();
-    for (key, mut rows) in per_toewijzing {
-        rows.sort_by_key(|r| (r.ontvangen, r.bericht_id));
-        let fase = replay(input, cal, &rows, eerste_301.get(&key).copied(), out);
-        if let Some(fase) = fase {
+        if let Some(fase) = replay(input, cal, gemeld, run, eerste_301.get(&key).copied(), out) {
             gestart.insert(key, fase);
         }
+    }
+    if !zonder_start && !open {
+        return;
     }
     for (key, t) in actueel {
         let has_valid_start = valid_start.contains(&key);
@@ -80,13 +85,14 @@ pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn 
             )
         };
         if let Some(ingang) = t.ingangsdatum
+            && zonder_start
             && !t.vervallen
             && !has_valid_start
             && cal.deadline(ingang, ZONDER_START_WERKDAGEN).is_some_and(|due| due < peildatum)
         {
             out(item(&defs::TOEWIJZING_ZONDER_START, ingang).uitkomst("zonder_start"));
         }
-        let Some(einddatum) = t.einddatum else { continue };
+        let Some(einddatum) = t.einddatum.filter(|_| open) else { continue };
         match gestart.get(&key) {
             Some(Fase::Lopend) if cal.deadline(einddatum, MELDTERMIJN).is_some_and(|due| due < peildatum) => {
                 out(item(&defs::OPEN_TRAJECTEN, einddatum).uitkomst("geen_stop"));
@@ -101,9 +107,17 @@ pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn 
 
 /// Replay the starts and stops of one toewijzing in order of receipt; returns where it
 /// stands at the end (`None`: never validly started).
+/// Which timeliness judgements to make (they cost calendar work).
+#[derive(Debug, Clone, Copy)]
+struct Gemeld {
+    start: bool,
+    stop: bool,
+}
+
 fn replay(
     input: &Input,
     cal: &Calendar,
+    judge: Gemeld,
     rows: &[&Regie],
     eerste_301: Option<NaiveDateTime>,
     out: &mut dyn FnMut(Item),
@@ -136,7 +150,9 @@ fn replay(
                 let known_301 = eerste_301.filter(|t| *t <= r.ontvangen).map(|t| t.date());
                 let t0 = (!gecorrigeerd).then(|| known_301.map_or(begin, |t| begin.max(t)));
                 gecorrigeerd = false;
-                out(item(&defs::START_TIJDIG).uitkomst(gemeld(t0)));
+                if judge.start {
+                    out(item(&defs::START_TIJDIG).uitkomst(gemeld(t0)));
+                }
             }
             (true, true) => {}
             (true, false) => {
@@ -144,7 +160,9 @@ fn replay(
                 let tijdelijk = input.text(r.reden_beeindiging) == "20";
                 let na_tijdelijk = matches!(verloop.fase(), Some(Fase::Tijdelijk(_)));
                 let t0 = (tijdelijk || !na_tijdelijk).then_some(eind);
-                out(item(&defs::STOP_TIJDIG).uitkomst(gemeld(t0)));
+                if judge.stop {
+                    out(item(&defs::STOP_TIJDIG).uitkomst(gemeld(t0)));
+                }
                 if !tijdelijk {
                     out(item(&defs::STOPS_PER_REDEN).uitkomst("gestopt").klasse(r.reden_beeindiging));
                     if let Some(begin) = verloop.eerste_start() {

@@ -2,7 +2,7 @@
 //! (OP274, OP346), "in onderzoek" closed within 8 weeks, woonplaatsbeginsel within 2 weeks
 //! (OP359), the outcome, and the time from request to toewijzing.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use chrono::{Days, NaiveDate, NaiveDateTime};
 use ketenzicht_calendar::Calendar;
@@ -24,7 +24,7 @@ type Besluit = (NaiveDateTime, Option<NaiveDate>, i64);
 
 pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn FnMut(Item)) {
     // The first toewijzing (by receipt) that answers a request: (wet, aanbieder, referentie).
-    let mut toewijzing: HashMap<(Sym, Sym, Sym), Besluit> = HashMap::new();
+    let mut toewijzing: FxHashMap<(Sym, Sym, Sym), Besluit> = FxHashMap::default();
     for t in input.toewijzingen.iter().filter(|t| !t.referentie.is_empty()) {
         let entry = toewijzing.entry((t.wet, t.aanbieder, t.referentie)).or_insert((
             t.ontvangen,

@@ -94,7 +94,13 @@ fn compute(store: &Store, to: NaiveDate, ids: &[&str], per: &[Dim], items: bool)
         calendar: ketenzicht_calendar::Calendar::atw(),
     };
     let scope = store.ledger.gemeenten().expect("gemeenten");
-    ketenzicht_indicators::compute(store, &gemeenten, &scope, &options).expect("indicators")
+    let report = ketenzicht_indicators::compute(store, &gemeenten, &scope, &options).expect("indicators");
+    // The streamed JSON is the same document as the one built in memory.
+    let mut streamed = Vec::new();
+    output::write_json(&mut streamed, &report).expect("write");
+    let parsed: Value = serde_json::from_slice(&streamed).expect("streamed JSON parses");
+    assert_eq!(parsed, output::to_json(&report));
+    report
 }
 
 /// Every row of every indicator in the report as JSON, with `regel` and `indicator` added.
