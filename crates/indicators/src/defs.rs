@@ -241,7 +241,7 @@ defs! {
         id: "doorlooptijd_verzoek_toewijzing",
         bron: Bron::Verzoeken,
         naam: "Doorlooptijd verzoek → toewijzing",
-        definitie: "Per aangevraagd product dat is toegewezen: kalenderdagen van de ontvangst van de 315 tot de Toewijzingsdatum van de eerste 301 met dezelfde ReferentieAanbieder.",
+        definitie: "Per aangevraagd product dat is toegewezen: kalenderdagen van de ontvangst van de 315 tot de Toewijzingsdatum van de eerste 301 met dezelfde ReferentieAanbieder. Kwam die 301 vóór deze 315 binnen (een antwoord op een eerdere, afgewezen verzending), dan telt het product niet mee: het begin is dan niet bekend.",
         regel: "Regiemonitor",
         eenheid: "kalenderdagen",
         soort: Soort::Duur,

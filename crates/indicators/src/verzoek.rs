@@ -79,6 +79,7 @@ pub fn items(input: &Input, cal: &Calendar, peildatum: NaiveDate, out: &mut dyn 
         }
         if let Some(("toewijzing", _)) = definitief
             && let Some(&(t_ontvangen, Some(besluit), bericht_id)) = toewijzing.get(&(v.wet, v.aanbieder, v.referentie))
+            && t_ontvangen >= v.ontvangen
         {
             let it = item(&defs::DOORLOOPTIJD_VERZOEK_TOEWIJZING, t_ontvangen.date())
                 .bericht(input.naam(v.wet, 301), bericht_id)

@@ -255,6 +255,33 @@ fn check(scale: Scale, to: NaiveDate, seed: u64) {
     let key_code = ["gemeente", "wet", "afzender", "maand", "bericht", "retourcode"];
     assert_same("retourcodes", &rows(&truth(&sim, "retourcodes.jsonl"), &key_code, &["aantal"]), &summed);
 
+    // The further counted indicators (tellingen.jsonl): one row per outcome and class.
+    let ids = ["vot_uitkomst", "toewijzing_wijzigingen", "creditpercentage"];
+    let r = compute(&store, to, &ids, &[Gemeente, Wet, Aanbieder, Maand, Klasse], false);
+    let mut ours: Rows = BTreeMap::new();
+    for u in &r.uitslagen {
+        for (row, rij) in output::rows_json(&r, u).iter().zip(&u.rijen) {
+            for (uitkomst, n) in u.definitie.uitkomsten.iter().zip(&rij.uitkomsten).filter(|(_, n)| **n > 0) {
+                let mut key: Vec<String> = vec![u.definitie.id.to_owned()];
+                key.extend(["gemeente", "wet", "aanbieder", "maand", "klasse"].iter().map(|f| text(&row[*f])));
+                key.push((*uitkomst).to_owned());
+                ours.insert(key, vec![("aantal".to_owned(), (*n as f64).to_string())]);
+            }
+        }
+    }
+    let key_telling = ["indicator", "gemeente", "wet", "aanbieder", "maand", "klasse", "uitkomst"];
+    assert_same("tellingen", &rows(&truth(&sim, "tellingen.jsonl"), &key_telling, &["aantal"]), &ours);
+
+    // The further durations (duren.jsonl).
+    let ids = ["doorlooptijd_verzoek_toewijzing", "wachttijd_ontvangst_start", "declaratie_termijn"];
+    let r = compute(&store, to, &ids, &[Gemeente, Wet, Aanbieder, Maand], false);
+    let key_duur = ["indicator", "gemeente", "wet", "aanbieder", "maand"];
+    assert_same(
+        "duren",
+        &rows(&truth(&sim, "duren.jsonl"), &key_duur, &stats),
+        &rows(&json_rows(&r), &key_duur, &stats),
+    );
+
     // The open lists, item by item.
     let r = compute(&store, to, &["toewijzing_zonder_start", "open_trajecten"], &[], true);
     let items = |id: &str| -> Vec<Value> {

@@ -152,7 +152,7 @@ fn prestatie(p: &PrestatieSpec, wet: Wet) -> Prestatie {
     }
 }
 
-fn maand_eind(maand: NaiveDate) -> NaiveDate {
+pub fn maand_eind(maand: NaiveDate) -> NaiveDate {
     crate::world::next_month(maand).pred_opt().unwrap_or(maand)
 }
 

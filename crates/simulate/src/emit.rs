@@ -85,6 +85,8 @@ pub struct Emitter<'a> {
     vot_ontvangen: BTreeMap<String, NaiveDateTime>,
     /// The first final answer (a 301, or a 319 "afgewezen") per reference.
     finaal: BTreeMap<String, NaiveDateTime>,
+    /// What that final answer was: `toegewezen`, or `afgewezen` with its reason.
+    finaal_soort: BTreeMap<String, (&'static str, &'static str)>,
     /// 319s "in onderzoek": (reference, aanbieder, receipt).
     onderzoek: Vec<(String, String, NaiveDateTime)>,
     /// The current version of each toewijzing: (aanbieder, Ingangsdatum, Einddatum, deleted).
@@ -129,6 +131,7 @@ impl<'a> Emitter<'a> {
             beantwoord: BTreeMap::new(),
             vot_ontvangen: BTreeMap::new(),
             finaal: BTreeMap::new(),
+            finaal_soort: BTreeMap::new(),
             onderzoek: Vec::new(),
             toewijzingen: BTreeMap::new(),
             trajecten: std::collections::HashSet::new(),
@@ -183,6 +186,16 @@ impl<'a> Emitter<'a> {
         self.advance(NaiveDateTime::MAX)?;
         self.routing.flush().map_err(io(&self.routing_path))?;
         self.sink.finish(&self.options.out)?;
+        let in_onderzoek: std::collections::BTreeSet<&String> = self.onderzoek.iter().map(|(r, _, _)| r).collect();
+        for (_, referentie, aanbieder, t) in self.gevraagd.iter().filter(|g| g.0 == "OP274") {
+            let (uitkomst, reden) = match self.finaal_soort.get(referentie) {
+                Some(&(u, r)) => (u, r),
+                None if in_onderzoek.contains(referentie) => ("in_onderzoek", ""),
+                None => ("geen_antwoord", ""),
+            };
+            let key = (self.gemeente.as_str(), self.wet.as_str(), aanbieder.as_str());
+            self.truth.telling("vot_uitkomst", key, t.date(), reden, uitkomst);
+        }
         for (regel, referentie, aanbieder, t) in std::mem::take(&mut self.gevraagd) {
             let answer = self.beantwoord.get(&referentie).copied();
             self.truth.vot(
@@ -216,9 +229,14 @@ impl<'a> Emitter<'a> {
                 self.truth.open_traject(self.cal, self.options.to, key, nummer, fase, einddatum);
             }
         }
-        for verloop in std::mem::take(&mut self.verloop).into_values() {
+        for (nummer, verloop) in std::mem::take(&mut self.verloop) {
             if let Some((aanbieder, ingang, begindatum)) = verloop.eerste_start() {
                 self.truth.start(&self.gemeente, self.wet.as_str(), aanbieder, ingang, begindatum);
+                if let Some(t301) = self.first_301.get(&nummer) {
+                    let key = (self.gemeente.as_str(), self.wet.as_str(), aanbieder);
+                    let dagen = (begindatum - t301.date()).num_days();
+                    self.truth.duur("wachttijd_ontvangst_start", key, begindatum, dagen);
+                }
             }
         }
         Ok(())
@@ -335,6 +353,20 @@ impl<'a> Emitter<'a> {
         match &h.inhoud {
             Inhoud::Toewijzing(v) => {
                 self.first_301.entry(v.nummer).or_insert(t);
+                if let Some(reden) = v.reden_wijziging {
+                    self.truth.telling("toewijzing_wijzigingen", (&g, w, &aanbieder), t.date(), reden, "gewijzigd");
+                }
+                if let Some(r) = &v.referentie
+                    && !self.finaal_soort.contains_key(r)
+                    && let Some(gevraagd) = self.vot_ontvangen.get(r)
+                {
+                    // VOT → toewijzing: from the 315's receipt to the Toewijzingsdatum.
+                    let dagen = (v.besluit.date() - gevraagd.date()).num_days();
+                    self.truth.duur("doorlooptijd_verzoek_toewijzing", (&g, w, &aanbieder), t.date(), dagen);
+                }
+                if let Some(r) = &v.referentie {
+                    self.finaal_soort.entry(r.clone()).or_insert(("toegewezen", ""));
+                }
                 // Later 301s carry later decisions: the last one received is the current version.
                 self.toewijzingen.insert(
                     v.nummer,
@@ -351,6 +383,7 @@ impl<'a> Emitter<'a> {
                     self.onderzoek.push((referentie.clone(), aanbieder, t));
                 } else {
                     self.finaal.entry(referentie.clone()).or_insert(t);
+                    self.finaal_soort.entry(referentie.clone()).or_insert(("afgewezen", reden.unwrap_or("")));
                     if *reden == Some("8")
                         && let Some(gevraagd) = self.vot_ontvangen.get(referentie).copied()
                     {
@@ -392,7 +425,13 @@ impl<'a> Emitter<'a> {
                 let fase = if tijdelijk { truth::Fase::Tijdelijk(*einddatum) } else { truth::Fase::Gestopt };
                 verloop.stappen.push(Stap::Stop(fase));
             }
-            Inhoud::Declaratie { .. } => {}
+            Inhoud::Declaratie { maand, prestaties, .. } => {
+                let eind = crate::build::maand_eind(*maand);
+                self.truth.duur("declaratie_termijn", (&g, w, &aanbieder), t.date(), (t.date() - eind).num_days());
+                for _ in prestaties {
+                    self.truth.telling("creditpercentage", (&g, w, &aanbieder), t.date(), "", "debet");
+                }
+            }
         }
     }
 

@@ -82,6 +82,10 @@ pub struct Truth {
     retourcodes: BTreeMap<(Key, String, &'static str), u64>,
     /// Expected Ketendata row counts per (gemeente, wet), in the order of [`KETENDATA_TABELLEN`].
     ketendata: BTreeMap<(String, String), [u64; 7]>,
+    /// Further counted indicators: (indicator, (gemeente, wet, aanbieder, maand), klasse, uitkomst).
+    tellingen: BTreeMap<(&'static str, Key, String, &'static str), u64>,
+    /// Further durations: (indicator, (gemeente, wet, aanbieder, maand)) → days.
+    duren: BTreeMap<(&'static str, Key), Vec<i64>>,
 }
 
 /// The Ketendata tables whose row counts `ketendata.jsonl` gives, named as in
@@ -319,8 +323,28 @@ impl Truth {
         *self.retourcodes.entry(k).or_default() += 1;
     }
 
+    /// One item of a counted indicator (`tellingen.jsonl`): its month from `dag`.
+    pub fn telling(
+        &mut self,
+        indicator: &'static str,
+        key: (&str, &str, &str),
+        dag: NaiveDate,
+        klasse: &str,
+        uitkomst: &'static str,
+    ) {
+        let (g, w, a) = key;
+        let k = (indicator, (g.into(), w.into(), a.into(), maand(dag)), klasse.to_owned(), uitkomst);
+        *self.tellingen.entry(k).or_default() += 1;
+    }
+
+    /// One value of a duration indicator in days (`duren.jsonl`): its month from `dag`.
+    pub fn duur(&mut self, indicator: &'static str, key: (&str, &str, &str), dag: NaiveDate, dagen: i64) {
+        let (g, w, a) = key;
+        self.duren.entry((indicator, (g.into(), w.into(), a.into(), maand(dag)))).or_default().push(dagen);
+    }
+
     /// The names of the truth files, in the order of [`Truth::files`].
-    pub const FILES: [&'static str; 14] = [
+    pub const FILES: [&'static str; 16] = [
         "berichten.jsonl",
         "fouten.jsonl",
         "retour_tijdigheid.jsonl",
@@ -335,6 +359,8 @@ impl Truth {
         "trajectduur.jsonl",
         "open_trajecten.jsonl",
         "ketendata.jsonl",
+        "tellingen.jsonl",
+        "duren.jsonl",
     ];
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
@@ -424,6 +450,17 @@ impl Truth {
                 "regel": regel, "einddatum": datum.to_string(),
             })
         });
+        let tellingen = lines(
+            &self.tellingen,
+            |(id, (g, w, a, m), klasse, uitkomst), n| json!({"indicator": id, "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "klasse": klasse, "uitkomst": uitkomst, "aantal": n}),
+        );
+        let duren = lines(&self.duren, |(id, (g, w, a, m)), values| {
+            let s = Stats::of(values);
+            json!({
+                "indicator": id, "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "n": s.n, "gemiddelde": s.mean,
+                "mediaan": s.median, "p80": s.p80, "p90": s.p90, "max": s.max,
+            })
+        });
         let files = [
             berichten,
             fouten,
@@ -439,6 +476,8 @@ impl Truth {
             trajectduur,
             open,
             ketendata,
+            tellingen,
+            duren,
         ];
         Truth::FILES.into_iter().zip(files).collect()
     }
