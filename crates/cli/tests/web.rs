@@ -133,7 +133,7 @@ fn login(addr: &str, naam: &str, wachtwoord: &str) -> Auth {
 }
 
 /// Every endpoint that returns client or indicator data, with `{g}` for the gemeente asked for.
-const ENDPOINTS: [&str; 14] = [
+const ENDPOINTS: [&str; 16] = [
     "/?gemeente={g}",
     "/retourberichten?gemeente={g}",
     "/doorlooptijden?gemeente={g}",
@@ -144,6 +144,8 @@ const ENDPOINTS: [&str; 14] = [
     "/datakwaliteit?gemeente={g}",
     "/api/v1/indicatoren/retour_tijdig?gemeente={g}",
     "/api/v1/indicatoren/retour_tijdig?gemeente={g}&formaat=csv",
+    "/api/v1/indicatoren/retour_tijdig?gemeente={g}&formaat=xlsx",
+    "/api/v1/indicatoren/toewijzing_zonder_start/items?gemeente={g}&formaat=xlsx",
     "/api/v1/indicatoren/wachttijd_toewijzing_start?gemeente={g}&per=aanbieder",
     "/api/v1/indicatoren/toewijzing_zonder_start/items?gemeente={g}",
     "/api/v1/indicatoren/open_trajecten/items?gemeente={g}&formaat=csv",
@@ -218,6 +220,17 @@ fn the_server_keeps_every_tenant_to_its_own_gemeenten() {
             a.status
         );
     }
+
+    // Exports: CSV for Dutch Excel and a real XLSX workbook (a zip).
+    let csv = get(addr, "/api/v1/indicatoren/retour_tijdig?gemeente=0014&per=maand&formaat=csv", &groningen);
+    assert!(
+        csv.body.starts_with("\u{feff}indicator;regel;maand;maat;waarde"),
+        "{}",
+        &csv.body[..40.min(csv.body.len())]
+    );
+    let xlsx = get(addr, "/api/v1/indicatoren/retour_tijdig?gemeente=0014&per=maand&formaat=xlsx", &groningen);
+    assert_eq!(xlsx.header("content-type"), ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]);
+    assert!(xlsx.body.starts_with("PK"), "an XLSX file is a zip archive");
 
     // Bad and ended credentials.
     assert_eq!(get(addr, "/api/v1/gemeenten", &Auth::Token("Bearer kz_0000".into())).status, 401);

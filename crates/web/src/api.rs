@@ -43,6 +43,17 @@ fn definitie(id: &str) -> Result<&'static ketenzicht_indicators::Definitie, WebE
     defs::by_id(id).ok_or(WebError::NotFound)
 }
 
+fn xlsx_response(name: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 fn csv_response(name: &str, write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Result<Response, WebError> {
     let mut body = Vec::new();
     write(&mut body).map_err(WebError::internal)?;
@@ -69,6 +80,10 @@ pub async fn indicator(
     if q.csv() {
         return Ok(csv_response(def.id, |w| output::write_csv(w, &report, true))?);
     }
+    if q.xlsx() {
+        let u = report.uitslagen.first().ok_or(WebError::NotFound)?;
+        return Ok(xlsx_response(def.id, crate::xlsx::rows(&report, u)?));
+    }
     let mut doc = output::to_json(&report);
     let first = doc["indicatoren"][0].take();
     doc["indicator"] = first;
@@ -93,6 +108,10 @@ pub async fn items(
         return Ok(csv_response(&format!("{}-items", def.id), |w| {
             output::write_items_csv_filtered(w, &report, true, &|i| wanted(&i))
         })?);
+    }
+    if q.xlsx() {
+        let all = report.uitslagen.iter().flat_map(|u| u.items.iter().filter(wanted));
+        return Ok(xlsx_response(&format!("{}-items", def.id), crate::xlsx::items(def.id, all)?));
     }
     let items: Vec<Value> =
         report.uitslagen.iter().flat_map(|u| u.items.iter().filter(wanted).map(output::item_json)).collect();

@@ -14,6 +14,7 @@ mod pages;
 pub mod query;
 pub mod scope;
 pub mod state;
+mod xlsx;
 
 use std::net::SocketAddr;
 

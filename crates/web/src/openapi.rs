@@ -16,7 +16,7 @@ fn filter_parameters() -> Value {
             "per",
             "Dimensies, kommagescheiden: gemeente, regio, wet, aanbieder, bericht, productcategorie, maand, week, klasse."
         ),
-        p("formaat", "csv voor CSV (puntkomma, BOM, decimale komma)."),
+        p("formaat", "csv voor CSV (puntkomma, BOM, decimale komma) of xlsx voor Excel."),
     ])
 }
 

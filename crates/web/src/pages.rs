@@ -88,11 +88,11 @@ fn cel(name: &str, v: &Value) -> String {
 }
 
 /// The export link of an indicator for this filter and grouping.
-fn export_link(def: &Definitie, q: &Query, per: &[Dim]) -> String {
+fn export_link(def: &Definitie, q: &Query, per: &[Dim], formaat: &str) -> String {
     let per: Vec<&str> = per.iter().map(|d| d.name()).collect();
     let base = q.with("per", &per.join(","));
     let sep = if base.is_empty() { "?" } else { "&" };
-    format!("/api/v1/indicatoren/{}{base}{sep}formaat=csv", def.id)
+    format!("/api/v1/indicatoren/{}{base}{sep}formaat={formaat}", def.id)
 }
 
 /// An indicator's rows as a table, with its definition and export link.
@@ -117,7 +117,9 @@ fn tabel(report: &Report, u: &Uitslag, q: &Query) -> Markup {
             }
             figcaption {
                 details { summary { "Definitie" } p { (u.definitie.definitie) } }
-                a href=(export_link(u.definitie, q, &report.per)) download { "Exporteer als CSV" }
+                a href=(export_link(u.definitie, q, &report.per, "csv")) download { "Exporteer als CSV" }
+                " · "
+                a href=(export_link(u.definitie, q, &report.per, "xlsx")) download { "Excel (XLSX)" }
             }
         }
     }

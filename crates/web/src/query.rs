@@ -47,6 +47,10 @@ impl Query {
         some(&self.formaat) == Some("csv")
     }
 
+    pub fn xlsx(&self) -> bool {
+        some(&self.formaat) == Some("xlsx")
+    }
+
     /// The period: `tot` (the peildatum; default today) and `van` (default a year before).
     pub fn periode(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), WebError> {
         let tot = date(&self.tot, "tot")?.unwrap_or(today);
