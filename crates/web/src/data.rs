@@ -4,6 +4,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
+use tokio::sync::OnceCell;
+
 use ketenzicht_indicators::{Options, Report};
 use ketenzicht_store::{Table, Value};
 use serde_json::{Map, json};
@@ -22,39 +24,36 @@ fn cache_key(gemeenten: &[String], o: &Options) -> String {
 }
 
 /// Computed reports, kept while the server runs: the server holds the store's lock, so the
-/// data cannot change under it. Bounded; the oldest entries go first.
+/// data cannot change under it. Bounded; the oldest entries go first. Each entry is a cell
+/// that the first request fills while the others with the same key wait for it, so that
+/// simultaneous first requests compute once.
 #[derive(Debug, Default)]
 pub struct Cache {
-    entries: HashMap<String, Arc<Report>>,
+    entries: HashMap<String, Arc<OnceCell<Arc<Report>>>>,
     order: VecDeque<String>,
 }
 
 impl Cache {
     const MAX: usize = 512;
 
-    fn get(&self, key: &str) -> Option<Arc<Report>> {
-        self.entries.get(key).cloned()
-    }
-
-    fn put(&mut self, key: String, report: Arc<Report>) {
-        if self.entries.insert(key.clone(), report).is_none() {
-            self.order.push_back(key);
+    /// The cell for a key, created when missing.
+    fn cell(&mut self, key: &str) -> Arc<OnceCell<Arc<Report>>> {
+        if let Some(cell) = self.entries.get(key) {
+            return cell.clone();
         }
+        let cell = Arc::new(OnceCell::new());
+        self.entries.insert(key.to_owned(), cell.clone());
+        self.order.push_back(key.to_owned());
         while self.order.len() > Self::MAX {
             if let Some(old) = self.order.pop_front() {
                 self.entries.remove(&old);
             }
         }
+        cell
     }
 }
 
-/// Compute indicators for `gemeenten` (already checked against the scope) on a blocking
-/// thread, or take them from the cache.
-pub async fn indicators(state: &AppState, gemeenten: Vec<String>, options: Options) -> Result<Arc<Report>, WebError> {
-    let key = cache_key(&gemeenten, &options);
-    if let Some(hit) = state.cache.as_ref().and_then(|c| c.lock().ok()).and_then(|c| c.get(&key)) {
-        return Ok(hit);
-    }
+async fn compute(state: &AppState, gemeenten: Vec<String>, options: Options) -> Result<Arc<Report>, WebError> {
     let st = state.clone();
     let report = tokio::task::spawn_blocking(move || {
         ketenzicht_indicators::compute_from(&st.source, &st.gemeenten, &gemeenten, &options, 1)
@@ -62,11 +61,16 @@ pub async fn indicators(state: &AppState, gemeenten: Vec<String>, options: Optio
     .await
     .map_err(WebError::internal)?
     .map_err(WebError::from)?;
-    let report = Arc::new(report);
-    if let Some(mut c) = state.cache.as_ref().and_then(|c| c.lock().ok()) {
-        c.put(key, report.clone());
-    }
-    Ok(report)
+    Ok(Arc::new(report))
+}
+
+/// Compute indicators for `gemeenten` (already checked against the scope) on a blocking
+/// thread, or take them from the cache.
+pub async fn indicators(state: &AppState, gemeenten: Vec<String>, options: Options) -> Result<Arc<Report>, WebError> {
+    let Some(cache) = &state.cache else { return compute(state, gemeenten, options).await };
+    let key = cache_key(&gemeenten, &options);
+    let cell = cache.lock().map_err(|_| WebError::internal("cache lock"))?.cell(&key);
+    cell.get_or_try_init(|| compute(state, gemeenten, options)).await.cloned()
 }
 
 /// One event of a traject: a row of `verzoeken`, `toewijzingen`, `regie` or `prestaties`.
