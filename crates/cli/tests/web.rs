@@ -232,6 +232,21 @@ fn the_server_keeps_every_tenant_to_its_own_gemeenten() {
     assert_eq!(xlsx.header("content-type"), ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]);
     assert!(xlsx.body.starts_with("PK"), "an XLSX file is a zip archive");
 
+    // Only a beheerder adds accounts, with the session's CSRF token; the new account works.
+    let form = |csrf: &str| {
+        format!("csrf={csrf}&naam=delft&wachtwoord=delft-wachtwoord-2026&rol=gemeente&gemeente=0503&regio=")
+    };
+    let (Auth::Session { cookie: gc, csrf: gt }, Auth::Session { cookie: bc, csrf: bt }) = (&groningen, &beheerder)
+    else {
+        panic!("sessions")
+    };
+    assert_eq!(http(addr, "POST", "/account/nieuw", &[("Cookie", gc)], &form(gt)).status, 403, "a gemeente account");
+    assert_eq!(http(addr, "POST", "/account/nieuw", &[("Cookie", bc)], &form("wrong")).status, 403, "without CSRF");
+    assert_eq!(http(addr, "POST", "/account/nieuw", &[("Cookie", bc)], &form(bt)).status, 303);
+    assert_eq!(http(addr, "POST", "/account/nieuw", &[("Cookie", bc)], &form(bt)).status, 400, "the name exists");
+    let delft = login(addr, "delft", "delft-wachtwoord-2026");
+    assert_eq!(leden(&delft), ["0503"]);
+
     // Bad and ended credentials.
     assert_eq!(get(addr, "/api/v1/gemeenten", &Auth::Token("Bearer kz_0000".into())).status, 401);
     assert_eq!(

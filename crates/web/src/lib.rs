@@ -65,6 +65,7 @@ pub fn app(state: AppState) -> Router {
         .route("/trajecten/{traject_id}", get(pages::traject))
         .route("/datakwaliteit", get(pages::datakwaliteit))
         .route("/account", get(pages::account))
+        .route("/account/nieuw", post(pages::account_toevoegen))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/api/v1/gemeenten", get(api::gemeenten))

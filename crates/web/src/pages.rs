@@ -605,8 +605,76 @@ pub async fn account(State(state): State<AppState>, scope: Result<Scope, WebErro
                     }
                 }
             }
-            p { "Accounts toevoegen: " code { "ketenzicht accounts add --naam … --rol gemeente --gemeente 0363" } }
+            h2 { "Account toevoegen" }
+            form method="post" action="/account/nieuw" class="inloggen" {
+                input type="hidden" name="csrf" value=(scope.csrf.clone().unwrap_or_default());
+                div { label for="n-naam" { "Gebruikersnaam" } input id="n-naam" name="naam" required maxlength="100"; }
+                div { label for="n-wachtwoord" { "Wachtwoord (minstens 12 tekens)" } input id="n-wachtwoord" name="wachtwoord" type="password" autocomplete="new-password" required minlength="12"; }
+                div {
+                    label for="n-rol" { "Rol" }
+                    select id="n-rol" name="rol" {
+                        option value="gemeente" { "gemeente" }
+                        option value="regio" { "regio" }
+                        option value="beheerder" { "beheerder" }
+                    }
+                }
+                div { label for="n-gemeente" { "Gemeente (CBS-code, bij rol gemeente)" } input id="n-gemeente" name="gemeente" inputmode="numeric" maxlength="4"; }
+                div { label for="n-regio" { "Regio (bij rol regio)" } input id="n-regio" name="regio"; }
+                div { button type="submit" { "Toevoegen" } }
+            }
+            p { "Of op de opdrachtregel: " code { "ketenzicht accounts add --naam … --rol gemeente --gemeente 0363" } }
         }
     };
     Ok(respond(&headers, "Account", "/account", &scope, inhoud))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct NieuwAccount {
+    pub csrf: String,
+    pub naam: String,
+    pub wachtwoord: String,
+    pub rol: String,
+    #[serde(default)]
+    pub gemeente: String,
+    #[serde(default)]
+    pub regio: String,
+}
+
+/// A beheerder adds an account (with the session's CSRF token).
+pub async fn account_toevoegen(
+    State(state): State<AppState>,
+    scope: Result<Scope, WebError>,
+    axum::Form(form): axum::Form<NieuwAccount>,
+) -> PageResult {
+    let scope = scope?;
+    scope.check_csrf(&form.csrf)?;
+    if scope.account.rol != ketenzicht_accounts::Rol::Beheerder {
+        return Err(WebError::Forbidden.into());
+    }
+    let rol = match form.rol.as_str() {
+        "gemeente" if state.gemeenten.get(form.gemeente.trim()).is_some() => {
+            ketenzicht_accounts::Rol::Gemeente(form.gemeente.trim().to_owned())
+        }
+        "gemeente" => return Err(WebError::BadRequest(format!("onbekende gemeente {:?}", form.gemeente)).into()),
+        "regio" if !state.gemeenten.leden(form.regio.trim()).is_empty() => {
+            ketenzicht_accounts::Rol::Regio(form.regio.trim().to_owned())
+        }
+        "regio" => return Err(WebError::BadRequest(format!("onbekende regio {:?}", form.regio)).into()),
+        "beheerder" => ketenzicht_accounts::Rol::Beheerder,
+        other => return Err(WebError::BadRequest(format!("onbekende rol {other:?}")).into()),
+    };
+    let added = {
+        let accounts = state.accounts.lock().map_err(|_| WebError::internal("accounts lock"))?;
+        accounts.add(form.naam.trim(), &form.wachtwoord, &rol, state.now())
+    };
+    match added {
+        Ok(a) => {
+            tracing::info!(door = %scope.account.naam, naam = %a.naam, rol = a.rol.naam(), "account added");
+            Ok(axum::response::Redirect::to("/account").into_response())
+        }
+        Err(e @ (ketenzicht_accounts::AccountError::Exists(_) | ketenzicht_accounts::AccountError::Invalid(_))) => {
+            Err(WebError::BadRequest(e.to_string()).into())
+        }
+        Err(e) => Err(WebError::from(e).into()),
+    }
 }
