@@ -63,7 +63,25 @@ await page.waitForURL(new RegExp("gemeente=" + gemeente));
 if (!(await page.evaluate(() => window.__zelfde_pagina === true))) fail("the filter reloaded the whole page");
 await page.screenshot({ path: join(out, "termijnen-gefilterd.png"), fullPage: true });
 
+// Click-to-filter: a click on a month of the trend narrows the period to that month.
+await page.goto(base + "/");
+await page.waitForSelector(".grafiek svg");
+await page.locator(".grafiek").first().scrollIntoViewIfNeeded();
+const chartBox = await page.locator(".grafiek").first().boundingBox();
+const maand = await page.evaluate(() => {
+  const el = document.querySelector(".grafiek");
+  const chart = window.echarts.getInstanceByDom(el);
+  const months = chart.getOption().xAxis[0].data;
+  const m = months[months.length - 1];
+  const x = chart.convertToPixel({ xAxisIndex: 0 }, m);
+  const y = chart.convertToPixel({ yAxisIndex: 0 }, 50);
+  return { m, x, y };
+});
+await page.mouse.click(chartBox.x + maand.x, chartBox.y + maand.y);
+await page.waitForURL(new RegExp("van=" + maand.m + "-01"));
+
 // Export the first table as CSV for Dutch Excel.
+await page.goto(base + "/termijnen");
 const [download] = await Promise.all([page.waitForEvent("download"), page.locator("a[download]").first().click()]);
 const csv = readFileSync(await download.path(), "utf8");
 if (!csv.startsWith("\ufeffindicator;regel;")) fail("the CSV export does not start with a BOM and the header: " + csv.slice(0, 40));

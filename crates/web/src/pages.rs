@@ -125,8 +125,8 @@ fn tabel(report: &Report, u: &Uitslag, q: &Query) -> Markup {
     }
 }
 
-/// A line chart of the share per month, one line per indicator; a click filters on nothing
-/// (months are the axis), the legend toggles lines.
+/// A line chart of the share per month, one line per indicator; a click on a month narrows
+/// the period to that month, the legend toggles lines.
 fn trend_chart(report: &Report) -> Value {
     let mut maanden: Vec<String> =
         report.uitslagen.iter().flat_map(|u| u.rijen.iter().map(|r| r.key[0].clone())).collect();
@@ -157,6 +157,7 @@ fn trend_chart(report: &Report) -> Value {
         "xAxis": {"type": "category", "data": maanden},
         "yAxis": {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value}%"}},
         "series": series,
+        "ketenzicht": {"filter": "maand"},
     })
 }
 

@@ -4,6 +4,11 @@
   "use strict";
 
   function formatter(option) {
+    // Tooltips drawn by the chart itself, not as HTML with inline styles (which the CSP,
+    // style-src 'self', refuses).
+    if (option.tooltip) {
+      option.tooltip.renderMode = "richText";
+    }
     // The server cannot send functions in JSON; a few named formatters stand in.
     if (option.tooltip && option.tooltip.valueFormatter === "procent") {
       option.tooltip.valueFormatter = function (v) {
@@ -23,11 +28,29 @@
       chart.setOption(option);
       var filter = option.ketenzicht && option.ketenzicht.filter;
       if (filter) {
-        chart.on("click", function (params) {
+        // A click anywhere in a category's column of the grid filters on that category.
+        chart.getZr().on("click", function (e) {
+          var point = [e.offsetX, e.offsetY];
+          if (!chart.containPixel("grid", point)) return;
+          var categories = chart.getOption().xAxis[0].data || [];
+          var index = Math.round(chart.convertFromPixel({ xAxisIndex: 0 }, point[0]));
+          var name = categories[index];
           var form = document.querySelector("form.filters");
-          var field = form && form.querySelector("[name='" + filter + "']");
-          if (!field) return;
-          field.value = params.name;
+          if (!form || name === undefined) return;
+          if (filter === "maand") {
+            // A month (YYYY-MM) on the axis: the period becomes that month.
+            var parts = String(name).split("-");
+            var year = Number(parts[0]), month = Number(parts[1]);
+            if (!year || !month) return;
+            var last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+            var pad = function (n) { return String(n).padStart(2, "0"); };
+            form.querySelector("[name='van']").value = year + "-" + pad(month) + "-01";
+            form.querySelector("[name='tot']").value = year + "-" + pad(month) + "-" + pad(last);
+          } else {
+            var field = form.querySelector("[name='" + filter + "']");
+            if (!field) return;
+            field.value = name;
+          }
           form.requestSubmit();
         });
       }
