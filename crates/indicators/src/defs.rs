@@ -370,6 +370,7 @@ mod tests {
         let doc = include_str!("../../../docs/indicators.md");
         for (i, d) in ALLE.iter().enumerate() {
             assert!(ALLE[..i].iter().all(|o| o.id != d.id), "{} twice", d.id);
+            assert!(d.uitkomsten.len() <= crate::aggregate::MAX_UITKOMSTEN, "{}: too many outcomes", d.id);
             assert!(
                 doc.contains(&format!("| `{}` | {} | {} |", d.id, d.naam, d.regel)),
                 "{} in docs/indicators.md",

@@ -6,7 +6,10 @@ use std::io::Write;
 use serde_json::{Map, Value, json};
 
 use crate::defs::Soort;
-use crate::{ItemRecord, Report, Rij, Uitslag};
+use ketenzicht_store::Value as StoreValue;
+use ketenzicht_store::csv::{self, Dialect};
+
+use crate::{Definitie, ItemRecord, Report, Rij, Uitslag};
 
 fn measures(u: &Uitslag, r: &Rij) -> Vec<(&'static str, Value)> {
     let mut out: Vec<(&'static str, Value)> = vec![("n", json!(r.n))];
@@ -26,6 +29,35 @@ fn measures(u: &Uitslag, r: &Rij) -> Vec<(&'static str, Value)> {
     }
     out
 }
+
+/// An indicator's definition as a JSON object (without rows).
+pub fn definitie_json(d: &Definitie) -> Map<String, Value> {
+    let v = json!({
+        "id": d.id, "naam": d.naam, "definitie": d.definitie, "regel": d.regel, "eenheid": d.eenheid,
+        "soort": d.soort.as_str(), "uitkomsten": d.uitkomsten, "teller": d.teller, "noemer": d.noemer,
+        "datum": d.datum,
+    });
+    match v {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The fields of an item, in the order of [`item_json`] and of the item exports.
+pub const ITEM_COLUMNS: [&str; 12] = [
+    "gemeente",
+    "wet",
+    "aanbieder",
+    "bericht",
+    "productcategorie",
+    "datum",
+    "klasse",
+    "uitkomst",
+    "waarde",
+    "bericht_id",
+    "traject_id",
+    "toewijzing_nummer",
+];
 
 /// One item as a JSON object.
 pub fn item_json(item: &ItemRecord) -> Value {
@@ -60,18 +92,12 @@ pub fn to_json(report: &Report) -> Value {
         .uitslagen
         .iter()
         .map(|u| {
-            let d = u.definitie;
-            let mut obj = json!({
-                "id": d.id, "naam": d.naam, "definitie": d.definitie, "regel": d.regel, "eenheid": d.eenheid,
-                "soort": d.soort.as_str(), "uitkomsten": d.uitkomsten, "teller": d.teller, "noemer": d.noemer,
-                "datum": d.datum, "rijen": rows_json(report, u),
-            });
-            if !u.items.is_empty()
-                && let Some(o) = obj.as_object_mut()
-            {
-                o.insert("items".into(), Value::Array(u.items.iter().map(item_json).collect()));
+            let mut obj = definitie_json(u.definitie);
+            obj.insert("rijen".into(), Value::Array(rows_json(report, u)));
+            if !u.items.is_empty() {
+                obj.insert("items".into(), Value::Array(u.items.iter().map(item_json).collect()));
             }
-            obj
+            Value::Object(obj)
         })
         .collect();
     json!({
@@ -94,13 +120,7 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> std::io::Result<()> 
     writeln!(out, "  \"gemeenten\": {},", text(&json!(report.gemeenten)))?;
     writeln!(out, "  \"indicatoren\": [")?;
     for (i, u) in report.uitslagen.iter().enumerate() {
-        let d = u.definitie;
-        let head = json!({
-            "id": d.id, "naam": d.naam, "definitie": d.definitie, "regel": d.regel, "eenheid": d.eenheid,
-            "soort": d.soort.as_str(), "uitkomsten": d.uitkomsten, "teller": d.teller, "noemer": d.noemer,
-            "datum": d.datum,
-        });
-        let head = head.to_string();
+        let head = Value::Object(definitie_json(u.definitie)).to_string();
         // The definition's fields, then the rows (and items) streamed.
         write!(out, "    {},\n      \"rijen\": [", &head[..head.len() - 1])?;
         for (j, r) in u.rijen.iter().enumerate() {
@@ -131,43 +151,35 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> std::io::Result<()> 
     writeln!(out, "  ]\n}}")
 }
 
-/// CSV quoting: fields with the separator, a quote or a line break are quoted.
-fn field(value: &str, sep: char) -> String {
-    if value.contains([sep, '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
+/// A JSON number or text as a CSV cell; numbers with a decimal comma for Excel-NL.
+fn value_text(v: &Value, decimal_comma: bool) -> StoreValue {
+    match v {
+        Value::Null => StoreValue::Null,
+        Value::String(s) => StoreValue::Text(s.clone()),
+        Value::Number(n) if decimal_comma => StoreValue::Text(n.to_string().replace('.', ",")),
+        other => StoreValue::Text(other.to_string()),
     }
 }
 
-fn value_text(v: &Value, decimal_comma: bool) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Number(n) if decimal_comma => n.to_string().replace('.', ","),
-        other => other.to_string(),
-    }
+fn dialect(excel_nl: bool) -> Dialect {
+    if excel_nl { Dialect::ExcelNl } else { Dialect::Plain }
 }
 
 /// The report in long form: `indicator, regel, <dimensions>, maat, waarde`. With
 /// `excel_nl`: `;` separators, a byte order mark and comma decimals.
 pub fn write_csv(out: &mut impl Write, report: &Report, excel_nl: bool) -> std::io::Result<()> {
-    let sep = if excel_nl { ';' } else { ',' };
-    if excel_nl {
-        out.write_all("\u{feff}".as_bytes())?;
-    }
-    let mut header = vec!["indicator".to_owned(), "regel".to_owned()];
-    header.extend(report.per.iter().map(|d| d.name().to_owned()));
-    header.extend(["maat".to_owned(), "waarde".to_owned()]);
-    writeln!(out, "{}", header.join(&sep.to_string()))?;
+    let mut header = vec!["indicator", "regel"];
+    header.extend(report.per.iter().map(|d| d.name()));
+    header.extend(["maat", "waarde"]);
+    csv::write_header(out, &header, dialect(excel_nl))?;
     for u in &report.uitslagen {
         for r in &u.rijen {
             for (name, value) in measures(u, r) {
-                let mut line = vec![field(u.definitie.id, sep), field(u.definitie.regel, sep)];
-                line.extend(r.key.iter().map(|k| field(k, sep)));
-                line.push(name.to_owned());
-                line.push(field(&value_text(&value, excel_nl), sep));
-                writeln!(out, "{}", line.join(&sep.to_string()))?;
+                let mut line: Vec<StoreValue> = vec![u.definitie.id.into(), u.definitie.regel.into()];
+                line.extend(r.key.iter().map(|k| StoreValue::from(k.as_str())));
+                line.push(name.into());
+                line.push(value_text(&value, excel_nl));
+                csv::write_row(out, &line, dialect(excel_nl))?;
             }
         }
     }
@@ -186,45 +198,15 @@ pub fn write_items_csv_filtered(
     excel_nl: bool,
     keep: &dyn Fn(&ItemRecord) -> bool,
 ) -> std::io::Result<()> {
-    let sep = if excel_nl { ';' } else { ',' };
-    if excel_nl {
-        out.write_all("\u{feff}".as_bytes())?;
-    }
-    let columns = [
-        "indicator",
-        "gemeente",
-        "wet",
-        "aanbieder",
-        "bericht",
-        "productcategorie",
-        "datum",
-        "klasse",
-        "uitkomst",
-        "waarde",
-        "bericht_id",
-        "traject_id",
-        "toewijzing_nummer",
-    ];
-    writeln!(out, "{}", columns.join(&sep.to_string()))?;
+    let mut header = vec!["indicator"];
+    header.extend(ITEM_COLUMNS);
+    csv::write_header(out, &header, dialect(excel_nl))?;
     for u in &report.uitslagen {
         for i in u.items.iter().filter(|i| keep(i)) {
-            let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-            let cells = [
-                u.definitie.id.to_owned(),
-                i.gemeente.clone(),
-                i.wet.clone(),
-                i.aanbieder.clone(),
-                i.bericht.clone(),
-                i.productcategorie.clone(),
-                i.datum.to_string(),
-                i.klasse.clone(),
-                i.uitkomst.to_owned(),
-                opt(i.waarde),
-                opt(i.bericht_id),
-                i.traject_id.clone(),
-                opt(i.toewijzing_nummer),
-            ];
-            writeln!(out, "{}", cells.iter().map(|c| field(c, sep)).collect::<Vec<_>>().join(&sep.to_string()))?;
+            let j = item_json(i);
+            let mut line: Vec<StoreValue> = vec![u.definitie.id.into()];
+            line.extend(ITEM_COLUMNS.iter().map(|c| value_text(&j[*c], excel_nl)));
+            csv::write_row(out, &line, dialect(excel_nl))?;
         }
     }
     Ok(())

@@ -41,17 +41,29 @@ fn quoted(s: &str, separator: char) -> String {
     if s.contains([separator, '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
-/// Write the table with a header line.
-pub fn write_csv(out: &mut impl Write, table: &Table, dialect: Dialect) -> std::io::Result<()> {
+/// Start a CSV: the byte order mark (Excel-NL) and the header line.
+pub fn write_header<S: AsRef<str>>(out: &mut impl Write, names: &[S], dialect: Dialect) -> std::io::Result<()> {
     let sep = dialect.separator();
     if dialect == Dialect::ExcelNl {
         out.write_all(b"\xEF\xBB\xBF")?;
     }
-    let header: Vec<String> = table.columns.iter().map(|c| quoted(&c.name, sep)).collect();
-    writeln!(out, "{}", header.join(&sep.to_string()))?;
+    let header: Vec<String> = names.iter().map(|n| quoted(n.as_ref(), sep)).collect();
+    writeln!(out, "{}", header.join(&sep.to_string()))
+}
+
+/// One data line, for writers that stream rows instead of building a [`Table`].
+pub fn write_row(out: &mut impl Write, row: &[Value], dialect: Dialect) -> std::io::Result<()> {
+    let sep = dialect.separator();
+    let line: Vec<String> = row.iter().map(|v| quoted(&field(v, dialect), sep)).collect();
+    writeln!(out, "{}", line.join(&sep.to_string()))
+}
+
+/// Write the table with a header line.
+pub fn write_csv(out: &mut impl Write, table: &Table, dialect: Dialect) -> std::io::Result<()> {
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    write_header(out, &names, dialect)?;
     for row in &table.rows {
-        let line: Vec<String> = row.iter().map(|v| quoted(&field(v, dialect), sep)).collect();
-        writeln!(out, "{}", line.join(&sep.to_string()))?;
+        write_row(out, row, dialect)?;
     }
     Ok(())
 }

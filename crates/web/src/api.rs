@@ -29,13 +29,7 @@ pub async fn gemeenten(State(state): State<AppState>, scope: Scope) -> Result<Js
 }
 
 pub async fn definities(_scope: Scope) -> Json<Value> {
-    let list: Vec<Value> = defs::ALLE
-        .iter()
-        .map(|d| {
-            json!({"id": d.id, "naam": d.naam, "definitie": d.definitie, "regel": d.regel, "eenheid": d.eenheid,
-                   "soort": d.soort.as_str(), "uitkomsten": d.uitkomsten, "teller": d.teller, "noemer": d.noemer, "datum": d.datum})
-        })
-        .collect();
+    let list: Vec<Value> = defs::ALLE.iter().map(|d| Value::Object(output::definitie_json(d))).collect();
     Json(json!({ "indicatoren": list }))
 }
 

@@ -27,23 +27,7 @@ pub fn rows(report: &Report, u: &Uitslag) -> Result<Vec<u8>, WebError> {
 
 /// Items as a workbook.
 pub fn items<'a>(id: &str, items: impl Iterator<Item = &'a ItemRecord>) -> Result<Vec<u8>, WebError> {
-    let columns: Vec<String> = [
-        "gemeente",
-        "wet",
-        "aanbieder",
-        "bericht",
-        "productcategorie",
-        "datum",
-        "klasse",
-        "uitkomst",
-        "waarde",
-        "bericht_id",
-        "traject_id",
-        "toewijzing_nummer",
-    ]
-    .iter()
-    .map(|c| (*c).to_owned())
-    .collect();
+    let columns: Vec<String> = output::ITEM_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
     build(
         &sheet_name(id),
         &columns,
