@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS regio_lid (
 ) WITHOUT ROWID;
 ";
 
-/// How long a session lasts without use.
+/// How long a session lasts without use (extended at most once a minute).
 pub const SESSIE_DUUR: chrono::Duration = chrono::Duration::hours(8);
 
 /// The prefix of API tokens, so that a leaked one is recognisable.
@@ -235,9 +235,13 @@ impl Accounts {
             self.conn.execute("DELETE FROM sessie WHERE token = ?1", [&key]).map_err(self.sql())?;
             return Ok(None);
         }
-        self.conn
-            .execute("UPDATE sessie SET verloopt = ?1 WHERE token = ?2", params![text_time(nu + SESSIE_DUUR), key])
-            .map_err(self.sql())?;
+        // Extend the session, but write at most once a minute: every request passes here.
+        let verlengd = text_time(nu + SESSIE_DUUR);
+        if verloopt < text_time(nu + SESSIE_DUUR - chrono::Duration::minutes(1)) {
+            self.conn
+                .execute("UPDATE sessie SET verloopt = ?1 WHERE token = ?2", params![verlengd, key])
+                .map_err(self.sql())?;
+        }
         let account = self
             .conn
             .query_row(
