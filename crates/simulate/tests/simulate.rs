@@ -2,6 +2,7 @@
 //! that matches what an independent reading of the written traffic finds.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -164,12 +165,35 @@ fn shared_to() -> NaiveDate {
     d(2023, 8, 31)
 }
 
-fn shared_run() -> &'static (tempfile::TempDir, ketenzicht_simulate::Summary) {
-    static RUN: std::sync::OnceLock<(tempfile::TempDir, ketenzicht_simulate::Summary)> = std::sync::OnceLock::new();
+/// A static is never dropped, so the shared run cannot live in a `TempDir` (each test run left
+/// 110 MB behind in /tmp). It lives under the target directory in a folder named after this
+/// process, and folders of test processes that are gone are removed first.
+struct SharedDir(PathBuf);
+
+impl SharedDir {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn shared_run() -> &'static (SharedDir, ketenzicht_simulate::Summary) {
+    static RUN: std::sync::OnceLock<(SharedDir, ketenzicht_simulate::Summary)> = std::sync::OnceLock::new();
     RUN.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let summary = simulate(dir.path(), 7, shared_to());
-        (dir, summary)
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        const PREFIX: &str = "simulate-shared-run-";
+        for entry in fs::read_dir(root).expect("target tmp dir").flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix(PREFIX)
+                && !Path::new("/proc").join(pid).exists()
+            {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+        let dir = root.join(format!("{PREFIX}{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("shared run dir");
+        let summary = simulate(&dir, 7, shared_to());
+        (SharedDir(dir), summary)
     })
 }
 
