@@ -18,8 +18,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::Datelike;
-use ketenzicht_message::{Level, Message};
-use ketenzicht_store::ledger::{BerichtEntry, Commit, Inhoud, LeveringEntry, QuarantaineEntry, Sleutel};
+use ketenzicht_governance::Toelating;
+use ketenzicht_message::{Level, Message, Wet};
+use ketenzicht_store::ledger::{
+    BerichtEntry, Commit, Inhoud, LeveringEntry, QuarantaineEntry, Sleutel, ZonderOpdracht,
+};
 use ketenzicht_store::pseudonym::hex;
 use ketenzicht_store::{Kind, Store, StoreError, Table, Value};
 use sha2::{Digest, Sha256};
@@ -77,11 +80,15 @@ pub fn leveringen_columns() -> Table {
 pub struct Options {
     /// Commit a batch when this many bytes of messages are buffered.
     pub batch_bytes: usize,
+    /// What the orders admit. The command line and the server always pass the register's
+    /// ([`ketenzicht_governance::Governance::toelating`]); the default admits everything, for
+    /// tools and tests that work without orders.
+    pub toelating: Toelating,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { batch_bytes: 128 * 1024 * 1024 }
+        Options { batch_bytes: 128 * 1024 * 1024, toelating: Toelating::alles() }
     }
 }
 
@@ -102,6 +109,8 @@ pub struct Summary {
     /// Deliveries refused at transport (stored and marked, or quarantined when unreadable).
     pub transport_afgewezen: u64,
     pub routing_without_file: u64,
+    /// Messages of a gemeente and law without an order: counted, content discarded.
+    pub zonder_opdracht: u64,
     pub batches: u64,
     /// Gemeenten with new data.
     pub gemeenten: BTreeSet<String>,
@@ -127,6 +136,7 @@ struct Ingester<'s> {
     pending_berichten: HashMap<Sleutel, (i64, Inhoud)>,
     pending_leveringen: HashSet<Sleutel>,
     pending_quarantaine: HashSet<Inhoud>,
+    pending_zonder_opdracht: HashSet<Sleutel>,
     parts: BTreeMap<(String, i32), Part>,
     quarantine_files: Vec<(String, Vec<u8>)>,
     commit: Commit,
@@ -143,6 +153,17 @@ fn sleutel(text: &str) -> Sleutel {
     let mut out = [0u8; 16];
     out.copy_from_slice(&full[..16]);
     out
+}
+
+/// The law of a message name from routing data (`JW301`, `WMO305`).
+fn wet_of_name(name: &str) -> Option<Wet> {
+    if name.starts_with("JW") {
+        Some(Wet::IJw)
+    } else if name.starts_with("WMO") {
+        Some(Wet::IWmo)
+    } else {
+        None
+    }
 }
 
 /// A gemeentecode is four digits; an AGB code eight.
@@ -192,11 +213,30 @@ impl Ingester<'_> {
             return Ok(false);
         }
         let gemeente = gemeente_of(d.routing.as_ref());
-        let bestand = format!("quarantaine/{}/{}.bin", gemeente.as_deref().unwrap_or("onbekend"), hex(&inhoud));
+        if let (Some(g), Some(r)) = (&gemeente, &d.routing) {
+            let wet = r.bericht.as_deref().and_then(wet_of_name);
+            let dag = r.ontvangen.date();
+            let admitted = match wet {
+                Some(w) => self.options.toelating.admits(g, w, dag),
+                None => Wet::ALL.iter().any(|&w| self.options.toelating.admits(g, w, dag)),
+            };
+            if !admitted {
+                let mut key = [0u8; 16];
+                key.copy_from_slice(&inhoud[..16]);
+                self.without_order(key, g, wet.map_or("", Wet::as_str), dag)?;
+                return Ok(false);
+            }
+        }
+        let bestand = format!(
+            "quarantaine/{}/{}.bin",
+            gemeente.as_deref().unwrap_or(ketenzicht_store::keys::ONBEKEND),
+            hex(&inhoud)
+        );
         tracing::info!(bron = %d.name, soort, %reden, "quarantined");
         self.pending_quarantaine.insert(inhoud);
         self.buffered += bytes.len();
-        self.quarantine_files.push((bestand.clone(), bytes.to_vec()));
+        let sealed = self.store.keys().seal(gemeente.as_deref().unwrap_or(ketenzicht_store::keys::ONBEKEND), bytes)?;
+        self.quarantine_files.push((bestand.clone(), sealed));
         self.commit.quarantaine.push(QuarantaineEntry {
             inhoud,
             bron: d.name.clone(),
@@ -212,6 +252,30 @@ impl Ingester<'_> {
         });
         self.summary.quarantaine += 1;
         Ok(true)
+    }
+
+    /// Count a message without an order, once per identity; its content is not kept.
+    fn without_order(
+        &mut self,
+        key: Sleutel,
+        gemeente: &str,
+        wet: &str,
+        dag: chrono::NaiveDate,
+    ) -> Result<(), IngestError> {
+        if self.pending_zonder_opdracht.contains(&key) || self.store.ledger.has_zonder_opdracht(&key)? {
+            self.summary.al_bekend += 1;
+            return Ok(());
+        }
+        self.pending_zonder_opdracht.insert(key);
+        self.commit.zonder_opdracht.push(ZonderOpdracht {
+            sleutel: key,
+            gemeente: gemeente.to_owned(),
+            wet: wet.to_owned(),
+            maand: dag.format("%Y-%m").to_string(),
+        });
+        self.buffered += 64;
+        self.summary.zonder_opdracht += 1;
+        Ok(())
     }
 
     fn deliver(&mut self, d: Delivery) -> Result<(), IngestError> {
@@ -259,6 +323,10 @@ impl Ingester<'_> {
             None => format!("inhoud|{}", hex(&inhoud)),
         });
         let jaar = d.routing.as_ref().map_or(eigen.dagtekening.0.year(), |r| r.ontvangen.year());
+        let dag = d.routing.as_ref().map_or(eigen.dagtekening.0, |r| r.ontvangen.date());
+        if !self.options.toelating.admits(&gemeente, message.wet, dag) {
+            return self.without_order(key, &gemeente, message.wet.as_str(), dag);
+        }
         let known = match self.pending_berichten.get(&key) {
             Some(found) => Some(*found),
             None => self.store.ledger.bericht(&key)?,
@@ -278,7 +346,7 @@ impl Ingester<'_> {
                     eigen.verzender.to_string().into(),
                     eigen.identificatie.to_string().into(),
                     eigen.dagtekening.0.into(),
-                    Value::Binary(bytes.to_vec()),
+                    Value::Binary(self.store.keys().seal(&gemeente, bytes)?),
                 ];
                 self.part(&gemeente, jaar).ruw.get_or_insert_with(ruw_columns).push(row);
                 self.levering_row(id, &gemeente, jaar, d);
@@ -370,6 +438,7 @@ impl Ingester<'_> {
         self.pending_berichten.clear();
         self.pending_leveringen.clear();
         self.pending_quarantaine.clear();
+        self.pending_zonder_opdracht.clear();
         self.buffered = 0;
         self.summary.batches += 1;
         Ok(())
@@ -393,6 +462,7 @@ pub fn ingest(
         pending_berichten: HashMap::new(),
         pending_leveringen: HashSet::new(),
         pending_quarantaine: HashSet::new(),
+        pending_zonder_opdracht: HashSet::new(),
         parts: BTreeMap::new(),
         quarantine_files: Vec::new(),
         commit: Commit::default(),

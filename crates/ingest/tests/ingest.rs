@@ -50,7 +50,9 @@ fn same_identity_other_content_is_a_conflict_kept_in_quarantine() {
     assert_eq!(q[0].soort, "conflict");
     assert_eq!(q[0].regel.as_deref(), Some("TR056"));
     assert!(q[0].bron.ends_with("changed.xml"), "{:?}", q[0].bron);
-    let kept = std::fs::read(store.root().join(&q[0].bestand)).expect("original bytes kept");
+    let sealed = std::fs::read(store.root().join(&q[0].bestand)).expect("original bytes kept");
+    assert!(!sealed.windows(changed.len().min(64)).any(|w| w == &changed.as_bytes()[..w.len()]), "kept in the clear");
+    let kept = store.quarantaine_original(q[0].gemeente.as_deref(), &q[0].bestand).expect("opens with the key");
     assert_eq!(kept, changed.as_bytes());
     // And again: still one conflict.
     let third = ingest(&mut store, &[changed_path]);

@@ -28,6 +28,8 @@ pub struct Versie {
     pub bericht_id: i64,
     pub omvang: Option<(i64, String, String)>,
     pub budget: Option<i64>,
+    /// Only the year: the birth date itself is not needed for any purpose.
+    pub geboortejaar: i32,
 }
 
 impl Versie {
@@ -62,6 +64,7 @@ pub fn versies(cx: &Cx<'_>) -> Vec<Versie> {
                 bericht_id: m.id,
                 omvang: p.omvang.as_ref().map(|o| (o.volume.0.into(), o.eenheid.to_string(), o.frequentie.to_string())),
                 budget: p.budget.map(|b| b.0.into()),
+                geboortejaar: b.client.geboortedatum.datum.0.year(),
             });
         }
     }
@@ -102,6 +105,7 @@ pub fn build(cx: &Cx<'_>) -> Table {
         ("omvang_eenheid", Kind::Text),
         ("omvang_frequentie", Kind::Text),
         ("budget", Kind::Int),
+        ("geboortejaar", Kind::Int),
         ("ontvangen", Kind::Timestamp),
         ("jaar", Kind::Int),
     ]);
@@ -141,6 +145,7 @@ pub fn build(cx: &Cx<'_>) -> Table {
                     v.omvang.as_ref().map(|o| o.1.clone()).into(),
                     v.omvang.as_ref().map(|o| o.2.clone()).into(),
                     v.budget.into(),
+                    i64::from(v.geboortejaar).into(),
                     v.ontvangen.into(),
                     Value::Int(v.ontvangen.year().into()),
                 ])

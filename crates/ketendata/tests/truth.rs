@@ -129,7 +129,7 @@ fn archives_and_envelopes_give_the_same_ketendata() {
     simulate(&sim, Layout::Archive, Vorm::Stuf);
     let mut store = Store::open(&dir.path().join("store")).expect("store");
     // Small batches: many commits.
-    let options = ketenzicht_ingest::Options { batch_bytes: 4 * 1024 * 1024 };
+    let options = ketenzicht_ingest::Options { batch_bytes: 4 * 1024 * 1024, ..Default::default() };
     let summary = ketenzicht_ingest::ingest(&mut store, std::slice::from_ref(&sim), options, &|_| {}).expect("ingest");
     assert!(summary.batches > 3, "{summary:?}");
     assert_eq!(summary.routing_without_file, 0);

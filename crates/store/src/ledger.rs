@@ -66,11 +66,28 @@ pub struct Commit {
     pub quarantaine: Vec<QuarantaineEntry>,
     /// (message id, content hash of the conflicting input)
     pub conflicten: Vec<(i64, Inhoud)>,
+    /// Traffic without an order: counted by identity, its content discarded.
+    pub zonder_opdracht: Vec<ZonderOpdracht>,
+}
+
+/// A message of a gemeente and law without an order in force: only this is kept of it.
+#[derive(Debug, Clone)]
+pub struct ZonderOpdracht {
+    /// The message identity, or the content hash for input that did not read.
+    pub sleutel: Sleutel,
+    pub gemeente: String,
+    /// `iWmo`, `iJw`, or empty when the input did not tell.
+    pub wet: String,
+    /// `JJJJ-MM` of its registration.
+    pub maand: String,
 }
 
 impl Commit {
     pub fn is_empty(&self) -> bool {
-        self.berichten.is_empty() && self.leveringen.is_empty() && self.quarantaine.is_empty()
+        self.berichten.is_empty()
+            && self.leveringen.is_empty()
+            && self.quarantaine.is_empty()
+            && self.zonder_opdracht.is_empty()
     }
 }
 
@@ -141,6 +158,13 @@ CREATE TABLE IF NOT EXISTS quarantaine (
 CREATE TABLE IF NOT EXISTS verouderd (
     gemeente TEXT PRIMARY KEY
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS zonder_opdracht (
+    sleutel BLOB PRIMARY KEY,
+    gemeente TEXT NOT NULL,
+    wet TEXT NOT NULL,
+    maand TEXT NOT NULL,
+    batch INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS conflict (
     bericht INTEGER NOT NULL,
     inhoud BLOB NOT NULL,
@@ -176,7 +200,8 @@ impl Ledger {
         let conn = Connection::open(path).map_err(sql)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -65536; PRAGMA busy_timeout = 10000;",
+             PRAGMA cache_size = -65536; PRAGMA busy_timeout = 10000;
+             PRAGMA secure_delete = ON;",
         )
         .map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
@@ -277,6 +302,16 @@ impl Ledger {
             for (bericht, inhoud) in &commit.conflicten {
                 conflict.execute(params![bericht, &inhoud[..], batch]).map_err(|e| sql_error(&self.path, e))?;
             }
+            let mut zonder = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO zonder_opdracht (sleutel, gemeente, wet, maand, batch) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(|e| sql_error(&self.path, e))?;
+            for z in &commit.zonder_opdracht {
+                zonder
+                    .execute(params![&z.sleutel[..], z.gemeente, z.wet, z.maand, batch])
+                    .map_err(|e| sql_error(&self.path, e))?;
+            }
             // Derived data of these gemeenten is stale until their Ketendata is rebuilt; recorded
             // in the same transaction, so a crash before the rebuild cannot lose it.
             let mut verouderd = tx
@@ -321,6 +356,36 @@ impl Ledger {
             .prepare_cached("SELECT 1 FROM quarantaine WHERE inhoud = ?1")
             .map_err(|e| sql_error(&self.path, e))?;
         stmt.exists([&inhoud[..]]).map_err(|e| sql_error(&self.path, e))
+    }
+
+    pub fn has_zonder_opdracht(&self, sleutel: &Sleutel) -> Result<bool, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM zonder_opdracht WHERE sleutel = ?1")
+            .map_err(|e| sql_error(&self.path, e))?;
+        stmt.exists([&sleutel[..]]).map_err(|e| sql_error(&self.path, e))
+    }
+
+    /// Traffic without an order, counted per gemeente, law and month.
+    pub fn zonder_opdracht(&self) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT gemeente, wet, maand, COUNT(*) FROM zonder_opdracht GROUP BY gemeente, wet, maand
+                 ORDER BY gemeente, wet, maand",
+            )
+            .map_err(|e| sql_error(&self.path, e))?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(|e| sql_error(&self.path, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sql_error(&self.path, e))
+    }
+
+    /// The number of stored messages of one gemeente.
+    pub fn count_berichten(&self, gemeente: &str) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM bericht WHERE gemeente = ?1", [gemeente], |r| r.get(0))
+            .map_err(|e| sql_error(&self.path, e))
     }
 
     pub fn max_bericht_id(&self) -> Result<i64, StoreError> {
@@ -400,12 +465,62 @@ impl Ledger {
         Ok(())
     }
 
+    /// Write the WAL into the database and truncate it, so deleted rows are in no file.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| sql_error(&self.path, e))
+    }
+
+    /// Keep only the messages of `gemeente` in `kept` (and their deliveries and conflicts);
+    /// returns how many were forgotten.
+    pub fn retain_berichten(
+        &mut self,
+        gemeente: &str,
+        kept: &std::collections::HashSet<i64>,
+    ) -> Result<u64, StoreError> {
+        let sql = |e| sql_error(&self.path, e);
+        let tx = self.conn.transaction().map_err(sql)?;
+        let ids: Vec<i64> = {
+            let mut stmt = tx.prepare("SELECT id FROM bericht WHERE gemeente = ?1").map_err(sql)?;
+            stmt.query_map([gemeente], |r| r.get(0)).map_err(sql)?.collect::<Result<Vec<i64>, _>>().map_err(sql)?
+        };
+        let mut forgotten = 0;
+        for id in ids.into_iter().filter(|id| !kept.contains(id)) {
+            tx.execute("DELETE FROM bericht WHERE id = ?1", [id]).map_err(sql)?;
+            forgotten += 1;
+        }
+        // Deliveries and conflicts of forgotten messages, in one pass over the gemeente's rows.
+        tx.execute(
+            "DELETE FROM levering WHERE gemeente = ?1 AND NOT EXISTS (SELECT 1 FROM bericht b WHERE b.id = levering.bericht)",
+            [gemeente],
+        )
+        .map_err(sql)?;
+        tx.execute("DELETE FROM conflict WHERE NOT EXISTS (SELECT 1 FROM bericht b WHERE b.id = conflict.bericht)", [])
+            .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(forgotten)
+    }
+
+    pub fn delete_quarantaine(&self, bestand: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM quarantaine WHERE bestand = ?1", [bestand])
+            .map_err(|e| sql_error(&self.path, e))?;
+        Ok(())
+    }
+
+    /// The Ketendata of this gemeente must be rebuilt.
+    pub fn mark_stale(&self, gemeente: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("INSERT OR IGNORE INTO verouderd (gemeente) VALUES (?1)", [gemeente])
+            .map_err(|e| sql_error(&self.path, e))?;
+        Ok(())
+    }
+
     /// Forget every ledger row of one gemeente (its files are removed by the caller).
     pub fn delete_gemeente(&mut self, gemeente: &str) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(|e| sql_error(&self.path, e))?;
         tx.execute("DELETE FROM conflict WHERE bericht IN (SELECT id FROM bericht WHERE gemeente = ?1)", [gemeente])
             .map_err(|e| sql_error(&self.path, e))?;
-        for table in ["bericht", "levering", "quarantaine", "verouderd"] {
+        for table in ["bericht", "levering", "quarantaine", "verouderd", "zonder_opdracht"] {
             tx.execute(&format!("DELETE FROM {table} WHERE gemeente = ?1"), [gemeente])
                 .map_err(|e| sql_error(&self.path, e))?;
         }

@@ -3,10 +3,11 @@
 //! ```text
 //! ketenzicht.sqlite                                  the ledger (crate::ledger)
 //! sleutels/pseudoniem.sleutel                        the pseudonym key (hex), unless configured
-//! lake/ruw/gemeente=G/jaar=Y/deel-B.parquet          raw messages, one row per stored message
+//! sleutels/gemeenten/G.sleutel                       the key that seals G's raw data (crate::keys)
+//! lake/ruw/gemeente=G/jaar=Y/deel-B.parquet          raw messages, one row per stored message (XML sealed)
 //! lake/leveringen/gemeente=G/jaar=Y/deel-B.parquet   deliveries (routing data), one row each
 //! lake/ketendata/T/gemeente=G/jaar=Y/data.parquet    the Ketendata tables (rebuilt per gemeente)
-//! quarantaine/G/<sha256>.bin                         original bytes of quarantined input
+//! quarantaine/G/<sha256>.bin                         original bytes of quarantined input (sealed)
 //! ```
 //!
 //! Everything of one gemeente sits under a `gemeente=G` directory (or `quarantaine/G`), so
@@ -15,8 +16,10 @@
 //! `read_parquet('lake/ketendata/berichten/*/*/*.parquet', hive_partitioning = true)`.
 
 pub mod csv;
+pub mod keys;
 pub mod ledger;
 pub mod parquet_io;
+pub mod prune;
 pub mod pseudonym;
 pub mod table;
 
@@ -33,6 +36,7 @@ pub mod lake {
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+pub use keys::KeyVault;
 pub use ledger::Ledger;
 pub use pseudonym::Pseudonymizer;
 pub use table::{Column, Kind, Table, Value};
@@ -78,6 +82,7 @@ pub struct Store {
     root: PathBuf,
     pub ledger: Ledger,
     pseudonymizer: Pseudonymizer,
+    keys: KeyVault,
     _lock: File,
 }
 
@@ -128,7 +133,8 @@ impl Store {
         lock.try_lock().map_err(|_| StoreError::Locked { path: root.to_owned() })?;
         let ledger = Ledger::open(&root.join("ketenzicht.sqlite"))?;
         let pseudonymizer = Pseudonymizer::new(&load_key(root)?);
-        let store = Store { root: root.to_owned(), ledger, pseudonymizer, _lock: lock };
+        let keys = KeyVault::new(root);
+        let store = Store { root: root.to_owned(), ledger, pseudonymizer, keys, _lock: lock };
         store.recover()?;
         Ok(store)
     }
@@ -139,6 +145,11 @@ impl Store {
 
     pub fn pseudonymizer(&self) -> &Pseudonymizer {
         &self.pseudonymizer
+    }
+
+    /// The keys that seal each gemeente's raw data.
+    pub fn keys(&self) -> &KeyVault {
+        &self.keys
     }
 
     /// Remove the files of unfinished batches and any temporary file left by a crash.
@@ -159,6 +170,13 @@ impl Store {
         Ok(())
     }
 
+    /// The original bytes of a quarantine entry (its `bestand`), opened with its gemeente's key.
+    pub fn quarantaine_original(&self, gemeente: Option<&str>, bestand: &str) -> Result<Vec<u8>, StoreError> {
+        let path = self.root.join(bestand);
+        let sealed = std::fs::read(&path).map_err(StoreError::io(&path))?;
+        self.keys.open(gemeente.unwrap_or(keys::ONBEKEND), &sealed)
+    }
+
     /// The lake of this store, for readers on other threads.
     pub fn lake(&self) -> Lake {
         Lake { root: self.root.clone() }
@@ -174,8 +192,22 @@ impl Store {
         self.lake().files(table, gemeente)
     }
 
-    /// Remove everything of one gemeente: its lake partitions, quarantine and ledger rows.
+    /// Remove everything of one gemeente: its lake partitions, quarantine and ledger rows, and
+    /// its key, so that any copy of its sealed data left elsewhere cannot be read either.
+    /// Deleted ledger rows are overwritten (`secure_delete`) and the WAL is checkpointed, so no
+    /// file of the store keeps them.
     pub fn delete_gemeente(&mut self, gemeente: &str) -> Result<(), StoreError> {
+        for dir in self.gemeente_dirs(gemeente)? {
+            remove_dir_if_exists(&dir)?;
+        }
+        remove_dir_if_exists(&self.root.join("quarantaine").join(gemeente))?;
+        self.ledger.delete_gemeente(gemeente)?;
+        self.keys.destroy(gemeente)?;
+        self.ledger.checkpoint()
+    }
+
+    /// Every lake directory `lake/{table}/gemeente=G` of one gemeente that exists.
+    pub fn gemeente_dirs(&self, gemeente: &str) -> Result<Vec<PathBuf>, StoreError> {
         let lake = self.root.join("lake");
         let mut tables = Vec::new();
         if lake.exists() {
@@ -187,11 +219,7 @@ impl Store {
                 }
             }
         }
-        for table in tables {
-            remove_dir_if_exists(&table.join(format!("gemeente={gemeente}")))?;
-        }
-        remove_dir_if_exists(&self.root.join("quarantaine").join(gemeente))?;
-        self.ledger.delete_gemeente(gemeente)
+        Ok(tables.into_iter().map(|t| t.join(format!("gemeente={gemeente}"))).filter(|d| d.exists()).collect())
     }
 }
 
@@ -260,14 +288,14 @@ pub fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
     Ok(out)
 }
 
-fn remove_if_exists(path: &Path) -> Result<(), StoreError> {
+pub fn remove_if_exists(path: &Path) -> Result<(), StoreError> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io { path: path.to_owned(), source: e }),
         _ => Ok(()),
     }
 }
 
-fn remove_dir_if_exists(path: &Path) -> Result<(), StoreError> {
+pub fn remove_dir_if_exists(path: &Path) -> Result<(), StoreError> {
     match std::fs::remove_dir_all(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io { path: path.to_owned(), source: e }),
         _ => Ok(()),

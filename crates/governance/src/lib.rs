@@ -1,0 +1,174 @@
+//! What the processor may do, and on whose order. ketenzicht processes a gemeente's traffic
+//! only on its explicit order (opdracht), per product:
+//!
+//! * [`orders`]: the products, and the orders per gemeente and product as a history of
+//!   mutations (aanmelding, mutatie, beëindiging), each with its date, who gave it on the
+//!   gemeente's behalf and who recorded it. What an order admits is [`Toelating`]: the traffic
+//!   of a gemeente and law is stored only under a current order for a product that needs that
+//!   law, and an order given after the history deadline admits data from its date on only.
+//! * [`research`]: research requests (requester, purpose, legal basis, whether consent is
+//!   needed, the fields) and each gemeente's consent, given and revoked with history.
+//!
+//! The registers live in the store's SQLite file next to the ledger, in tables of their own.
+//! Products are rows, so a new product needs no schema change.
+
+pub mod orders;
+pub mod research;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub use orders::{Mutatie, Opdracht, Periode, Product, Soort, Toelating};
+pub use research::{Onderzoek, Toestemming};
+
+#[derive(Debug, thiserror::Error)]
+pub enum GovernanceError {
+    #[error("{}: {source}", path.display())]
+    Sql { path: PathBuf, source: rusqlite::Error },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no randomness: {0}")]
+    Random(String),
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS product (
+    code TEXT PRIMARY KEY,
+    naam TEXT NOT NULL,
+    wetten TEXT NOT NULL,
+    dashboards INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS opdracht_mutatie (
+    id INTEGER PRIMARY KEY,
+    gemeente TEXT NOT NULL,
+    product TEXT NOT NULL REFERENCES product (code),
+    soort TEXT NOT NULL CHECK (soort IN ('aanmelding', 'mutatie', 'beeindiging')),
+    datum TEXT NOT NULL,
+    gegeven_door TEXT NOT NULL,
+    toelichting TEXT NOT NULL,
+    vastgelegd_door TEXT NOT NULL,
+    vastgelegd_op TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS opdracht_mutatie_gemeente ON opdracht_mutatie (gemeente, product, id);
+CREATE TABLE IF NOT EXISTS instelling (
+    naam TEXT PRIMARY KEY,
+    waarde TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS onderzoek (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    aanvrager TEXT NOT NULL,
+    doel TEXT NOT NULL,
+    grondslag TEXT NOT NULL,
+    toestemming_nodig INTEGER NOT NULL,
+    velden TEXT NOT NULL,
+    sleutel TEXT NOT NULL,
+    vastgelegd_door TEXT NOT NULL,
+    vastgelegd_op TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS toestemming_mutatie (
+    id INTEGER PRIMARY KEY,
+    onderzoek INTEGER NOT NULL REFERENCES onderzoek (id),
+    gemeente TEXT NOT NULL,
+    gegeven INTEGER NOT NULL,
+    door TEXT NOT NULL,
+    op TEXT NOT NULL
+);
+";
+
+/// The products every store starts with (`code`, name, laws, whether it unlocks dashboards).
+pub const STANDAARD_PRODUCTEN: [(&str, &str, &str, bool); 4] = [
+    ("ketendata-iwmo", "Ketendata iWmo", "iWmo", false),
+    ("ketendata-ijw", "Ketendata iJw", "iJw", false),
+    ("procesinformatie-jeugdzorg", "Procesinformatie Jeugdzorg", "iJw", true),
+    ("monitor-stuurinformatie", "Monitor- en stuurinformatie dashboards", "iWmo,iJw", true),
+];
+
+/// The setting with the date by which existing history needs an order (`JJJJ-MM-DD`).
+pub const HISTORIE_DEADLINE: &str = "historie_deadline";
+/// The setting with the retention period in years (default [`BEWAARTERMIJN_JAREN`]).
+pub const BEWAARTERMIJN: &str = "bewaartermijn_jaren";
+pub const BEWAARTERMIJN_JAREN: u32 = 4;
+
+/// The registers of one store.
+#[derive(Debug)]
+pub struct Governance {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Governance {
+    /// Open the registers in the SQLite file of the store at `store`.
+    pub fn open(store: &Path) -> Result<Self, GovernanceError> {
+        std::fs::create_dir_all(store).map_err(|e| GovernanceError::Invalid(format!("{}: {e}", store.display())))?;
+        let path = store.join("ketenzicht.sqlite");
+        let sql = |source| GovernanceError::Sql { path: path.clone(), source };
+        let conn = Connection::open(&path).map_err(sql)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;
+             PRAGMA secure_delete = ON;",
+        )
+        .map_err(sql)?;
+        conn.execute_batch(SCHEMA).map_err(sql)?;
+        for (code, naam, wetten, dashboards) in STANDAARD_PRODUCTEN {
+            conn.execute(
+                "INSERT OR IGNORE INTO product (code, naam, wetten, dashboards) VALUES (?1, ?2, ?3, ?4)",
+                params![code, naam, wetten, dashboards],
+            )
+            .map_err(sql)?;
+        }
+        Ok(Governance { conn, path })
+    }
+
+    fn sql(&self) -> impl Fn(rusqlite::Error) -> GovernanceError + '_ {
+        |source| GovernanceError::Sql { path: self.path.clone(), source }
+    }
+
+    pub fn setting(&self, naam: &str) -> Result<Option<String>, GovernanceError> {
+        self.conn
+            .query_row("SELECT waarde FROM instelling WHERE naam = ?1", [naam], |r| r.get(0))
+            .optional()
+            .map_err(self.sql())
+    }
+
+    pub fn set_setting(&self, naam: &str, waarde: &str) -> Result<(), GovernanceError> {
+        self.conn
+            .execute(
+                "INSERT INTO instelling (naam, waarde) VALUES (?1, ?2) ON CONFLICT (naam) DO UPDATE SET waarde = ?2",
+                params![naam, waarde],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// The history deadline, when one is set.
+    pub fn deadline(&self) -> Result<Option<NaiveDate>, GovernanceError> {
+        self.setting(HISTORIE_DEADLINE)?.map(|d| parse_date(&d, HISTORIE_DEADLINE)).transpose()
+    }
+
+    /// The retention period in years.
+    pub fn bewaartermijn(&self) -> Result<u32, GovernanceError> {
+        match self.setting(BEWAARTERMIJN)? {
+            Some(v) => v.parse().ok().filter(|&y| y > 0).ok_or_else(|| {
+                GovernanceError::Invalid(format!("setting {BEWAARTERMIJN} = {v:?} is not a number of years"))
+            }),
+            None => Ok(BEWAARTERMIJN_JAREN),
+        }
+    }
+}
+
+pub fn parse_date(text: &str, what: &str) -> Result<NaiveDate, GovernanceError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| GovernanceError::Invalid(format!("{what}: {text:?} is not a date (JJJJ-MM-DD)")))
+}
+
+/// A gemeentecode: four digits.
+pub fn check_gemeente(gemeente: &str) -> Result<(), GovernanceError> {
+    if gemeente.len() == 4 && gemeente.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(GovernanceError::Invalid(format!("{gemeente:?} is not a gemeentecode (four digits)")))
+    }
+}
