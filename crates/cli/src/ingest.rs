@@ -34,7 +34,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let options = ketenzicht_ingest::Options { batch_bytes: args.batch_mb.max(1) * 1024 * 1024 };
+    // Only traffic under an order in force today is stored; the rest is counted.
+    let toelating = ketenzicht_governance::Governance::open(&dir)?.toelating(crate::governance::now().date())?;
+    let options = ketenzicht_ingest::Options { batch_bytes: args.batch_mb.max(1) * 1024 * 1024, toelating };
     let summary = ketenzicht_ingest::ingest(&mut store, &args.paths, options, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     println!("bestanden:            {}", summary.files);
@@ -48,6 +50,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     println!("conflicten:           {}", summary.conflicten);
     println!("in quarantaine:       {}", summary.quarantaine);
     println!("transport afgewezen:  {}", summary.transport_afgewezen);
+    if summary.zonder_opdracht > 0 {
+        println!(
+            "zonder opdracht:      {} (geteld, inhoud niet bewaard; zie `ketenzicht orders unordered`)",
+            summary.zonder_opdracht
+        );
+    }
     if summary.routing_without_file > 0 {
         println!("routing zonder bestand: {}", summary.routing_without_file);
     }

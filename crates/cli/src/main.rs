@@ -1,6 +1,7 @@
 //! `ketenzicht`: the command line of the ketenzicht processor.
 
 mod accounts;
+mod governance;
 mod indicators;
 mod ingest;
 mod inspect;
@@ -45,6 +46,20 @@ enum Command {
     Accounts(accounts::Command),
     /// Rebuild the Ketendata tables from the lake (after a definition changed).
     Rebuild(ketendata::RebuildArgs),
+    /// The orders (opdrachten) per gemeente and product, with their history.
+    #[command(subcommand)]
+    Orders(governance::OrdersCommand),
+    /// Delete a gemeente (or one law of it) physically, and destroy its key.
+    Delete(governance::DeleteArgs),
+    /// Enforce the orders' history deadline and the retention period.
+    #[command(subcommand)]
+    Retention(governance::RetentionCommand),
+    /// Research requests, consent per gemeente, and pseudonymised exports.
+    #[command(subcommand)]
+    Research(governance::ResearchCommand),
+    /// The hash-chained audit log: list and verify.
+    #[command(subcommand)]
+    Audit(governance::AuditCommand),
     /// Compute the monitor- and steering indicators (terms, retours, process times) as JSON or CSV.
     Indicators(Box<indicators::Args>),
 }
@@ -70,6 +85,11 @@ fn main() -> ExitCode {
         Command::Demo(args) => serve::demo(&args),
         Command::Serve(args) => serve::serve(&args),
         Command::Accounts(command) => accounts::run(&command),
+        Command::Orders(command) => governance::orders(&command),
+        Command::Delete(args) => governance::delete(&args),
+        Command::Retention(command) => governance::retention(&command),
+        Command::Research(command) => governance::research(&command),
+        Command::Audit(command) => governance::audit_command(&command),
     };
     match result {
         Ok(code) => code,

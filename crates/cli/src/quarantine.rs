@@ -16,17 +16,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the original bytes of one quarantine entry (its `bestand`, as `list` shows it) to
+    /// standard output. They are kept sealed with the gemeente's key.
+    Original {
+        /// The `bestand` of the entry: `quarantaine/G/<sha256>.bin`.
+        bestand: String,
+        /// The store directory [default: $KETENZICHT_STORE, else ./data]
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
 }
 
 pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
-    let Command::List { store, json } = command;
+    let (store, json) = match command {
+        Command::List { store, json } => (store, *json),
+        Command::Original { bestand, store } => return original(bestand, store.as_deref()),
+    };
     let dir = ketenzicht_store::store_dir(store.as_deref());
     let store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
     let rows = store.ledger.quarantaine()?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for q in &rows {
-        if *json {
+        if json {
             let value = serde_json::json!({
                 "tijdstip": q.tijdstip, "soort": q.soort, "bron": q.bron, "gemeente": q.gemeente,
                 "pad": q.pad, "regel": q.regel, "reden": q.reden, "bestand": q.bestand, "transport": q.transport,
@@ -47,8 +59,19 @@ pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    if !*json {
+    if !json {
         eprintln!("{} in quarantaine", rows.len());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn original(bestand: &str, store: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let dir = ketenzicht_store::store_dir(store);
+    let store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
+    let Some(entry) = store.ledger.quarantaine()?.into_iter().find(|q| q.bestand == bestand) else {
+        anyhow::bail!("no quarantine entry with bestand {bestand:?} (see `ketenzicht quarantine list`)");
+    };
+    let bytes = store.quarantaine_original(entry.gemeente.as_deref(), &entry.bestand)?;
+    std::io::stdout().lock().write_all(&bytes)?;
     Ok(ExitCode::SUCCESS)
 }

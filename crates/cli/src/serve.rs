@@ -62,6 +62,21 @@ fn run_server(
 ) -> anyhow::Result<()> {
     let state = ketenzicht_web::AppState::open(store, gemeenten)
         .with_context(|| format!("opening the store {} for serving", store.display()))?;
+    // Retention runs at start and then daily, on the store the server holds.
+    let retention_state = state.clone();
+    std::thread::Builder::new()
+        .name("bewaartermijn".into())
+        .spawn(move || {
+            loop {
+                let today = crate::governance::now().date();
+                match retention_state.with_store(|s| crate::governance::run_retention(s, today, "systeem")) {
+                    Ok(lines) => lines.iter().for_each(|l| tracing::warn!(%l, "retention")),
+                    Err(e) => tracing::error!(error = %e, "retention run failed"),
+                }
+                std::thread::sleep(std::time::Duration::from_secs(24 * 60 * 60));
+            }
+        })
+        .context("starting the retention thread")?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(ketenzicht_web::serve(state, bind, banner)).with_context(|| format!("serving on {bind}"))
 }
@@ -71,6 +86,41 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let dir = ketenzicht_store::store_dir(args.store.as_deref());
     run_server(&dir, gemeenten, args.bind, |addr| println!("ketenzicht luistert op http://{addr}/ (Ctrl-C stopt)"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every demo gemeente (a folder of the simulated traffic) orders every standard product,
+/// given before any deadline, so all its history is admitted.
+fn demo_orders(
+    store: &std::path::Path,
+    berichten: &std::path::Path,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<ketenzicht_governance::Toelating> {
+    let governance = ketenzicht_governance::Governance::open(store)?;
+    let mut gemeenten: Vec<String> = std::fs::read_dir(berichten)
+        .with_context(|| format!("reading {}", berichten.display()))?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| ketenzicht_governance::check_gemeente(n).is_ok())
+        .collect();
+    gemeenten.sort();
+    let ordered = governance.ordered_products(today)?;
+    for g in &gemeenten {
+        for (product, ..) in ketenzicht_governance::STANDAARD_PRODUCTEN {
+            if !ordered.get(g).is_some_and(|p| p.contains(product)) {
+                let van = today - chrono::Months::new(24);
+                governance.record(
+                    g,
+                    product,
+                    ketenzicht_governance::Soort::Aanmelding,
+                    van,
+                    "demo",
+                    "demo-opdracht",
+                    "demo",
+                    ketenzicht_web::now(),
+                )?;
+            }
+        }
+    }
+    Ok(governance.toelating(today)?)
 }
 
 pub fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
@@ -99,9 +149,10 @@ pub fn demo(args: &DemoArgs) -> anyhow::Result<ExitCode> {
     }
     {
         let mut store = Store::open(&store_dir).with_context(|| format!("opening {}", store_dir.display()))?;
-        println!("2/3 inlezen in {}", store_dir.display());
-        let summary =
-            ketenzicht_ingest::ingest(&mut store, std::slice::from_ref(&verkeer), Default::default(), &|_| {})?;
+        println!("2/3 opdrachten vastleggen en inlezen in {}", store_dir.display());
+        let toelating = demo_orders(&store_dir, &verkeer.join("berichten"), today)?;
+        let options = ketenzicht_ingest::Options { toelating, ..Default::default() };
+        let summary = ketenzicht_ingest::ingest(&mut store, std::slice::from_ref(&verkeer), options, &|_| {})?;
         println!("    {} nieuwe berichten, {} in quarantaine", summary.nieuw, summary.quarantaine);
         let stale = store.ledger.verouderd()?.into_iter().collect();
         crate::ketendata::rebuild(&mut store, &stale)?;

@@ -5,26 +5,14 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+mod common;
+use common::{ketenzicht, ok};
+use std::process::Command;
+
 const TO: &str = "2023-03-31";
-
-fn ketenzicht(store: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ketenzicht"))
-        .env("KETENZICHT_STORE", store)
-        .env("KETENZICHT_PSEUDONIEM_SLEUTEL", KEY)
-        .args(args)
-        .output()
-        .expect("ketenzicht runs")
-}
-
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8")
-}
 
 fn cbs() -> String {
     ketenzicht_testkit::shared().join("referentie/cbs_gemeenten_2026.csv").display().to_string()
@@ -52,6 +40,8 @@ fn setup(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
             &cbs(),
         ],
     ));
+    let orders = ketenzicht_testkit::order_args(&sim, "monitor-stuurinformatie");
+    ok(ketenzicht(&store, &orders.iter().map(String::as_str).collect::<Vec<_>>()));
     ok(ketenzicht(&store, &["ingest", &sim_s]));
     (sim, store)
 }

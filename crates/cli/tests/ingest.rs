@@ -53,12 +53,14 @@ fn exports(store: &Path, scratch: &Path, gemeenten: &[String]) -> Vec<(String, S
 }
 
 fn gemeenten(sim: &Path) -> Vec<String> {
-    let mut out: Vec<String> = std::fs::read_dir(sim.join("berichten"))
-        .expect("berichten")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    out.sort();
-    out
+    ketenzicht_testkit::sim_gemeenten(sim)
+}
+
+/// Order the dashboards (both laws) for every simulated gemeente: ingest stores only ordered traffic.
+fn order(store: &Path, sim: &Path) {
+    let mut c = ketenzicht(store);
+    c.args(ketenzicht_testkit::order_args(sim, "monitor-stuurinformatie"));
+    run(c);
 }
 
 #[test]
@@ -67,9 +69,11 @@ fn killed_ingest_completes_to_the_same_store() {
     let sim = dir.path().join("sim");
     simulate(&sim);
     let reference = dir.path().join("reference");
+    order(&reference, &sim);
     ingest(&reference, &sim);
 
     let store = dir.path().join("killed");
+    order(&store, &sim);
     let mut killed = 0;
     for delay_ms in [150u64, 400, 700, 1000, 1500, 2500] {
         let mut c = ketenzicht(&store);
@@ -111,6 +115,7 @@ fn exported_parquet_reads_in_duckdb_with_the_same_rows() {
     let sim = dir.path().join("sim");
     simulate(&sim);
     let store = dir.path().join("store");
+    order(&store, &sim);
     ingest(&store, &sim);
     let gemeente = gemeenten(&sim).remove(0);
     let parquet = dir.path().join("parquet");

@@ -247,6 +247,42 @@ fn the_server_keeps_every_tenant_to_its_own_gemeenten() {
     let delft = login(addr, "delft", "delft-wachtwoord-2026");
     assert_eq!(leden(&delft), ["0503"]);
 
+    // Governance pages: orders and the audit log for the beheerder, consent for a gemeente.
+    assert_eq!(get(addr, "/beheer", &groningen).status, 403);
+    assert_eq!(get(addr, "/beheer/audit.csv", &groningen).status, 403);
+    assert_eq!(get(addr, "/toestemming", &groningen).status, 200);
+    assert_eq!(get(addr, "/toestemming", &beheerder).status, 403);
+    assert!(get(addr, "/beheer", &beheerder).body.contains("Opdrachten"));
+    let audit = get(addr, "/beheer/audit.csv", &beheerder);
+    assert!(
+        audit.body.contains(",inloggen,") && audit.body.contains(",bekijken,"),
+        "{}",
+        &audit.body[..200.min(audit.body.len())]
+    );
+    // Only ordered products are shown: ending Delft's dashboard orders takes it out of every scope.
+    let order = |csrf: &str, soort: &str| {
+        format!(
+            "csrf={csrf}&gemeente=0503&product={{p}}&soort={soort}&datum={}&door=test",
+            chrono::Local::now().date_naive()
+        )
+    };
+    for p in ["monitor-stuurinformatie", "procesinformatie-jeugdzorg"] {
+        let body = order(bt, "beeindiging").replace("{p}", p);
+        assert_eq!(
+            http(addr, "POST", "/beheer/opdracht", &[("Cookie", gc)], &order(gt, "beeindiging").replace("{p}", p))
+                .status,
+            403
+        );
+        assert_eq!(http(addr, "POST", "/beheer/opdracht", &[("Cookie", bc)], &body).status, 303, "{p}");
+    }
+    assert!(leden(&delft).is_empty(), "Delft without an order is still visible");
+    let page = get(addr, "/?gemeente=0503", &delft);
+    assert!(matches!(page.status, 303 | 403 | 404) && !page.body.contains("<tbody>"), "{}", page.status);
+    assert!(!leden(&haaglanden).contains(&"0503".to_owned()));
+    let body = order(bt, "aanmelding").replace("{p}", "monitor-stuurinformatie");
+    assert_eq!(http(addr, "POST", "/beheer/opdracht", &[("Cookie", bc)], &body).status, 303);
+    assert_eq!(leden(&delft), ["0503"]);
+
     // Bad and ended credentials.
     assert_eq!(get(addr, "/api/v1/gemeenten", &Auth::Token("Bearer kz_0000".into())).status, 401);
     assert_eq!(

@@ -105,3 +105,24 @@ pub fn xmllint(xsd: &Path, files: &[PathBuf]) -> Result<(), String> {
     // (xmllint exits non-zero when any file is invalid.)
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
 }
+
+/// The gemeenten of a simulated traffic directory (its `berichten/G` folders), sorted.
+pub fn sim_gemeenten(sim: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(sim.join("berichten"))
+        .expect("berichten")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The arguments of `ketenzicht orders add` that order `product` for every gemeente of a
+/// simulated traffic directory, from 2020 on (before any traffic).
+pub fn order_args(sim: &Path, product: &str) -> Vec<String> {
+    let mut args: Vec<String> =
+        ["orders", "add", "--product", product, "--datum", "2020-01-01", "--door", "test", "--gemeente"]
+            .map(str::to_owned)
+            .to_vec();
+    args.extend(sim_gemeenten(sim));
+    args
+}

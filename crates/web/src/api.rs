@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query as QueryParams, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use ketenzicht_audit::Actie;
 use ketenzicht_indicators::{Dim, defs, output};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -71,6 +72,14 @@ pub async fn indicator(
     let gemeenten = scope.gemeenten(q.gemeente())?;
     let options = q.options(state.now().date(), vec![def], q.per(&[Dim::Gemeente, Dim::Maand])?, false)?;
     let report = data::indicators(&state, gemeenten, options).await?;
+    if q.csv() || q.xlsx() {
+        scope.audit(
+            &state,
+            Actie::Export,
+            &format!("/api/v1/indicatoren/{}", def.id),
+            json!({"gemeente": q.gemeente()}),
+        )?;
+    }
     if q.csv() {
         return Ok(csv_response(def.id, |w| output::write_csv(w, &report, true))?);
     }
@@ -98,6 +107,19 @@ pub async fn items(
     let options = q.options(state.now().date(), vec![def], Vec::new(), true)?;
     let report = data::indicators(&state, gemeenten, options).await?;
     let wanted = |i: &&ketenzicht_indicators::ItemRecord| q.uitkomst().is_none_or(|u| i.uitkomst == u);
+    let vorm = if q.csv() {
+        "csv"
+    } else if q.xlsx() {
+        "xlsx"
+    } else {
+        "json"
+    };
+    scope.audit(
+        &state,
+        if vorm == "json" { Actie::Bekijken } else { Actie::Export },
+        &format!("/api/v1/indicatoren/{}/items", def.id),
+        json!({"vorm": vorm, "gemeente": q.gemeente()}),
+    )?;
     if q.csv() {
         return Ok(csv_response(&format!("{}-items", def.id), |w| {
             output::write_items_csv_filtered(w, &report, true, &|i| wanted(&i))
@@ -120,6 +142,7 @@ pub async fn traject(
 ) -> Result<Json<Value>, ApiError> {
     let gemeente = q.gemeente().ok_or_else(|| WebError::BadRequest("gemeente ontbreekt".into()))?;
     let gemeente = scope.gemeenten(Some(gemeente))?.remove(0);
+    scope.audit(&state, Actie::Bekijken, "/api/v1/trajecten", json!({"gemeente": gemeente}))?;
     let events = data::traject(&state, gemeente, traject_id.clone()).await?;
     let list: Vec<Value> =
         events.into_iter().map(|e| json!({"tabel": e.tabel, "ontvangen": e.ontvangen, "velden": e.velden})).collect();

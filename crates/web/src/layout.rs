@@ -54,6 +54,15 @@ pub fn page(titel: &str, actief: &str, scope: &Scope, inhoud: Markup) -> Markup 
                         @for (pad, naam) in DASHBOARDS {
                             li { a href=(pad) aria-current=[(pad == actief).then_some("page")] { (naam) } }
                         }
+                        @match scope.account.rol {
+                            ketenzicht_accounts::Rol::Beheerder => {
+                                li { a href="/beheer" aria-current=[("/beheer" == actief).then_some("page")] { "Beheer" } }
+                            }
+                            ketenzicht_accounts::Rol::Gemeente(_) => {
+                                li { a href="/toestemming" aria-current=[("/toestemming" == actief).then_some("page")] { "Toestemming" } }
+                            }
+                            ketenzicht_accounts::Rol::Regio(_) => {}
+                        }
                     }
                 }
                 main id="inhoud" tabindex="-1" { (inhoud) }

@@ -22,6 +22,17 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Record a view of client-level data or an export in the audit log.
+    pub fn audit(
+        &self,
+        state: &AppState,
+        actie: ketenzicht_audit::Actie,
+        object: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), WebError> {
+        state.audit(&self.account.naam, &self.gemeenten, actie, object, detail)
+    }
+
     /// The gemeenten a request reads: the one asked for, if it is in the scope (else not
     /// found), or the whole scope. An account whose scope is empty (a beheerder) gets no
     /// client data at all.
@@ -87,8 +98,16 @@ impl FromRequestParts<AppState> for Scope {
             return Err(WebError::Unauthorized);
         };
         let gemeenten = accounts.scope(&account, nu.date())?;
-        // Only gemeenten with data in the store are in any scope.
-        let gemeenten = gemeenten.into_iter().filter(|g| state.present.contains(g)).collect();
+        drop(accounts);
+        // Only gemeenten with data in the store, and with an order in force for a product
+        // that unlocks the dashboards, are in any scope.
+        let ordered = state
+            .governance
+            .lock()
+            .map_err(|_| WebError::internal("governance lock"))?
+            .dashboard_gemeenten(nu.date())
+            .map_err(WebError::internal)?;
+        let gemeenten = gemeenten.into_iter().filter(|g| state.present.contains(g) && ordered.contains(g)).collect();
         Ok(Scope { account, gemeenten, csrf })
     }
 }

@@ -43,8 +43,12 @@ pub struct Inner {
     pub dummy_hash: String,
     /// Send cookies with `Secure` (off only for tests over plain HTTP to a non-local host).
     pub secure_cookies: bool,
-    /// Holds the store's lock while the server runs.
-    _store: Mutex<Store>,
+    /// The orders (which gemeenten have ordered the dashboards) and research consents.
+    pub governance: Mutex<ketenzicht_governance::Governance>,
+    /// Logins, views of client-level data, exports and every governance change.
+    pub audit: ketenzicht_audit::AuditLog,
+    /// Holds the store's lock while the server runs (and serves the daily retention run).
+    store: Mutex<Store>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +59,10 @@ pub enum StateError {
     Indicators(#[from] ketenzicht_indicators::IndicatorError),
     #[error(transparent)]
     Accounts(#[from] ketenzicht_accounts::AccountError),
+    #[error(transparent)]
+    Governance(#[from] ketenzicht_governance::GovernanceError),
+    #[error(transparent)]
+    Audit(#[from] ketenzicht_audit::AuditError),
 }
 
 impl AppState {
@@ -85,12 +93,40 @@ impl AppState {
                 .then(|| Mutex::new(crate::data::Cache::default())),
             dummy_hash: ketenzicht_accounts::hash_password(&format!("{:?}", std::time::SystemTime::now()))?,
             secure_cookies: true,
-            _store: Mutex::new(store),
+            governance: Mutex::new(ketenzicht_governance::Governance::open(store_dir)?),
+            audit: ketenzicht_audit::AuditLog::open(store_dir)?,
+            store: Mutex::new(store),
         })))
     }
 
     pub fn now(&self) -> NaiveDateTime {
         crate::now()
+    }
+
+    /// Run `f` with the store (the daily retention run); computed reports are dropped after.
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let out = f(&mut store);
+        if let Some(cache) = &self.cache {
+            *cache.lock().unwrap_or_else(|p| p.into_inner()) = crate::data::Cache::default();
+        }
+        out
+    }
+
+    /// Append to the audit log. A view or export that cannot be recorded is refused.
+    pub fn audit(
+        &self,
+        actor: &str,
+        scope: &[String],
+        actie: ketenzicht_audit::Actie,
+        object: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), crate::error::WebError> {
+        let scope = if scope.is_empty() { "-".to_owned() } else { scope.join(",") };
+        self.audit
+            .append(&ketenzicht_audit::Gebeurtenis { actor, scope: &scope, actie, object, detail }, self.now())
+            .map(|_| ())
+            .map_err(|e| crate::error::WebError::internal(format!("audit log: {e}")))
     }
 }
 

@@ -4,6 +4,7 @@
 //! CSV and XLSX export through the API.
 
 mod account;
+mod beheer;
 mod dashboards;
 mod widgets;
 
@@ -13,6 +14,7 @@ use ketenzicht_indicators::{Definitie, Dim, Report, Uitslag, defs};
 use maud::Markup;
 
 pub use account::{account, account_toevoegen};
+pub use beheer::{audit_csv, beheer, opdracht, toestemming, toestemming_zetten};
 pub use dashboards::{
     aanbieders, datakwaliteit, doorlooptijden, overzicht, retourberichten, termijnen, traject, trajecten,
 };
