@@ -97,8 +97,7 @@ pub fn orders(command: &OrdersCommand) -> anyhow::Result<ExitCode> {
         OrdersCommand::Products(s) => {
             for p in Governance::open(&s.dir())?.products()? {
                 let wetten = p.wetten.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(",");
-                let dash = if p.dashboards { "dashboards" } else { "" };
-                println!("{:<28} {:<10} {:<11} {}", p.code, wetten, dash, p.naam);
+                println!("{:<28} {:<10} {:<40} {}", p.code, wetten, p.onderdelen.join(","), p.naam);
             }
         }
         OrdersCommand::List(s) => {

@@ -74,18 +74,44 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if !store.ledger.gemeenten()?.contains(&args.gemeente) {
         anyhow::bail!("gemeente {} has no data in the store {}", args.gemeente, dir.display());
     }
-    let wet = args.wet.map(|w| match w {
+    let asked = args.wet.map(|w| match w {
         WetArg::Iwmo => ketenzicht_message::Wet::IWmo,
         WetArg::Ijw => ketenzicht_message::Wet::IJw,
     });
+    // Only the laws the gemeente ordered Ketendata for.
+    let governance = ketenzicht_governance::Governance::open(&dir)?;
+    let ordered: Vec<ketenzicht_message::Wet> = governance
+        .onderdelen(crate::governance::now().date())?
+        .get(&args.gemeente)
+        .and_then(|parts| parts.get("ketendata"))
+        .map(|w| w.iter().copied().collect())
+        .unwrap_or_default();
+    let wet = match (asked, ordered.as_slice()) {
+        (_, []) => {
+            anyhow::bail!("gemeente {} has no order for Ketendata (see `ketenzicht orders list`)", args.gemeente)
+        }
+        (Some(w), _) if !ordered.contains(&w) => {
+            anyhow::bail!("gemeente {} has no order for Ketendata {}", args.gemeente, w.as_str())
+        }
+        (Some(w), _) => Some(w),
+        (None, [only]) => Some(*only),
+        (None, _) => None,
+    };
     let format = match args.format {
         FormatArg::Parquet => ketenzicht_ketendata::Format::Parquet,
         FormatArg::Csv => ketenzicht_ketendata::Format::Csv,
         FormatArg::CsvExcelNl => ketenzicht_ketendata::Format::CsvExcelNl,
     };
-    for (path, rows) in ketenzicht_ketendata::export(&store, &args.gemeente, wet, format, &args.out)? {
+    let written = ketenzicht_ketendata::export(&store, &args.gemeente, wet, format, &args.out)?;
+    for (path, rows) in &written {
         println!("{:>9} rijen  {}", rows, path.display());
     }
+    crate::governance::audit(
+        &dir,
+        ketenzicht_audit::Actie::Export,
+        &format!("ketendata {}", args.gemeente),
+        serde_json::json!({"wet": wet.map(|w| w.as_str()), "bestanden": written.len()}),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -40,7 +40,7 @@ fn setup(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
             &cbs(),
         ],
     ));
-    let orders = ketenzicht_testkit::order_args(&sim, "monitor-stuurinformatie");
+    let orders = ketenzicht_testkit::order_args(&sim, &["monitor-stuurinformatie"]);
     ok(ketenzicht(&store, &orders.iter().map(String::as_str).collect::<Vec<_>>()));
     ok(ketenzicht(&store, &["ingest", &sim_s]));
     (sim, store)

@@ -56,10 +56,11 @@ fn gemeenten(sim: &Path) -> Vec<String> {
     ketenzicht_testkit::sim_gemeenten(sim)
 }
 
-/// Order the dashboards (both laws) for every simulated gemeente: ingest stores only ordered traffic.
+/// Order the dashboards and Ketendata (both laws) for every simulated gemeente: ingest stores
+/// only ordered traffic, and exports only ordered Ketendata.
 fn order(store: &Path, sim: &Path) {
     let mut c = ketenzicht(store);
-    c.args(ketenzicht_testkit::order_args(sim, "monitor-stuurinformatie"));
+    c.args(ketenzicht_testkit::order_args(sim, &["monitor-stuurinformatie", "ketendata-iwmo", "ketendata-ijw"]));
     run(c);
 }
 

@@ -279,9 +279,17 @@ fn the_server_keeps_every_tenant_to_its_own_gemeenten() {
     let page = get(addr, "/?gemeente=0503", &delft);
     assert!(matches!(page.status, 303 | 403 | 404) && !page.body.contains("<tbody>"), "{}", page.status);
     assert!(!leden(&haaglanden).contains(&"0503".to_owned()));
+    // Procesinformatie Jeugdzorg alone unlocks the process times and trajecten, not the monitor.
+    let body = order(bt, "aanmelding").replace("{p}", "procesinformatie-jeugdzorg");
+    assert_eq!(http(addr, "POST", "/beheer/opdracht", &[("Cookie", bc)], &body).status, 303);
+    assert_eq!(get(addr, "/doorlooptijden?gemeente=0503", &delft).status, 200);
+    assert_eq!(get(addr, "/api/v1/indicatoren/trajectduur?gemeente=0503", &delft).status, 200);
+    assert_eq!(get(addr, "/termijnen?gemeente=0503", &delft).status, 404);
+    assert_eq!(get(addr, "/api/v1/indicatoren/retour_tijdig?gemeente=0503", &delft).status, 404);
     let body = order(bt, "aanmelding").replace("{p}", "monitor-stuurinformatie");
     assert_eq!(http(addr, "POST", "/beheer/opdracht", &[("Cookie", bc)], &body).status, 303);
     assert_eq!(leden(&delft), ["0503"]);
+    assert_eq!(get(addr, "/termijnen?gemeente=0503", &delft).status, 200);
 
     // Bad and ended credentials.
     assert_eq!(get(addr, "/api/v1/gemeenten", &Auth::Token("Bearer kz_0000".into())).status, 401);

@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS product (
     code TEXT PRIMARY KEY,
     naam TEXT NOT NULL,
     wetten TEXT NOT NULL,
-    dashboards INTEGER NOT NULL
+    onderdelen TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS opdracht_mutatie (
     id INTEGER PRIMARY KEY,
@@ -78,12 +78,30 @@ CREATE TABLE IF NOT EXISTS toestemming_mutatie (
 );
 ";
 
-/// The products every store starts with (`code`, name, laws, whether it unlocks dashboards).
-pub const STANDAARD_PRODUCTEN: [(&str, &str, &str, bool); 4] = [
-    ("ketendata-iwmo", "Ketendata iWmo", "iWmo", false),
-    ("ketendata-ijw", "Ketendata iJw", "iJw", false),
-    ("procesinformatie-jeugdzorg", "Procesinformatie Jeugdzorg", "iJw", true),
-    ("monitor-stuurinformatie", "Monitor- en stuurinformatie dashboards", "iWmo,iJw", true),
+/// The parts of ketenzicht a product unlocks: `ketendata` (the Ketendata export) and the
+/// dashboards by their path (their indicators and drill-downs with them).
+pub const ONDERDELEN: [&str; 8] = [
+    "ketendata",
+    "overzicht",
+    "retourberichten",
+    "doorlooptijden",
+    "termijnen",
+    "aanbieders",
+    "trajecten",
+    "datakwaliteit",
+];
+
+/// The products every store starts with (`code`, name, laws, the parts they unlock).
+pub const STANDAARD_PRODUCTEN: [(&str, &str, &str, &str); 4] = [
+    ("ketendata-iwmo", "Ketendata iWmo", "iWmo", "ketendata"),
+    ("ketendata-ijw", "Ketendata iJw", "iJw", "ketendata"),
+    ("procesinformatie-jeugdzorg", "Procesinformatie Jeugdzorg", "iJw", "doorlooptijden,trajecten"),
+    (
+        "monitor-stuurinformatie",
+        "Monitor- en stuurinformatie dashboards",
+        "iWmo,iJw",
+        "overzicht,retourberichten,doorlooptijden,termijnen,aanbieders,trajecten,datakwaliteit",
+    ),
 ];
 
 /// The setting with the date by which existing history needs an order (`JJJJ-MM-DD`).
@@ -112,10 +130,10 @@ impl Governance {
         )
         .map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
-        for (code, naam, wetten, dashboards) in STANDAARD_PRODUCTEN {
+        for (code, naam, wetten, onderdelen) in STANDAARD_PRODUCTEN {
             conn.execute(
-                "INSERT OR IGNORE INTO product (code, naam, wetten, dashboards) VALUES (?1, ?2, ?3, ?4)",
-                params![code, naam, wetten, dashboards],
+                "INSERT OR IGNORE INTO product (code, naam, wetten, onderdelen) VALUES (?1, ?2, ?3, ?4)",
+                params![code, naam, wetten, onderdelen],
             )
             .map_err(sql)?;
         }

@@ -17,8 +17,8 @@ pub struct Product {
     pub naam: String,
     /// The laws whose traffic the product needs.
     pub wetten: Vec<Wet>,
-    /// Whether the product unlocks the dashboards.
-    pub dashboards: bool,
+    /// The parts it unlocks ([`crate::ONDERDELEN`]).
+    pub onderdelen: Vec<String>,
 }
 
 /// The kind of an order mutation.
@@ -135,14 +135,14 @@ impl Governance {
     pub fn products(&self) -> Result<Vec<Product>, GovernanceError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT code, naam, wetten, dashboards FROM product ORDER BY code")
+            .prepare("SELECT code, naam, wetten, onderdelen FROM product ORDER BY code")
             .map_err(self.sql())?;
         stmt.query_map([], |r| {
             Ok(Product {
                 code: r.get(0)?,
                 naam: r.get(1)?,
                 wetten: wetten(&r.get::<_, String>(2)?),
-                dashboards: r.get(3)?,
+                onderdelen: r.get::<_, String>(3)?.split(',').filter(|o| !o.is_empty()).map(str::to_owned).collect(),
             })
         })
         .map_err(self.sql())?
@@ -161,11 +161,17 @@ impl Governance {
         if p.wetten.is_empty() {
             return Err(GovernanceError::Invalid("a product needs at least one law".into()));
         }
+        if let Some(o) = p.onderdelen.iter().find(|o| !crate::ONDERDELEN.contains(&o.as_str())) {
+            return Err(GovernanceError::Invalid(format!(
+                "unknown part {o:?}; the parts are {}",
+                crate::ONDERDELEN.join(", ")
+            )));
+        }
         let wetten = p.wetten.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(",");
         self.conn
             .execute(
-                "INSERT INTO product (code, naam, wetten, dashboards) VALUES (?1, ?2, ?3, ?4)",
-                params![p.code, p.naam, wetten, p.dashboards],
+                "INSERT INTO product (code, naam, wetten, onderdelen) VALUES (?1, ?2, ?3, ?4)",
+                params![p.code, p.naam, wetten, p.onderdelen.join(",")],
             )
             .map_err(self.sql())?;
         Ok(())
@@ -350,14 +356,35 @@ impl Governance {
         Ok(out)
     }
 
-    /// The gemeenten with a product in force on `dag` that unlocks the dashboards.
-    pub fn dashboard_gemeenten(&self, dag: NaiveDate) -> Result<BTreeSet<String>, GovernanceError> {
-        let dashboards: BTreeSet<String> =
-            self.products()?.into_iter().filter(|p| p.dashboards).map(|p| p.code).collect();
+    /// Per gemeente, the parts its products in force on `dag` unlock, with the laws of those
+    /// products.
+    pub fn onderdelen(
+        &self,
+        dag: NaiveDate,
+    ) -> Result<BTreeMap<String, BTreeMap<String, BTreeSet<Wet>>>, GovernanceError> {
+        let products = self.products()?;
+        let mut out: BTreeMap<String, BTreeMap<String, BTreeSet<Wet>>> = BTreeMap::new();
+        for (gemeente, ordered) in self.ordered_products(dag)? {
+            let parts = out.entry(gemeente).or_default();
+            for p in products.iter().filter(|p| ordered.contains(&p.code)) {
+                for o in &p.onderdelen {
+                    parts.entry(o.clone()).or_default().extend(p.wetten.iter().copied());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The gemeenten with a product in force on `dag` that unlocks `onderdeel`, or any
+    /// dashboard when `onderdeel` is `None`.
+    pub fn gemeenten_met(&self, dag: NaiveDate, onderdeel: Option<&str>) -> Result<BTreeSet<String>, GovernanceError> {
         Ok(self
-            .ordered_products(dag)?
+            .onderdelen(dag)?
             .into_iter()
-            .filter(|(_, products)| products.iter().any(|p| dashboards.contains(p)))
+            .filter(|(_, parts)| match onderdeel {
+                Some(o) => parts.contains_key(o),
+                None => parts.keys().any(|o| o != "ketendata"),
+            })
             .map(|(g, _)| g)
             .collect())
     }
@@ -396,15 +423,24 @@ mod tests {
         assert!(!g.toelating(d(2025, 7, 1)).expect("t").admits("0363", Wet::IJw, d(2024, 1, 1)));
         assert!(g.toelating(d(2025, 6, 30)).expect("t").admits("0363", Wet::IJw, d(2024, 1, 1)));
         assert_eq!(g.order("0363", "ketendata-ijw").expect("o").map(|o| o.mutaties.len()), Some(2));
-        assert_eq!(g.dashboard_gemeenten(d(2025, 6, 1)).expect("d").into_iter().collect::<Vec<_>>(), ["0518"]);
+        assert_eq!(g.gemeenten_met(d(2025, 6, 1), None).expect("d").into_iter().collect::<Vec<_>>(), ["0518"]);
+        g.record("0599", "procesinformatie-jeugdzorg", Soort::Aanmelding, d(2024, 1, 1), "x", "", "b", nu())
+            .expect("o");
+        let doorloop = g.gemeenten_met(d(2025, 6, 1), Some("doorlooptijden")).expect("d");
+        assert_eq!(doorloop.into_iter().collect::<Vec<_>>(), ["0518", "0599"]);
+        let termijnen = g.gemeenten_met(d(2025, 6, 1), Some("termijnen")).expect("d");
+        assert_eq!(termijnen.into_iter().collect::<Vec<_>>(), ["0518"]);
+        let ketendata = g.onderdelen(d(2025, 6, 1)).expect("o");
+        assert_eq!(ketendata["0363"]["ketendata"].iter().copied().collect::<Vec<_>>(), [Wet::IJw]);
         assert!(g.record("0363", "bestaat-niet", Soort::Aanmelding, d(2025, 1, 1), "x", "", "b", nu()).is_err());
-        g.add_product(&Product {
+        let benchmark = |o: &str| Product {
             code: "benchmark".into(),
             naam: "Benchmark".into(),
             wetten: vec![Wet::IJw],
-            dashboards: true,
-        })
-        .expect("a new product without a schema change");
+            onderdelen: vec![o.into()],
+        };
+        assert!(g.add_product(&benchmark("nergens")).is_err());
+        g.add_product(&benchmark("overzicht")).expect("a new product without a schema change");
         assert!(g.products().expect("p").iter().any(|p| p.code == "benchmark"));
     }
 }

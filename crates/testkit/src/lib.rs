@@ -116,13 +116,13 @@ pub fn sim_gemeenten(sim: &Path) -> Vec<String> {
     out
 }
 
-/// The arguments of `ketenzicht orders add` that order `product` for every gemeente of a
+/// The arguments of `ketenzicht orders add` that order `products` for every gemeente of a
 /// simulated traffic directory, from 2020 on (before any traffic).
-pub fn order_args(sim: &Path, product: &str) -> Vec<String> {
+pub fn order_args(sim: &Path, products: &[&str]) -> Vec<String> {
     let mut args: Vec<String> =
-        ["orders", "add", "--product", product, "--datum", "2020-01-01", "--door", "test", "--gemeente"]
-            .map(str::to_owned)
-            .to_vec();
+        ["orders", "add", "--datum", "2020-01-01", "--door", "test", "--product"].map(str::to_owned).to_vec();
+    args.extend(products.iter().map(|p| p.to_string()));
+    args.push("--gemeente".into());
     args.extend(sim_gemeenten(sim));
     args
 }

@@ -52,7 +52,9 @@ pub fn page(titel: &str, actief: &str, scope: &Scope, inhoud: Markup) -> Markup 
                 nav aria-label="Dashboards" {
                     ul {
                         @for (pad, naam) in DASHBOARDS {
-                            li { a href=(pad) aria-current=[(pad == actief).then_some("page")] { (naam) } }
+                            @if crate::scope::onderdeel(pad).is_some_and(|o| scope.onderdelen.contains(o)) {
+                                li { a href=(pad) aria-current=[(pad == actief).then_some("page")] { (naam) } }
+                            }
                         }
                         @match scope.account.rol {
                             ketenzicht_accounts::Rol::Beheerder => {

@@ -19,6 +19,8 @@ pub struct Scope {
     gemeenten: Vec<String>,
     /// The session's CSRF token (none for an API token, which cannot change anything).
     pub csrf: Option<String>,
+    /// The dashboards any gemeente of the account has ordered (for the menu).
+    pub onderdelen: std::collections::BTreeSet<String>,
 }
 
 impl Scope {
@@ -56,6 +58,31 @@ impl Scope {
             Some(c) if constant_time_eq(c.as_bytes(), token.as_bytes()) => Ok(()),
             _ => Err(WebError::Forbidden),
         }
+    }
+}
+
+/// The part of ketenzicht a request reads (a dashboard, by the products that unlock it; see
+/// `ketenzicht_governance::ONDERDELEN`), or `None` for what any dashboard product allows
+/// (the list of gemeenten, the definitions, the account page).
+pub fn onderdeel(path: &str) -> Option<&'static str> {
+    let mut segments = path.trim_start_matches('/').split('/');
+    match (segments.next(), segments.next(), segments.next(), segments.next()) {
+        (Some(""), ..) => Some("overzicht"),
+        (Some("api"), Some("v1"), Some("trajecten"), _) => Some("trajecten"),
+        (Some("api"), Some("v1"), Some("indicatoren"), Some(id)) => Some(indicator_onderdeel(id)),
+        (Some(page), ..) => ketenzicht_governance::ONDERDELEN.iter().copied().find(|o| *o == page && *o != "ketendata"),
+        _ => None,
+    }
+}
+
+/// The dashboard that shows an indicator (its API endpoints are unlocked with it).
+fn indicator_onderdeel(id: &str) -> &'static str {
+    if crate::pages::DUREN.contains(&id) {
+        "doorlooptijden"
+    } else if crate::pages::TRAJECTEN.contains(&id) {
+        "trajecten"
+    } else {
+        "overzicht"
     }
 }
 
@@ -100,20 +127,53 @@ impl FromRequestParts<AppState> for Scope {
         let gemeenten = accounts.scope(&account, nu.date())?;
         drop(accounts);
         // Only gemeenten with data in the store, and with an order in force for a product
-        // that unlocks the dashboards, are in any scope.
+        // that unlocks the part of ketenzicht this request reads, are in any scope.
         let ordered = state
             .governance
             .lock()
             .map_err(|_| WebError::internal("governance lock"))?
-            .dashboard_gemeenten(nu.date())
+            .onderdelen(nu.date())
             .map_err(WebError::internal)?;
-        let gemeenten = gemeenten.into_iter().filter(|g| state.present.contains(g) && ordered.contains(g)).collect();
-        Ok(Scope { account, gemeenten, csrf })
+        let wanted = onderdeel(parts.uri.path());
+        let mut zichtbaar = std::collections::BTreeSet::new();
+        let mut in_scope = Vec::new();
+        for g in gemeenten.into_iter().filter(|g| state.present.contains(g)) {
+            let Some(parts) = ordered.get(&g) else { continue };
+            zichtbaar.extend(parts.keys().filter(|o| *o != "ketendata").cloned());
+            let unlocked = match wanted {
+                Some(o) => parts.contains_key(o),
+                None => parts.keys().any(|o| o != "ketendata"),
+            };
+            if unlocked {
+                in_scope.push(g);
+            }
+        }
+        let gemeenten = in_scope;
+        Ok(Scope { account, gemeenten, csrf, onderdelen: zichtbaar })
     }
 }
 
 impl axum::response::IntoResponse for WebError {
     fn into_response(self) -> axum::response::Response {
         crate::error::ApiError(self).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::onderdeel;
+
+    #[test]
+    fn each_request_reads_one_part() {
+        assert_eq!(onderdeel("/"), Some("overzicht"));
+        assert_eq!(onderdeel("/doorlooptijden"), Some("doorlooptijden"));
+        assert_eq!(onderdeel("/trajecten/abc"), Some("trajecten"));
+        assert_eq!(onderdeel("/api/v1/trajecten/abc"), Some("trajecten"));
+        assert_eq!(onderdeel("/api/v1/indicatoren/trajectduur/items"), Some("doorlooptijden"));
+        assert_eq!(onderdeel("/api/v1/indicatoren/retour_tijdig"), Some("overzicht"));
+        assert_eq!(onderdeel("/api/v1/indicatoren"), None);
+        assert_eq!(onderdeel("/api/v1/gemeenten"), None);
+        assert_eq!(onderdeel("/account"), None);
+        assert_eq!(onderdeel("/ketendata"), None);
     }
 }

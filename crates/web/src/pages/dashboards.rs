@@ -118,7 +118,11 @@ pub async fn retourberichten(
     Ok(respond(&headers, "Retourberichten", "/retourberichten", &scope, inhoud))
 }
 
-const DUREN: [&str; 4] =
+/// The indicators of the Trajecten dashboard.
+pub const TRAJECTEN: [&str; 2] = ["toewijzing_zonder_start", "open_trajecten"];
+
+/// The indicators of the Doorlooptijden dashboard.
+pub const DUREN: [&str; 4] =
     ["doorlooptijd_verzoek_toewijzing", "wachttijd_toewijzing_start", "wachttijd_ontvangst_start", "trajectduur"];
 
 pub async fn doorlooptijden(
@@ -254,7 +258,7 @@ pub async fn trajecten(
         "/trajecten",
         serde_json::json!({"gemeente": q.gemeente()}),
     )?;
-    let r = report(&state, &scope, &q, &["toewijzing_zonder_start", "open_trajecten"], &[], true).await?;
+    let r = report(&state, &scope, &q, &TRAJECTEN, &[], true).await?;
     let inhoud = html! {
         h1 { "Trajecten" }
         (filter_form("/trajecten", &q, &scope, &state))

@@ -16,7 +16,8 @@ use maud::Markup;
 pub use account::{account, account_toevoegen};
 pub use beheer::{audit_csv, beheer, opdracht, toestemming, toestemming_zetten};
 pub use dashboards::{
-    aanbieders, datakwaliteit, doorlooptijden, overzicht, retourberichten, termijnen, traject, trajecten,
+    DUREN, TRAJECTEN, aanbieders, datakwaliteit, doorlooptijden, overzicht, retourberichten, termijnen, traject,
+    trajecten,
 };
 
 use crate::data;
