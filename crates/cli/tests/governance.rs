@@ -275,6 +275,30 @@ fn orders_deletion_retention_research_and_audit() {
         assert_eq!(f["sha256"].as_str(), Some(sha.as_str()));
     }
 
+    // Deleting one law of a gemeente keeps the other law, in the files and in the ledger.
+    let c = &others[2];
+    {
+        let store = Store::open(&store_dir).expect("open");
+        assert_eq!(ketendata_column(&store, "berichten", c, "wet").len(), 2, "{c} needs traffic of both laws");
+    }
+    ok(ketenzicht(&store_dir, &["delete", "--gemeente", c, "--wet", "iJw", "--reden", "alleen iWmo besteld"]));
+    {
+        let store = Store::open(&store_dir).expect("open");
+        let wetten = ketendata_column(&store, "berichten", c, "wet");
+        assert_eq!(wetten.into_iter().collect::<Vec<_>>(), ["iWmo"]);
+        let mut ruw_wetten = BTreeSet::new();
+        let mut rows = 0;
+        for f in store.files("ruw", c).expect("files") {
+            let t = ketenzicht_store::parquet_io::read_parquet(&f).expect("read");
+            let w = t.column("wet").expect("wet");
+            rows += t.rows.len();
+            ruw_wetten.extend(t.rows.iter().filter_map(|r| r[w].as_text().map(str::to_owned)));
+        }
+        assert_eq!(ruw_wetten.into_iter().collect::<Vec<_>>(), ["iWmo"]);
+        assert_eq!(store.ledger.count_berichten(c).expect("count") as usize, rows);
+        assert!(store.keys().exists(c), "one law deleted: the gemeente keeps its key");
+    }
+
     // Audit: every change above is in the chain; tampering shows.
     let log = ok(ketenzicht(&store_dir, &["audit", "list", "--json"]));
     for actie in ["opdracht", "verwijdering", "toestemming", "onderzoek", "export"] {

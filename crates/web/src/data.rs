@@ -56,7 +56,7 @@ impl Cache {
 async fn compute(state: &AppState, gemeenten: Vec<String>, options: Options) -> Result<Arc<Report>, WebError> {
     let st = state.clone();
     let report = tokio::task::spawn_blocking(move || {
-        ketenzicht_indicators::compute_from(&st.source, &st.gemeenten, &gemeenten, &options, 1)
+        ketenzicht_indicators::compute_from(&st.snapshot().source, &st.gemeenten, &gemeenten, &options, 1)
     })
     .await
     .map_err(WebError::internal)?
@@ -103,7 +103,7 @@ pub async fn traject(state: &AppState, gemeente: String, traject_id: String) -> 
     let events = tokio::task::spawn_blocking(move || -> Result<Vec<Gebeurtenis>, WebError> {
         let mut out = Vec::new();
         for tabel in ["verzoeken", "toewijzingen", "regie", "prestaties"] {
-            let table: Table = ketenzicht_ketendata::read_columns(&st.source.lake, tabel, &gemeente, None)
+            let table: Table = ketenzicht_ketendata::read_columns(&st.snapshot().source.lake, tabel, &gemeente, None)
                 .map_err(WebError::internal)?;
             let (Some(t), Some(o)) = (table.column("traject_id"), table.column("ontvangen")) else { continue };
             for row in table.rows.iter().filter(|r| r[t].as_text() == Some(traject_id.as_str())) {

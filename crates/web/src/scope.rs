@@ -137,7 +137,8 @@ impl FromRequestParts<AppState> for Scope {
         let wanted = onderdeel(parts.uri.path());
         let mut zichtbaar = std::collections::BTreeSet::new();
         let mut in_scope = Vec::new();
-        for g in gemeenten.into_iter().filter(|g| state.present.contains(g)) {
+        let present = &state.snapshot().present;
+        for g in gemeenten.into_iter().filter(|g| present.contains(g)) {
             let Some(parts) = ordered.get(&g) else { continue };
             zichtbaar.extend(parts.keys().filter(|o| *o != "ketendata").cloned());
             let unlocked = match wanted {

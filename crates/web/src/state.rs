@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
@@ -27,13 +27,10 @@ impl std::ops::Deref for AppState {
 
 #[derive(Debug)]
 pub struct Inner {
-    pub source: Source,
+    /// What the store holds, replaced after the retention run changed it.
+    snapshot: RwLock<Arc<Snapshot>>,
     pub gemeenten: Gemeenten,
     pub accounts: Mutex<Accounts>,
-    /// The gemeenten with data in the store.
-    pub present: Vec<String>,
-    /// Quarantine entries per gemeente and kind.
-    pub quarantaine: HashMap<String, BTreeMap<String, u64>>,
     pub limiter: Mutex<Limiter>,
     pub metrics: Metrics,
     /// Computed indicator reports (see [`crate::data::Cache`]); off with
@@ -49,6 +46,28 @@ pub struct Inner {
     pub audit: ketenzicht_audit::AuditLog,
     /// Holds the store's lock while the server runs (and serves the daily retention run).
     store: Mutex<Store>,
+}
+
+/// What the store holds, as the requests read it.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub source: Source,
+    /// The gemeenten with data in the store.
+    pub present: Vec<String>,
+    /// Quarantine entries per gemeente and kind.
+    pub quarantaine: HashMap<String, BTreeMap<String, u64>>,
+}
+
+impl Snapshot {
+    fn of(store: &Store) -> Result<Snapshot, StateError> {
+        let mut quarantaine: HashMap<String, BTreeMap<String, u64>> = HashMap::new();
+        for q in store.ledger.quarantaine()? {
+            if let Some(g) = q.gemeente {
+                *quarantaine.entry(g).or_default().entry(q.soort).or_default() += 1;
+            }
+        }
+        Ok(Snapshot { source: Source::of(store)?, present: store.ledger.gemeenten()?, quarantaine })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,24 +88,15 @@ impl AppState {
     /// Open the store and the accounts; `gemeenten` is the CBS list.
     pub fn open(store_dir: &Path, gemeenten: Gemeenten) -> Result<AppState, StateError> {
         let store = Store::open(store_dir)?;
-        let source = Source::of(&store)?;
-        let present = store.ledger.gemeenten()?;
-        let mut quarantaine: HashMap<String, BTreeMap<String, u64>> = HashMap::new();
-        for q in store.ledger.quarantaine()? {
-            if let Some(g) = q.gemeente {
-                *quarantaine.entry(g).or_default().entry(q.soort).or_default() += 1;
-            }
-        }
+        let snapshot = RwLock::new(Arc::new(Snapshot::of(&store)?));
         let accounts = Accounts::open(&store_dir.join("ketenzicht.sqlite"))?;
         // The regional partnerships start as the jeugdzorgregio's, since the Jeugdwet (2015).
         let sinds = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default();
         accounts.seed_regios(&gemeenten, sinds)?;
         Ok(AppState(Arc::new(Inner {
-            source,
+            snapshot,
             gemeenten,
             accounts: Mutex::new(accounts),
-            present,
-            quarantaine,
             limiter: Mutex::new(Limiter::default()),
             metrics: Metrics::default(),
             cache: (std::env::var("KETENZICHT_WEB_CACHE").as_deref() != Ok("uit"))
@@ -103,10 +113,20 @@ impl AppState {
         crate::now()
     }
 
-    /// Run `f` with the store (the daily retention run); computed reports are dropped after.
+    /// What the store holds now.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Run `f` with the store (the daily retention run); then the snapshot is taken again and
+    /// computed reports are dropped.
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let out = f(&mut store);
+        match Snapshot::of(&store) {
+            Ok(s) => *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(s),
+            Err(e) => tracing::error!(error = %e, "the store's snapshot could not be taken again"),
+        }
         if let Some(cache) = &self.cache {
             *cache.lock().unwrap_or_else(|p| p.into_inner()) = crate::data::Cache::default();
         }

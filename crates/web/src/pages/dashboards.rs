@@ -334,6 +334,7 @@ pub async fn datakwaliteit(
 ) -> PageResult {
     let scope = scope?;
     let gemeenten = scope.gemeenten(q.gemeente())?;
+    let snapshot = state.snapshot();
     let codes = report(&state, &scope, &q, &["retourcodes"], &[Dim::Klasse], false).await?;
     let per_bericht = report(&state, &scope, &q, &["afwijzingen", "dubbele_levering"], &[Dim::Bericht], false).await?;
     let inhoud = html! {
@@ -351,7 +352,7 @@ pub async fn datakwaliteit(
             thead { tr { th scope="col" { "Gemeente" } th scope="col" { "Soort" } th scope="col" { "Aantal" } } }
             tbody {
                 @for g in &gemeenten {
-                    @for (soort, n) in state.quarantaine.get(g).into_iter().flatten() {
+                    @for (soort, n) in snapshot.quarantaine.get(g).into_iter().flatten() {
                         tr { td { (g) } td { (soort) } td { (getal(*n)) } }
                     }
                 }
