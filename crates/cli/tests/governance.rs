@@ -127,7 +127,7 @@ fn orders_deletion_retention_research_and_audit() {
         let pseudonyms = ketendata_column(&store, "zorgtrajecten", &deleted, "client");
         let nummers = ketendata_column(&store, "toewijzingen", &deleted, "toewijzing_nummer");
         let ruw = store.files("ruw", &deleted).expect("files");
-        let leftover = dir.path().join("leftover.parquet");
+        let leftover = dir.path().join("leftover.kzs");
         std::fs::copy(&ruw[0], &leftover).expect("copy");
         (pseudonyms, nummers, leftover)
     };
@@ -164,14 +164,12 @@ fn orders_deletion_retention_research_and_audit() {
     }
     assert_eq!(indicators(&store_dir, &others), before, "other gemeenten's indicators changed");
 
-    // The key is destroyed: the leftover raw file does not open.
+    // The key is destroyed: the leftover raw file (a sealed Parquet file) does not open.
     {
         let store = Store::open(&store_dir).expect("open");
-        let t = ketenzicht_store::parquet_io::read_parquet(&leftover).expect("the Parquet itself reads");
-        let xml = t.column("xml").expect("xml");
-        let sealed = t.rows[0][xml].as_binary().expect("bytes");
-        assert!(!bsn.iter().any(|b| contains(sealed, b.as_bytes())), "a BSN in the clear");
-        let err = store.keys().open(&deleted, sealed).expect_err("opened without its key");
+        let sealed = std::fs::read(&leftover).expect("leftover");
+        assert!(!bsn.iter().any(|b| contains(&sealed, b.as_bytes())), "a BSN in the clear");
+        let err = store.lake().read_table(&leftover, &deleted, None).expect_err("opened without its key");
         assert!(err.to_string().contains("no key"), "{err}");
     }
 
@@ -191,7 +189,7 @@ fn orders_deletion_retention_research_and_audit() {
         }
         let mut out = HashMap::new();
         for f in store.files("ruw", g).expect("files") {
-            let t = ketenzicht_store::parquet_io::read_parquet(&f).expect("read");
+            let t = store.lake().read_table(&f, g, None).expect("read");
             let (id, dag) = (t.column("bericht_id").expect("id"), t.column("dagtekening").expect("d"));
             for r in &t.rows {
                 let b = r[id].as_int().expect("id");
@@ -289,7 +287,7 @@ fn orders_deletion_retention_research_and_audit() {
         let mut ruw_wetten = BTreeSet::new();
         let mut rows = 0;
         for f in store.files("ruw", c).expect("files") {
-            let t = ketenzicht_store::parquet_io::read_parquet(&f).expect("read");
+            let t = store.lake().read_table(&f, c, None).expect("read");
             let w = t.column("wet").expect("wet");
             rows += t.rows.len();
             ruw_wetten.extend(t.rows.iter().filter_map(|r| r[w].as_text().map(str::to_owned)));

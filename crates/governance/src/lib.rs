@@ -144,6 +144,12 @@ impl Governance {
         |source| GovernanceError::Sql { path: self.path.clone(), source }
     }
 
+    /// Changes by other connections to the SQLite file since this one opened bump this number
+    /// (`PRAGMA data_version`); a cache of the registers is current while it stays the same.
+    pub fn data_version(&self) -> Result<i64, GovernanceError> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(self.sql())
+    }
+
     pub fn setting(&self, naam: &str) -> Result<Option<String>, GovernanceError> {
         self.conn
             .query_row("SELECT waarde FROM instelling WHERE naam = ?1", [naam], |r| r.get(0))

@@ -346,7 +346,7 @@ impl Ingester<'_> {
                     eigen.verzender.to_string().into(),
                     eigen.identificatie.to_string().into(),
                     eigen.dagtekening.0.into(),
-                    Value::Binary(self.store.keys().seal(&gemeente, bytes)?),
+                    Value::Binary(bytes.to_vec()),
                 ];
                 self.part(&gemeente, jaar).ruw.get_or_insert_with(ruw_columns).push(row);
                 self.levering_row(id, &gemeente, jaar, d);
@@ -408,27 +408,32 @@ impl Ingester<'_> {
         if self.commit.is_empty() {
             return Ok(());
         }
-        let parts: Vec<(String, Table)> = std::mem::take(&mut self.parts)
+        // (directory, gemeente, rows, file extension): raw messages are sealed with the
+        // gemeente's key, deliveries (routing data, no client data) stay plain Parquet.
+        let parts: Vec<(String, String, Table, &str)> = std::mem::take(&mut self.parts)
             .into_iter()
             .flat_map(|((gemeente, jaar), part)| {
-                [(RUW, part.ruw), (LEVERINGEN, part.leveringen)].into_iter().filter_map(move |(table, rows)| {
-                    rows.map(|rows| (ketenzicht_store::partition_rel(table, &gemeente, jaar), rows))
-                })
+                [(RUW, part.ruw, ketenzicht_store::SEALED), (LEVERINGEN, part.leveringen, "parquet")]
+                    .into_iter()
+                    .filter_map(move |(table, rows, ext)| {
+                        let dir = ketenzicht_store::partition_rel(table, &gemeente, jaar);
+                        rows.map(|rows| (dir, gemeente.clone(), rows, ext))
+                    })
             })
             .collect();
         let quarantine_files = std::mem::take(&mut self.quarantine_files);
         let (batch, names) = self.store.ledger.begin_batch(|batch| {
             parts
                 .iter()
-                .map(|(dir, _)| format!("{dir}/deel-{batch:08}.parquet"))
+                .map(|(dir, _, _, ext)| format!("{dir}/deel-{batch:08}.{ext}"))
                 .chain(quarantine_files.iter().map(|(n, _)| n.clone()))
                 .collect()
         })?;
-        // The Parquet files come first in `names`, in the order of `parts`.
+        // The lake files come first in `names`, in the order of `parts`.
         let root = self.store.root().to_owned();
-        for (name, (_, table)) in names.iter().zip(&parts) {
-            let path = root.join(name);
-            ketenzicht_store::write_atomic(&path, |tmp| ketenzicht_store::parquet_io::write_parquet(tmp, table))?;
+        let lake = self.store.lake();
+        for (name, (_, gemeente, table, _)) in names.iter().zip(&parts) {
+            lake.write_table(&root.join(name), gemeente, table)?;
         }
         for (name, bytes) in &quarantine_files {
             ketenzicht_store::write_bytes_atomic(&root.join(name), bytes)?;

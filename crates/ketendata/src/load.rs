@@ -61,13 +61,14 @@ pub fn load(store: &Store, gemeente: &str) -> Result<Vec<Msg>, KetendataError> {
         }
     }
     let mut out = Vec::new();
+    let lake = store.lake();
     for file in store.files(ketenzicht_store::lake::RUW, gemeente)? {
-        let table = ketenzicht_store::parquet_io::read_parquet(&file)?;
+        let table = lake.read_table(&file, gemeente, None)?;
         let (id, xml) = (column(&table, "bericht_id", &file)?, column(&table, "xml", &file)?);
         for row in table.rows {
             let Some(bericht) = row[id].as_int() else { continue };
-            let bytes = store.keys().open(gemeente, row[xml].as_binary().unwrap_or_default())?;
-            let message = ketenzicht_message::read(&bytes).map_err(|e| {
+            let bytes = row[xml].as_binary().unwrap_or_default();
+            let message = ketenzicht_message::read(bytes).map_err(|e| {
                 KetendataError::Lake(format!("{}: bericht {bericht} no longer reads: {e}", file.display()))
             })?;
             let mut deliveries = leveringen.remove(&bericht).unwrap_or_default();

@@ -1,5 +1,6 @@
-//! Keys per gemeente for data at rest. Raw messages and quarantined input are sealed with
-//! AES-256-GCM under the key of their gemeente (the gemeente code is the associated data, so a
+//! Keys per gemeente for data at rest. Raw messages (each `ruw` Parquet file, sealed whole
+//! after Parquet compressed it) and quarantined input are sealed with AES-256-GCM under the
+//! key of their gemeente (the gemeente code is the associated data, so a
 //! sealed value moved to another gemeente does not open). Destroying a gemeente's key makes
 //! every copy of its sealed data that is left anywhere (a backup, a file a deletion missed)
 //! unreadable: crypto-shredding.
@@ -18,8 +19,11 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use crate::StoreError;
 use crate::pseudonym::{hex, unhex};
 
-/// The first bytes of every sealed value: format version 1.
-const MAGIC: &[u8; 4] = b"KZS1";
+/// The first bytes of a sealed value: format 1 seals the bytes as they are (for input that is
+/// compressed already, such as a whole Parquet file), format 2 seals them Snappy-compressed
+/// (encrypted bytes do not compress, so compression must come first). `open` reads both.
+const MAGIC: &[u8; 4] = b"KZS2";
+const MAGIC_PLAIN: &[u8; 4] = b"KZS1";
 const NONCE_LEN: usize = 12;
 
 /// The gemeente used for input that names none (unreadable files without routing data).
@@ -84,14 +88,26 @@ impl KeyVault {
 
     /// Seal `plain` under the key of `gemeente`, making the key when it has none yet.
     pub fn seal(&self, gemeente: &str, plain: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let compressed = snap::raw::Encoder::new()
+            .compress_vec(plain)
+            .map_err(|e| StoreError::Key(format!("compression before sealing: {e}")))?;
+        self.seal_with(gemeente, &compressed, MAGIC)
+    }
+
+    /// Seal bytes that are compressed already (a Parquet file) as they are.
+    pub fn seal_without_compression(&self, gemeente: &str, plain: &[u8]) -> Result<Vec<u8>, StoreError> {
+        self.seal_with(gemeente, plain, MAGIC_PLAIN)
+    }
+
+    fn seal_with(&self, gemeente: &str, plain: &[u8], magic: &[u8; 4]) -> Result<Vec<u8>, StoreError> {
         let cipher = self.cipher(gemeente, true)?;
         let mut nonce = [0u8; NONCE_LEN];
         getrandom::fill(&mut nonce).map_err(|e| StoreError::Key(format!("no randomness for a nonce: {e}")))?;
         let sealed = cipher
             .encrypt(&Nonce::from(nonce), Payload { msg: plain, aad: gemeente.as_bytes() })
             .map_err(|_| StoreError::Key("encryption failed".into()))?;
-        let mut out = Vec::with_capacity(MAGIC.len() + NONCE_LEN + sealed.len());
-        out.extend_from_slice(MAGIC);
+        let mut out = Vec::with_capacity(magic.len() + NONCE_LEN + sealed.len());
+        out.extend_from_slice(magic);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
         Ok(out)
@@ -99,15 +115,27 @@ impl KeyVault {
 
     /// Open a value sealed under the key of `gemeente`.
     pub fn open(&self, gemeente: &str, sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
-        let body = sealed
-            .strip_prefix(MAGIC.as_slice())
-            .filter(|b| b.len() >= NONCE_LEN)
-            .ok_or_else(|| StoreError::Key("not a sealed value (no KZS1 header)".into()))?;
+        let (compressed, body) =
+            match (sealed.strip_prefix(MAGIC.as_slice()), sealed.strip_prefix(MAGIC_PLAIN.as_slice())) {
+                (Some(body), _) => (true, body),
+                (None, Some(body)) => (false, body),
+                (None, None) => return Err(StoreError::Key("not a sealed value (no KZS1 or KZS2 header)".into())),
+            };
+        if body.len() < NONCE_LEN {
+            return Err(StoreError::Key("sealed value cut short".into()));
+        }
         let (nonce, data) = body.split_at(NONCE_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().unwrap_or([0; NONCE_LEN]);
-        self.cipher(gemeente, false)?
+        let opened = self
+            .cipher(gemeente, false)?
             .decrypt(&Nonce::from(nonce), Payload { msg: data, aad: gemeente.as_bytes() })
-            .map_err(|_| StoreError::Key(format!("sealed value does not open with the key of gemeente {gemeente}")))
+            .map_err(|_| StoreError::Key(format!("sealed value does not open with the key of gemeente {gemeente}")))?;
+        if !compressed {
+            return Ok(opened);
+        }
+        snap::raw::Decoder::new()
+            .decompress_vec(&opened)
+            .map_err(|e| StoreError::Key(format!("sealed value of gemeente {gemeente} does not decompress: {e}")))
     }
 
     /// Destroy the key of `gemeente`: overwrite the file, sync, remove. Returns whether there was one.

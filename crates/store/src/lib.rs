@@ -4,13 +4,15 @@
 //! ketenzicht.sqlite                                  the ledger (crate::ledger)
 //! sleutels/pseudoniem.sleutel                        the pseudonym key (hex), unless configured
 //! sleutels/gemeenten/G.sleutel                       the key that seals G's raw data (crate::keys)
-//! lake/ruw/gemeente=G/jaar=Y/deel-B.parquet          raw messages, one row per stored message (XML sealed)
+//! lake/ruw/gemeente=G/jaar=Y/deel-B.kzs              raw messages, one row per stored message: a Parquet
+//!                                                    file sealed whole with G's key (crate::keys)
 //! lake/leveringen/gemeente=G/jaar=Y/deel-B.parquet   deliveries (routing data), one row each
 //! lake/ketendata/T/gemeente=G/jaar=Y/data.parquet    the Ketendata tables (rebuilt per gemeente)
 //! quarantaine/G/<sha256>.bin                         original bytes of quarantined input (sealed)
 //! ```
 //!
-//! Everything of one gemeente sits under a `gemeente=G` directory (or `quarantaine/G`), so
+//! Lake files ending in `.kzs` are sealed Parquet ([`Lake::read_table`] opens them); the rest is
+//! plain Parquet. Everything of one gemeente sits under a `gemeente=G` directory (or `quarantaine/G`), so
 //! deleting a gemeente is removing those directories and its ledger rows. The lake is plain
 //! Hive-partitioned Parquet: DuckDB reads it with
 //! `read_parquet('lake/ketendata/berichten/*/*/*.parquet', hive_partitioning = true)`.
@@ -35,6 +37,7 @@ pub mod lake {
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use keys::KeyVault;
 pub use ledger::Ledger;
@@ -82,7 +85,7 @@ pub struct Store {
     root: PathBuf,
     pub ledger: Ledger,
     pseudonymizer: Pseudonymizer,
-    keys: KeyVault,
+    keys: Arc<KeyVault>,
     _lock: File,
 }
 
@@ -93,7 +96,11 @@ const TMP_SUFFIX: &str = ".tmp";
 #[derive(Debug, Clone)]
 pub struct Lake {
     root: PathBuf,
+    keys: Arc<KeyVault>,
 }
+
+/// The extension of a sealed lake file.
+pub const SEALED: &str = "kzs";
 
 impl Lake {
     /// `lake/{table}/gemeente={g}`: everything of one table for one gemeente.
@@ -111,11 +118,36 @@ impl Lake {
         for year in read_dir_sorted(&dir)? {
             if year.is_dir() {
                 out.extend(
-                    read_dir_sorted(&year)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "parquet")),
+                    read_dir_sorted(&year)?
+                        .into_iter()
+                        .filter(|p| p.extension().is_some_and(|e| e == "parquet" || e == SEALED)),
                 );
             }
         }
         Ok(out)
+    }
+
+    /// Read a lake file of `gemeente` (some columns, or all when `columns` is `None`),
+    /// opening it with the gemeente's key when it is sealed.
+    pub fn read_table(&self, path: &Path, gemeente: &str, columns: Option<&[&str]>) -> Result<Table, StoreError> {
+        if path.extension().is_some_and(|e| e == SEALED) {
+            let sealed = std::fs::read(path).map_err(StoreError::io(path))?;
+            let plain =
+                self.keys.open(gemeente, &sealed).map_err(|e| StoreError::Key(format!("{}: {e}", path.display())))?;
+            parquet_io::read_parquet_bytes(plain, path, columns)
+        } else {
+            parquet_io::read_parquet_columns(path, columns)
+        }
+    }
+
+    /// Write a lake file of `gemeente` atomically, sealed when its name ends in `.kzs`.
+    pub fn write_table(&self, path: &Path, gemeente: &str, table: &Table) -> Result<(), StoreError> {
+        if path.extension().is_some_and(|e| e == SEALED) {
+            let parquet = parquet_io::write_parquet_to(Vec::new(), table, path)?;
+            write_bytes_atomic(path, &self.keys.seal_without_compression(gemeente, &parquet)?)
+        } else {
+            write_atomic(path, |tmp| parquet_io::write_parquet(tmp, table))
+        }
     }
 }
 
@@ -133,7 +165,7 @@ impl Store {
         lock.try_lock().map_err(|_| StoreError::Locked { path: root.to_owned() })?;
         let ledger = Ledger::open(&root.join("ketenzicht.sqlite"))?;
         let pseudonymizer = Pseudonymizer::new(&load_key(root)?);
-        let keys = KeyVault::new(root);
+        let keys = Arc::new(KeyVault::new(root));
         let store = Store { root: root.to_owned(), ledger, pseudonymizer, keys, _lock: lock };
         store.recover()?;
         Ok(store)
@@ -179,7 +211,7 @@ impl Store {
 
     /// The lake of this store, for readers on other threads.
     pub fn lake(&self) -> Lake {
-        Lake { root: self.root.clone() }
+        Lake { root: self.root.clone(), keys: self.keys.clone() }
     }
 
     /// `lake/{table}/gemeente={g}`: everything of one table for one gemeente.

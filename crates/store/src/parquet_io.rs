@@ -86,18 +86,23 @@ pub fn record_batch(table: &Table) -> Result<RecordBatch, StoreError> {
 /// Write the table as a Parquet file at `path` (created or truncated) and sync it to disk.
 /// Callers that need atomicity write to a temporary name and rename.
 pub fn write_parquet(path: &Path, table: &Table) -> Result<(), StoreError> {
-    let batch = record_batch(table)?;
     let file = File::create(path).map_err(StoreError::io(path))?;
+    let file = write_parquet_to(file, table, path)?;
+    file.sync_all().map_err(StoreError::io(path))
+}
+
+/// Write the table as Parquet into `out` (a file, or a buffer to seal); `path` names it in errors.
+pub fn write_parquet_to<W: std::io::Write + Send>(out: W, table: &Table, path: &Path) -> Result<W, StoreError> {
+    let batch = record_batch(table)?;
     let properties = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_created_by(format!("ketenzicht {}", env!("CARGO_PKG_VERSION")))
         .build();
     let parquet_error =
         |e: parquet::errors::ParquetError| StoreError::Parquet { path: path.to_owned(), message: e.to_string() };
-    let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(properties)).map_err(parquet_error)?;
+    let mut writer = ArrowWriter::try_new(out, batch.schema(), Some(properties)).map_err(parquet_error)?;
     writer.write(&batch).map_err(parquet_error)?;
-    let file = writer.into_inner().map_err(parquet_error)?;
-    file.sync_all().map_err(StoreError::io(path))
+    writer.into_inner().map_err(parquet_error)
 }
 
 fn cell(array: &dyn Array, kind: Kind, row: usize) -> Value {
@@ -127,8 +132,18 @@ pub fn read_parquet(path: &Path) -> Result<Table, StoreError> {
 /// Read only the named columns of a Parquet file (all when `columns` is `None`), in the
 /// file's column order. A named column the file lacks is an error that names it.
 pub fn read_parquet_columns(path: &Path, columns: Option<&[&str]>) -> Result<Table, StoreError> {
-    let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
     let (schema, batches) = read_batches(path, columns)?;
+    table_of(path, &schema, batches)
+}
+
+/// Read Parquet held in memory (an opened sealed file); `path` names it in errors.
+pub fn read_parquet_bytes(bytes: Vec<u8>, path: &Path, columns: Option<&[&str]>) -> Result<Table, StoreError> {
+    let (schema, batches) = read_batches_from(bytes::Bytes::from(bytes), path, columns)?;
+    table_of(path, &schema, batches)
+}
+
+fn table_of(path: &Path, schema: &Schema, batches: Vec<RecordBatch>) -> Result<Table, StoreError> {
+    let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
     let mut table = Table::default();
     for field in schema.fields() {
         let kind = kind_of(field.data_type()).ok_or_else(|| {
@@ -149,9 +164,17 @@ pub fn read_parquet_columns(path: &Path, columns: Option<&[&str]>) -> Result<Tab
 /// The Arrow record batches of a Parquet file, with only the named columns (all when
 /// `columns` is `None`), for readers that convert columns straight into their own types.
 pub fn read_batches(path: &Path, columns: Option<&[&str]>) -> Result<(Arc<Schema>, Vec<RecordBatch>), StoreError> {
-    let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
     let file = File::open(path).map_err(StoreError::io(path))?;
-    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| parquet_error(e.to_string()))?;
+    read_batches_from(file, path, columns)
+}
+
+fn read_batches_from<R: parquet::file::reader::ChunkReader + 'static>(
+    input: R,
+    path: &Path,
+    columns: Option<&[&str]>,
+) -> Result<(Arc<Schema>, Vec<RecordBatch>), StoreError> {
+    let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(input).map_err(|e| parquet_error(e.to_string()))?;
     if let Some(names) = columns {
         let fields = builder.schema().fields();
         let mut roots = Vec::with_capacity(names.len());

@@ -44,7 +44,7 @@ impl Store {
         let lake = self.lake();
         let mut first_receipt: HashMap<i64, NaiveDate> = HashMap::new();
         for file in lake.files(LEVERINGEN, gemeente)? {
-            let t = crate::parquet_io::read_parquet_columns(&file, Some(&["bericht_id", "ontvangen"]))?;
+            let t = lake.read_table(&file, gemeente, Some(&["bericht_id", "ontvangen"]))?;
             let (id, ontvangen) = (column(&t, "bericht_id", &file)?, column(&t, "ontvangen", &file)?);
             for row in &t.rows {
                 if let (Some(b), Some(o)) = (row[id].as_int(), row[ontvangen].as_timestamp()) {
@@ -55,7 +55,7 @@ impl Store {
         }
         let mut doomed = HashSet::new();
         for file in lake.files(RUW, gemeente)? {
-            let t = crate::parquet_io::read_parquet_columns(&file, Some(&["bericht_id", "wet", "dagtekening"]))?;
+            let t = lake.read_table(&file, gemeente, Some(&["bericht_id", "wet", "dagtekening"]))?;
             let [id, wet, dagtekening] = ["bericht_id", "wet", "dagtekening"].map(|c| column(&t, c, &file));
             let (id, wet, dagtekening) = (id?, wet?, dagtekening?);
             for row in &t.rows {
@@ -70,7 +70,7 @@ impl Store {
         let mut kept = HashSet::new();
         for table in [RUW, LEVERINGEN] {
             for file in lake.files(table, gemeente)? {
-                let mut t = crate::parquet_io::read_parquet(&file)?;
+                let mut t = lake.read_table(&file, gemeente, None)?;
                 let id = column(&t, "bericht_id", &file)?;
                 let before = t.rows.len();
                 t.rows.retain(|row| row[id].as_int().is_none_or(|b| !doomed.contains(&b)));
@@ -83,7 +83,7 @@ impl Store {
                 if t.rows.is_empty() {
                     crate::remove_if_exists(&file)?;
                 } else {
-                    crate::write_atomic(&file, |tmp| crate::parquet_io::write_parquet(tmp, &t))?;
+                    lake.write_table(&file, gemeente, &t)?;
                 }
             }
         }

@@ -128,12 +128,7 @@ impl FromRequestParts<AppState> for Scope {
         drop(accounts);
         // Only gemeenten with data in the store, and with an order in force for a product
         // that unlocks the part of ketenzicht this request reads, are in any scope.
-        let ordered = state
-            .governance
-            .lock()
-            .map_err(|_| WebError::internal("governance lock"))?
-            .onderdelen(nu.date())
-            .map_err(WebError::internal)?;
+        let ordered = state.onderdelen()?;
         let wanted = onderdeel(parts.uri.path());
         let mut zichtbaar = std::collections::BTreeSet::new();
         let mut in_scope = Vec::new();

@@ -42,11 +42,17 @@ pub struct Inner {
     pub secure_cookies: bool,
     /// The orders (which gemeenten have ordered the dashboards) and research consents.
     pub governance: Mutex<ketenzicht_governance::Governance>,
+    /// What the orders in force unlock, kept while the registers are unchanged (by day and
+    /// `data_version`; changes through this server clear it).
+    onderdelen: Mutex<Option<(chrono::NaiveDate, i64, Arc<Onderdelen>)>>,
     /// Logins, views of client-level data, exports and every governance change.
     pub audit: ketenzicht_audit::AuditLog,
     /// Holds the store's lock while the server runs (and serves the daily retention run).
     store: Mutex<Store>,
 }
+
+/// Per gemeente, the parts its orders in force unlock, with their laws.
+pub type Onderdelen = BTreeMap<String, BTreeMap<String, std::collections::BTreeSet<ketenzicht_message::Wet>>>;
 
 /// What the store holds, as the requests read it.
 #[derive(Debug)]
@@ -105,12 +111,35 @@ impl AppState {
             secure_cookies: true,
             governance: Mutex::new(ketenzicht_governance::Governance::open(store_dir)?),
             audit: ketenzicht_audit::AuditLog::open(store_dir)?,
+            onderdelen: Mutex::new(None),
             store: Mutex::new(store),
         })))
     }
 
     pub fn now(&self) -> NaiveDateTime {
         crate::now()
+    }
+
+    /// What the orders in force today unlock, per gemeente.
+    pub fn onderdelen(&self) -> Result<Arc<Onderdelen>, crate::error::WebError> {
+        let dag = self.now().date();
+        let governance = self.governance.lock().map_err(|_| crate::error::WebError::internal("governance lock"))?;
+        let version = governance.data_version().map_err(crate::error::WebError::internal)?;
+        let mut cached = self.onderdelen.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((d, v, o)) = cached.as_ref()
+            && *d == dag
+            && *v == version
+        {
+            return Ok(o.clone());
+        }
+        let fresh = Arc::new(governance.onderdelen(dag).map_err(crate::error::WebError::internal)?);
+        *cached = Some((dag, version, fresh.clone()));
+        Ok(fresh)
+    }
+
+    /// Forget the cached orders (after this server changed them).
+    pub fn orders_changed(&self) {
+        *self.onderdelen.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// What the store holds now.

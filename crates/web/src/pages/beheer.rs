@@ -128,6 +128,7 @@ pub async fn opdracht(
             state.now(),
         )
         .map_err(governance_error)?;
+    state.orders_changed();
     scope.audit(
         &state,
         Actie::Opdracht,
