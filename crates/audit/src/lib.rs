@@ -213,47 +213,68 @@ impl AuditLog {
 
     /// Append one entry at `nu`; returns its sequence number.
     pub fn append(&self, g: &Gebeurtenis<'_>, nu: NaiveDateTime) -> Result<i64, AuditError> {
+        Ok(self.append_many(std::slice::from_ref(g), nu)?.first().copied().unwrap_or_default())
+    }
+
+    /// Append entries at `nu` in one transaction (one sync of the database and one of the head
+    /// file for all of them: a server records many views a second this way); returns their
+    /// sequence numbers.
+    pub fn append_many(&self, entries: &[Gebeurtenis<'_>], nu: NaiveDateTime) -> Result<Vec<i64>, AuditError> {
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(self.sql())?;
-        let (seq, vorige): (i64, String) = tx
+        let (mut seq, mut vorige): (i64, String) = tx
             .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok((0, GENESIS.to_owned())),
                 e => Err(e),
             })
             .map_err(self.sql())?;
-        let mut entry = Entry {
-            seq: seq + 1,
-            tijdstip: nu.format("%Y-%m-%dT%H:%M:%S").to_string(),
-            actor: g.actor.to_owned(),
-            scope: g.scope.to_owned(),
-            actie: g.actie.as_str().to_owned(),
-            object: g.object.to_owned(),
-            detail: g.detail.to_string(),
-            vorige: vorige.clone(),
-            hash: String::new(),
-        };
-        entry.hash = self.mac(&vorige, &entry);
-        tx.execute(
-            "INSERT INTO audit (seq, tijdstip, actor, scope, actie, object, detail, vorige, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                entry.seq,
-                entry.tijdstip,
-                entry.actor,
-                entry.scope,
-                entry.actie,
-                entry.object,
-                entry.detail,
-                entry.vorige,
-                entry.hash
-            ],
-        )
-        .map_err(self.sql())?;
-        // Written while the write lock is held, so concurrent appenders cannot reorder heads.
-        self.write_head(entry.seq, &entry.hash)?;
+        let tijdstip = nu.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let mut out = Vec::with_capacity(entries.len());
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO audit (seq, tijdstip, actor, scope, actie, object, detail, vorige, hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )
+                .map_err(self.sql())?;
+            for g in entries {
+                let mut entry = Entry {
+                    seq: seq + 1,
+                    tijdstip: tijdstip.clone(),
+                    actor: g.actor.to_owned(),
+                    scope: g.scope.to_owned(),
+                    actie: g.actie.as_str().to_owned(),
+                    object: g.object.to_owned(),
+                    detail: g.detail.to_string(),
+                    vorige: vorige.clone(),
+                    hash: String::new(),
+                };
+                entry.hash = self.mac(&vorige, &entry);
+                insert
+                    .execute(params![
+                        entry.seq,
+                        entry.tijdstip,
+                        entry.actor,
+                        entry.scope,
+                        entry.actie,
+                        entry.object,
+                        entry.detail,
+                        entry.vorige,
+                        entry.hash
+                    ])
+                    .map_err(self.sql())?;
+                seq = entry.seq;
+                vorige = entry.hash;
+                out.push(seq);
+            }
+        }
+        if !entries.is_empty() {
+            // Written while the write lock is held, so concurrent appenders cannot reorder heads.
+            self.write_head(seq, &vorige)?;
+        }
         tx.commit().map_err(self.sql())?;
-        Ok(entry.seq)
+        Ok(out)
     }
 
     fn write_head(&self, seq: i64, hash: &str) -> Result<(), AuditError> {
@@ -387,6 +408,23 @@ mod tests {
             log.list(None, Some("opdracht"), 2).expect("list").iter().map(|e| e.seq).collect::<Vec<_>>(),
             [2, 3]
         );
+    }
+
+    #[test]
+    fn entries_appended_together_chain_like_single_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = log_of_three(dir.path());
+        let g = |object| Gebeurtenis {
+            actor: "a",
+            scope: "0363",
+            actie: Actie::Bekijken,
+            object,
+            detail: serde_json::json!({}),
+        };
+        assert_eq!(log.append_many(&[g("/x"), g("/y")], at(5)).expect("many"), [4, 5]);
+        let v = log.verify().expect("verify");
+        assert!(v.ok(), "{:?}", v.problems);
+        assert_eq!(v.entries, 5);
     }
 
     #[test]

@@ -73,12 +73,9 @@ pub async fn indicator(
     let options = q.options(state.now().date(), vec![def], q.per(&[Dim::Gemeente, Dim::Maand])?, false)?;
     let report = data::indicators(&state, gemeenten, options).await?;
     if q.csv() || q.xlsx() {
-        scope.audit(
-            &state,
-            Actie::Export,
-            &format!("/api/v1/indicatoren/{}", def.id),
-            json!({"gemeente": q.gemeente()}),
-        )?;
+        scope
+            .audit(&state, Actie::Export, &format!("/api/v1/indicatoren/{}", def.id), json!({"gemeente": q.gemeente()}))
+            .await?;
     }
     if q.csv() {
         return Ok(csv_response(def.id, |w| output::write_csv(w, &report, true))?);
@@ -114,12 +111,14 @@ pub async fn items(
     } else {
         "json"
     };
-    scope.audit(
-        &state,
-        if vorm == "json" { Actie::Bekijken } else { Actie::Export },
-        &format!("/api/v1/indicatoren/{}/items", def.id),
-        json!({"vorm": vorm, "gemeente": q.gemeente()}),
-    )?;
+    scope
+        .audit(
+            &state,
+            if vorm == "json" { Actie::Bekijken } else { Actie::Export },
+            &format!("/api/v1/indicatoren/{}/items", def.id),
+            json!({"vorm": vorm, "gemeente": q.gemeente()}),
+        )
+        .await?;
     if q.csv() {
         return Ok(csv_response(&format!("{}-items", def.id), |w| {
             output::write_items_csv_filtered(w, &report, true, &|i| wanted(&i))
@@ -142,7 +141,7 @@ pub async fn traject(
 ) -> Result<Json<Value>, ApiError> {
     let gemeente = q.gemeente().ok_or_else(|| WebError::BadRequest("gemeente ontbreekt".into()))?;
     let gemeente = scope.gemeenten(Some(gemeente))?.remove(0);
-    scope.audit(&state, Actie::Bekijken, "/api/v1/trajecten", json!({"gemeente": gemeente}))?;
+    scope.audit(&state, Actie::Bekijken, "/api/v1/trajecten", json!({"gemeente": gemeente})).await?;
     let events = data::traject(&state, gemeente, traject_id.clone()).await?;
     let list: Vec<Value> =
         events.into_iter().map(|e| json!({"tabel": e.tabel, "ontvangen": e.ontvangen, "velden": e.velden})).collect();

@@ -88,26 +88,24 @@ pub async fn login(
             l.failed(&naam, addr.ip());
         }
         tracing::warn!(naam = %naam, address = %addr.ip(), "failed login");
-        state.audit(
-            &naam,
-            &[],
-            Actie::InloggenMislukt,
-            "/login",
-            serde_json::json!({"adres": addr.ip().to_string()}),
-        )?;
+        state
+            .audit(&naam, &[], Actie::InloggenMislukt, "/login", serde_json::json!({"adres": addr.ip().to_string()}))
+            .await?;
         let page = login_page(&form.csrf, Some("Onbekende gebruikersnaam of onjuist wachtwoord."));
         return Ok((StatusCode::UNAUTHORIZED, Html(page.into_string())).into_response());
     };
     let token =
         state.accounts.lock().map_err(|_| WebError::internal("accounts lock"))?.start_session(&account, state.now())?;
     tracing::info!(naam = %account.naam, rol = account.rol.naam(), "login");
-    state.audit(
-        &account.naam,
-        &[],
-        Actie::Inloggen,
-        "/login",
-        serde_json::json!({"rol": account.rol.naam(), "adres": addr.ip().to_string()}),
-    )?;
+    state
+        .audit(
+            &account.naam,
+            &[],
+            Actie::Inloggen,
+            "/login",
+            serde_json::json!({"rol": account.rol.naam(), "adres": addr.ip().to_string()}),
+        )
+        .await?;
     let mut response = Redirect::to("/").into_response();
     let max_age = ketenzicht_accounts::SESSIE_DUUR.num_seconds();
     response.headers_mut().append(header::SET_COOKIE, cookie(&state, SESSION_COOKIE, &token, "/", max_age));
@@ -130,7 +128,7 @@ pub async fn logout(
     scope.check_csrf(&form.csrf)?;
     let token = crate::scope::cookie(&headers, SESSION_COOKIE).unwrap_or_default().to_owned();
     state.accounts.lock().map_err(|_| WebError::internal("accounts lock"))?.end_session(&token)?;
-    scope.audit(&state, Actie::Uitloggen, "/logout", serde_json::json!({}))?;
+    scope.audit(&state, Actie::Uitloggen, "/logout", serde_json::json!({})).await?;
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, SESSION_COOKIE, "", "/", 0));
     Ok(response)

@@ -4,6 +4,7 @@
 
 mod api;
 mod assets;
+mod audit;
 mod auth;
 mod data;
 pub mod error;

@@ -25,14 +25,14 @@ pub struct Scope {
 
 impl Scope {
     /// Record a view of client-level data or an export in the audit log.
-    pub fn audit(
+    pub async fn audit(
         &self,
         state: &AppState,
         actie: ketenzicht_audit::Actie,
         object: &str,
         detail: serde_json::Value,
     ) -> Result<(), WebError> {
-        state.audit(&self.account.naam, &self.gemeenten, actie, object, detail)
+        state.audit(&self.account.naam, &self.gemeenten, actie, object, detail).await
     }
 
     /// The gemeenten a request reads: the one asked for, if it is in the scope (else not

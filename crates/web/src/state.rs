@@ -45,8 +45,10 @@ pub struct Inner {
     /// What the orders in force unlock, kept while the registers are unchanged (by day and
     /// `data_version`; changes through this server clear it).
     onderdelen: Mutex<Option<(chrono::NaiveDate, i64, Arc<Onderdelen>)>>,
-    /// Logins, views of client-level data, exports and every governance change.
-    pub audit: ketenzicht_audit::AuditLog,
+    /// Logins, views of client-level data, exports and every governance change (read here,
+    /// appended through `audit_writer`).
+    pub audit: Arc<ketenzicht_audit::AuditLog>,
+    audit_writer: crate::audit::AuditWriter,
     /// Holds the store's lock while the server runs (and serves the daily retention run).
     store: Mutex<Store>,
 }
@@ -95,6 +97,7 @@ impl AppState {
     pub fn open(store_dir: &Path, gemeenten: Gemeenten) -> Result<AppState, StateError> {
         let store = Store::open(store_dir)?;
         let snapshot = RwLock::new(Arc::new(Snapshot::of(&store)?));
+        let audit = Arc::new(ketenzicht_audit::AuditLog::open(store_dir)?);
         let accounts = Accounts::open(&store_dir.join("ketenzicht.sqlite"))?;
         // The regional partnerships start as the jeugdzorgregio's, since the Jeugdwet (2015).
         let sinds = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default();
@@ -110,7 +113,10 @@ impl AppState {
             dummy_hash: ketenzicht_accounts::hash_password(&format!("{:?}", std::time::SystemTime::now()))?,
             secure_cookies: true,
             governance: Mutex::new(ketenzicht_governance::Governance::open(store_dir)?),
-            audit: ketenzicht_audit::AuditLog::open(store_dir)?,
+            audit_writer: crate::audit::AuditWriter::start(audit.clone(), crate::now).map_err(|e| {
+                StateError::Audit(ketenzicht_audit::AuditError::Io { path: store_dir.to_owned(), source: e })
+            })?,
+            audit,
             onderdelen: Mutex::new(None),
             store: Mutex::new(store),
         })))
@@ -162,8 +168,9 @@ impl AppState {
         out
     }
 
-    /// Append to the audit log. A view or export that cannot be recorded is refused.
-    pub fn audit(
+    /// Append to the audit log and wait until it is committed. A view or export that cannot
+    /// be recorded is refused.
+    pub async fn audit(
         &self,
         actor: &str,
         scope: &[String],
@@ -171,11 +178,7 @@ impl AppState {
         object: &str,
         detail: serde_json::Value,
     ) -> Result<(), crate::error::WebError> {
-        let scope = if scope.is_empty() { "-".to_owned() } else { scope.join(",") };
-        self.audit
-            .append(&ketenzicht_audit::Gebeurtenis { actor, scope: &scope, actie, object, detail }, self.now())
-            .map(|_| ())
-            .map_err(|e| crate::error::WebError::internal(format!("audit log: {e}")))
+        self.audit_writer.append(actor, scope, actie, object, detail).await
     }
 }
 

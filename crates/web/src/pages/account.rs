@@ -122,7 +122,9 @@ pub async fn account_toevoegen(
     match added {
         Ok(a) => {
             tracing::info!(door = %scope.account.naam, naam = %a.naam, rol = a.rol.naam(), "account added");
-            scope.audit(&state, ketenzicht_audit::Actie::Account, &a.naam, serde_json::json!({"rol": a.rol.naam()}))?;
+            scope
+                .audit(&state, ketenzicht_audit::Actie::Account, &a.naam, serde_json::json!({"rol": a.rol.naam()}))
+                .await?;
             Ok(axum::response::Redirect::to("/account").into_response())
         }
         Err(e @ (ketenzicht_accounts::AccountError::Exists(_) | ketenzicht_accounts::AccountError::Invalid(_))) => {

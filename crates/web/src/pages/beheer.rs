@@ -134,7 +134,7 @@ pub async fn opdracht(
         Actie::Opdracht,
         &format!("{} {}", m.gemeente, m.product),
         serde_json::json!({"soort": soort.as_str(), "datum": datum.to_string(), "gegeven_door": m.gegeven_door, "mutatie": m.id}),
-    )?;
+    ).await?;
     Ok(axum::response::Redirect::to("/beheer").into_response())
 }
 
@@ -143,7 +143,7 @@ pub async fn audit_csv(State(state): State<AppState>, scope: Result<Scope, WebEr
     let scope = scope?;
     beheerder(&scope)?;
     let entries = state.audit.list(None, None, usize::MAX >> 1).map_err(WebError::internal)?;
-    scope.audit(&state, Actie::Export, "/beheer/audit.csv", serde_json::json!({"regels": entries.len()}))?;
+    scope.audit(&state, Actie::Export, "/beheer/audit.csv", serde_json::json!({"regels": entries.len()})).await?;
     let names = ["seq", "tijdstip", "actor", "scope", "actie", "object", "detail", "vorige", "hash"];
     let mut body = Vec::new();
     let dialect = ketenzicht_store::csv::Dialect::Plain;
@@ -241,11 +241,13 @@ pub async fn toestemming_zetten(
         .map_err(|_| WebError::internal("governance lock"))?
         .set_toestemming(&form.onderzoek, gemeente, gegeven, &scope.account.naam, state.now())
         .map_err(governance_error)?;
-    scope.audit(
-        &state,
-        Actie::Toestemming,
-        &format!("{} {gemeente}", form.onderzoek),
-        serde_json::json!({"gegeven": gegeven}),
-    )?;
+    scope
+        .audit(
+            &state,
+            Actie::Toestemming,
+            &format!("{} {gemeente}", form.onderzoek),
+            serde_json::json!({"gegeven": gegeven}),
+        )
+        .await?;
     Ok(axum::response::Redirect::to("/toestemming").into_response())
 }

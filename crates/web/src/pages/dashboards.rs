@@ -252,12 +252,9 @@ pub async fn trajecten(
     QueryParams(q): QueryParams<Query>,
 ) -> PageResult {
     let scope = scope?;
-    scope.audit(
-        &state,
-        ketenzicht_audit::Actie::Bekijken,
-        "/trajecten",
-        serde_json::json!({"gemeente": q.gemeente()}),
-    )?;
+    scope
+        .audit(&state, ketenzicht_audit::Actie::Bekijken, "/trajecten", serde_json::json!({"gemeente": q.gemeente()}))
+        .await?;
     let r = report(&state, &scope, &q, &TRAJECTEN, &[], true).await?;
     let inhoud = html! {
         h1 { "Trajecten" }
@@ -295,12 +292,14 @@ pub async fn traject(
     let scope = scope?;
     let gemeente = q.gemeente().ok_or(WebError::NotFound)?;
     let gemeente = scope.gemeenten(Some(gemeente))?.remove(0);
-    scope.audit(
-        &state,
-        ketenzicht_audit::Actie::Bekijken,
-        "/trajecten/{traject_id}",
-        serde_json::json!({"gemeente": gemeente}),
-    )?;
+    scope
+        .audit(
+            &state,
+            ketenzicht_audit::Actie::Bekijken,
+            "/trajecten/{traject_id}",
+            serde_json::json!({"gemeente": gemeente}),
+        )
+        .await?;
     let events = data::traject(&state, gemeente.clone(), traject_id.clone()).await?;
     let veld = |e: &data::Gebeurtenis, k: &str| e.velden.get(k).map(|v| cel(k, v)).unwrap_or_default();
     let inhoud = html! {
