@@ -153,6 +153,11 @@ impl AppState {
         self.snapshot.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// Read from the store's ledger (the beheerder's pages).
+    pub fn read_store<R>(&self, f: impl FnOnce(&Store) -> R) -> R {
+        f(&self.store.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
     /// Run `f` with the store (the daily retention run); then the snapshot is taken again and
     /// computed reports are dropped.
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {

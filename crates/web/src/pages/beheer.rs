@@ -40,6 +40,7 @@ pub async fn beheer(State(state): State<AppState>, scope: Result<Scope, WebError
         )
     };
     let log = state.audit.list(None, None, 100).map_err(WebError::internal)?;
+    let zonder = state.read_store(|s| s.ledger.zonder_opdracht()).map_err(WebError::internal)?;
     let csrf = scope.csrf.clone().unwrap_or_default();
     let inhoud = html! {
         h1 { "Beheer" }
@@ -58,6 +59,18 @@ pub async fn beheer(State(state): State<AppState>, scope: Result<Scope, WebError
                             td { (p.historie_vanaf.map_or("alle historie".to_owned(), |v| format!("vanaf {v}"))) }
                             td { (o.mutaties.last().map_or("", |m| m.gegeven_door.as_str())) }
                         }
+                    }
+                }
+            }
+        }
+        h2 { "Verkeer zonder opdracht" }
+        @if zonder.is_empty() { p { "Geen: al het verkeer viel onder een opdracht." } } @else {
+            table {
+                caption { "Geteld en niet bewaard, per gemeente, wet en maand" }
+                thead { tr { th scope="col" { "Gemeente" } th scope="col" { "Wet" } th scope="col" { "Maand" } th scope="col" { "Berichten" } } }
+                tbody {
+                    @for (g, wet, maand, n) in &zonder {
+                        tr { td { (g) " " (state.gemeenten.get(g).map_or("", |i| i.naam.as_str())) } td { (if wet.is_empty() { "?" } else { wet }) } td { (maand) } td { (n) } }
                     }
                 }
             }
