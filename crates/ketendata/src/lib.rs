@@ -113,8 +113,26 @@ fn lake_table(name: &str) -> String {
     format!("{}/{name}", ketenzicht_store::lake::KETENDATA)
 }
 
-/// Build all tables of one gemeente in memory.
+/// Every Ketendata table of one gemeente, built from the lake.
 pub fn tables(store: &Store, gemeente: &str) -> Result<Vec<(&'static str, Table)>, KetendataError> {
+    let mut out = Vec::new();
+    each_table(store, gemeente, &mut |name, table| {
+        out.push((name, table));
+        Ok(())
+    })?;
+    out.sort_by_key(|(name, _)| TABLES.iter().position(|t| t == name));
+    Ok(out)
+}
+
+/// Build the Ketendata tables of one gemeente and hand each to `sink` as soon as it is
+/// complete, so that memory holds the parsed messages and the tables still needed, not all
+/// seven at once: `berichten`, `declaraties` and `prestaties` go first; the parsed messages
+/// are dropped before `zorgtrajecten` is folded from the three tables it needs.
+pub fn each_table(
+    store: &Store,
+    gemeente: &str,
+    sink: &mut dyn FnMut(&'static str, Table) -> Result<(), KetendataError>,
+) -> Result<(), KetendataError> {
     let msgs = load::load(store, gemeente)?;
     let links = Links::new(&msgs);
     let mut cx = Cx {
@@ -130,21 +148,20 @@ pub fn tables(store: &Store, gemeente: &str) -> Result<Vec<(&'static str, Table)
     cx.versies = toewijzingen::versies(&cx);
     cx.actueel = toewijzingen::actueel(&cx.versies);
     cx.regels = regie::regels(&cx);
-    let berichten = berichten::build(&cx);
+    sink("berichten", berichten::build(&cx))?;
+    let (declaraties, prestaties) = declaraties::build(&cx);
+    sink("declaraties", declaraties)?;
+    sink("prestaties", prestaties)?;
     let toewijzingen = toewijzingen::build(&cx);
     let verzoeken = verzoeken::build(&cx);
     let regie = regie::build(&cx);
-    let (declaraties, prestaties) = declaraties::build(&cx);
+    drop(cx);
+    drop(msgs);
     let zorgtrajecten = trajecten::build(&verzoeken, &toewijzingen, &regie);
-    Ok(vec![
-        ("berichten", berichten),
-        ("toewijzingen", toewijzingen),
-        ("verzoeken", verzoeken),
-        ("regie", regie),
-        ("declaraties", declaraties),
-        ("prestaties", prestaties),
-        ("zorgtrajecten", zorgtrajecten),
-    ])
+    sink("zorgtrajecten", zorgtrajecten)?;
+    sink("toewijzingen", toewijzingen)?;
+    sink("verzoeken", verzoeken)?;
+    sink("regie", regie)
 }
 
 /// Split a table by its `jaar` column.
@@ -161,9 +178,8 @@ fn by_year(table: Table) -> Vec<(i32, Table)> {
 
 /// Rebuild the Ketendata of one gemeente in the lake, replacing what was there.
 pub fn build(store: &Store, gemeente: &str) -> Result<BuildSummary, KetendataError> {
-    let tables = tables(store, gemeente)?;
     let mut summary = BuildSummary::default();
-    for (name, table) in tables {
+    each_table(store, gemeente, &mut |name, table| {
         summary.rows.push((name, table.len()));
         let dir = store.gemeente_dir(&lake_table(name), gemeente);
         let mut written = Vec::new();
@@ -181,7 +197,10 @@ pub fn build(store: &Store, gemeente: &str) -> Result<BuildSummary, KetendataErr
                 }
             }
         }
-    }
+        Ok(())
+    })?;
+    // The summary lists the tables in their documented order.
+    summary.rows.sort_by_key(|(name, _)| TABLES.iter().position(|t| t == name));
     store.ledger.bijgewerkt(gemeente)?;
     Ok(summary)
 }
