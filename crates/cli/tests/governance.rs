@@ -265,6 +265,8 @@ fn orders_deletion_retention_research_and_audit() {
     assert!(aggregaat.iter().any(|r| r["toewijzingen"].is_empty()), "nothing was suppressed");
     let head = std::fs::read_to_string(nza.join("toewijzingen.csv")).expect("csv");
     assert!(head.lines().next().is_some_and(|h| h.contains("geboortejaar") && !h.contains("geboortedatum")));
+    // The NZa field list is complete: the referrer comes from the VOT the toewijzing answered.
+    assert!(csv(&nza, "toewijzingen").iter().any(|r| !r["verwijzer"].is_empty()), "no verwijzer in the export");
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(nza.join("manifest.json")).expect("manifest")).expect("json");
     for f in manifest["bestanden"].as_array().expect("files") {

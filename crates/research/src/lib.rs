@@ -35,9 +35,6 @@ pub enum ResearchError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
-/// The fields of the request's template that Ketendata cannot supply yet.
-pub const NIET_BESCHIKBAAR: [&str; 1] = ["verwijzer"];
-
 /// What was written.
 #[derive(Debug, Clone, Default)]
 pub struct ExportSummary {
@@ -61,15 +58,37 @@ enum Bron {
     Client,
     /// The ToewijzingNummer's pseudonym for this request.
     Toewijzing,
+    /// The type of referrer of the VOT the toewijzing answered (by ReferentieAanbieder).
+    Verwijzer,
 }
 
-const TOEWIJZINGEN: [Col; 11] = [
+/// Per (wet, aanbieder, ReferentieAanbieder): the type of referrer of that VOT product.
+type Verwijzers = std::collections::HashMap<(String, String, String), String>;
+
+fn verwijzers(verzoeken: &Table) -> Verwijzers {
+    let mut out = Verwijzers::new();
+    for row in &verzoeken.rows {
+        let t = text(row, verzoeken, "verwijzer_type");
+        if !t.is_empty() {
+            let key = (
+                text(row, verzoeken, "wet"),
+                text(row, verzoeken, "aanbieder"),
+                text(row, verzoeken, "referentie_aanbieder"),
+            );
+            out.insert(key, t);
+        }
+    }
+    out
+}
+
+const TOEWIJZINGEN: [Col; 12] = [
     Col { name: "client", veld: "bsn", kind: Kind::Text, bron: Bron::Client },
     Col { name: "toewijzing", veld: "toewijzingnummer", kind: Kind::Text, bron: Bron::Toewijzing },
     Col { name: "gemeente", veld: "gemeente", kind: Kind::Text, bron: Bron::Kolom("gemeente") },
     Col { name: "wet", veld: "wet", kind: Kind::Text, bron: Bron::Kolom("wet") },
     Col { name: "aanbieder", veld: "aanbieder", kind: Kind::Text, bron: Bron::Kolom("aanbieder") },
     Col { name: "geboortejaar", veld: "geboortejaar", kind: Kind::Int, bron: Bron::Kolom("geboortejaar") },
+    Col { name: "verwijzer", veld: "verwijzer", kind: Kind::Text, bron: Bron::Verwijzer },
     Col { name: "jeugdhulpvorm", veld: "jeugdhulpvorm", kind: Kind::Text, bron: Bron::Kolom("product_categorie") },
     Col { name: "product_code", veld: "product_code", kind: Kind::Text, bron: Bron::Kolom("product_code") },
     Col { name: "toewijzingsdatum", veld: "toewijzingsdatum", kind: Kind::Date, bron: Bron::Kolom("toewijzingsdatum") },
@@ -133,6 +152,7 @@ fn project(
     cols: &[Col],
     velden: &BTreeSet<&str>,
     p: &Pseudonyms,
+    verwijzer: &Verwijzers,
     keep: &dyn Fn(&[Value]) -> bool,
 ) -> Table {
     let chosen: Vec<&Col> = cols.iter().filter(|c| velden.contains(c.veld)).collect();
@@ -144,6 +164,14 @@ fn project(
                 .map(|c| match c.bron {
                     Bron::Kolom(k) => source.column(k).map_or(Value::Null, |i| row[i].clone()),
                     Bron::Client => p.of(&["client", &text(row, source, "client")]).into(),
+                    Bron::Verwijzer => {
+                        let key = (
+                            text(row, source, "wet"),
+                            text(row, source, "aanbieder"),
+                            text(row, source, "referentie_aanbieder"),
+                        );
+                        verwijzer.get(&key).cloned().into()
+                    }
                     Bron::Toewijzing => {
                         let nummer = source.column("toewijzing_nummer").and_then(|i| row[i].as_int()).unwrap_or(0);
                         p.of(&[
@@ -199,6 +227,7 @@ pub fn export(
             cel.0 += 1;
             cel.1.insert(text(row, &toewijzingen, "client"));
         }
+        let verwijzer = verwijzers(&ketenzicht_ketendata::read_columns(lake, "verzoeken", g, None)?);
         let regie = ketenzicht_ketendata::read_columns(lake, "regie", g, None)?;
         let prestaties = ketenzicht_ketendata::read_columns(lake, "prestaties", g, None)?;
         for (name, source, cols, keep) in [
@@ -206,7 +235,7 @@ pub fn export(
             ("regie", &regie, &REGIE[..], &|r: &[Value]| flag(&regie, r, "geldig")),
             ("declaraties", &prestaties, &DECLARATIES[..], &|_: &[Value]| true),
         ] {
-            let part = project(source, cols, &velden, &p, keep);
+            let part = project(source, cols, &velden, &p, &verwijzer, keep);
             let table = tables.entry(name).or_insert_with(|| Table { columns: part.columns.clone(), rows: Vec::new() });
             table.rows.extend(part.rows);
         }
@@ -243,7 +272,6 @@ pub fn export(
         "grondslag": onderzoek.grondslag,
         "toestemming_nodig": onderzoek.toestemming_nodig,
         "velden": onderzoek.velden,
-        "niet_beschikbaar": onderzoek.velden.iter().filter(|v| NIET_BESCHIKBAAR.contains(&v.as_str())).collect::<Vec<_>>(),
         "gemaakt": gemaakt.format("%Y-%m-%dT%H:%M:%S").to_string(),
         "gemeenten": gemeenten,
         "uitgesloten": uitgesloten.iter().map(|(g, r)| serde_json::json!({"gemeente": g, "reden": r})).collect::<Vec<_>>(),
