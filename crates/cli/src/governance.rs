@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use ketenzicht_audit::{Actie, AuditLog, Gebeurtenis};
 use ketenzicht_governance::{Governance, Soort};
 use ketenzicht_message::Wet;
@@ -301,6 +301,17 @@ pub fn run_retention(store: &mut Store, vandaag: NaiveDate, actor: &str) -> anyh
         if deadline_passed && vanaf.iter().all(Option::is_none) {
             let detail = delete_gemeente(store, &gemeente, None)?;
             record(format!("gemeente {gemeente}"), "geen opdracht na de historie-deadline", detail)?;
+            continue;
+        }
+        // A daily run on a national store must not read every message: skip a gemeente whose
+        // oldest partition is well inside the period (a message sits in the partition of the
+        // receipt it was first stored with, so a year of margin covers later, earlier receipts).
+        let oldest = store
+            .files(ketenzicht_store::lake::RUW, &gemeente)?
+            .iter()
+            .filter_map(|f| f.parent()?.file_name()?.to_str()?.strip_prefix("jaar=")?.parse::<i32>().ok())
+            .min();
+        if !deadline_passed && oldest.is_none_or(|y| y - 1 > grens.year()) {
             continue;
         }
         let select = |wet: &str, dag: NaiveDate| {
