@@ -219,7 +219,8 @@ fn delete_gemeente(store: &mut Store, gemeente: &str, wet: Option<Wet>) -> anyho
             Ok(serde_json::json!({"berichten": berichten, "sleutel_vernietigd": true}))
         }
         Some(w) => {
-            let pruned = store.prune(gemeente, &|r| r.wet == w.as_str(), &|q, _| q == Some(w.as_str()))?;
+            let pruned = store
+                .prune(gemeente, &|r| r.wet == w.as_str(), &|name, _| name.and_then(Wet::of_message_name) == Some(w))?;
             crate::ketendata::rebuild(store, &BTreeSet::from([gemeente.to_owned()]))?;
             Ok(serde_json::json!({"berichten": pruned.berichten, "quarantaine": pruned.quarantaine}))
         }
@@ -323,8 +324,10 @@ pub fn run_retention(store: &mut Store, vandaag: NaiveDate, actor: &str) -> anyh
                 };
             before_order || dag < grens
         };
-        let pruned = store.prune(&gemeente, &|r| select(r.wet, r.dag), &|wet, dag| match wet {
-            Some(w) => select(w, dag),
+        let pruned = store.prune(&gemeente, &|r| select(r.wet, r.dag), &|name, dag| match name
+            .and_then(Wet::of_message_name)
+        {
+            Some(w) => select(w.as_str(), dag),
             None => dag < grens,
         })?;
         if pruned.berichten > 0 || pruned.quarantaine > 0 {

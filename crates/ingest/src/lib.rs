@@ -155,17 +155,6 @@ fn sleutel(text: &str) -> Sleutel {
     out
 }
 
-/// The law of a message name from routing data (`JW301`, `WMO305`).
-fn wet_of_name(name: &str) -> Option<Wet> {
-    if name.starts_with("JW") {
-        Some(Wet::IJw)
-    } else if name.starts_with("WMO") {
-        Some(Wet::IWmo)
-    } else {
-        None
-    }
-}
-
 /// A gemeentecode is four digits; an AGB code eight.
 fn gemeente_of(routing: Option<&Routing>) -> Option<String> {
     let r = routing?;
@@ -214,7 +203,7 @@ impl Ingester<'_> {
         }
         let gemeente = gemeente_of(d.routing.as_ref());
         if let (Some(g), Some(r)) = (&gemeente, &d.routing) {
-            let wet = r.bericht.as_deref().and_then(wet_of_name);
+            let wet = r.bericht.as_deref().and_then(Wet::of_message_name);
             let dag = r.ontvangen.date();
             let admitted = match wet {
                 Some(w) => self.options.toelating.admits(g, w, dag),
@@ -227,15 +216,12 @@ impl Ingester<'_> {
                 return Ok(false);
             }
         }
-        let bestand = format!(
-            "quarantaine/{}/{}.bin",
-            gemeente.as_deref().unwrap_or(ketenzicht_store::keys::ONBEKEND),
-            hex(&inhoud)
-        );
+        let eigenaar = gemeente.as_deref().unwrap_or(ketenzicht_store::keys::ONBEKEND);
+        let bestand = format!("quarantaine/{eigenaar}/{}.bin", hex(&inhoud));
+        let sealed = self.store.keys().seal(eigenaar, bytes)?;
         tracing::info!(bron = %d.name, soort, %reden, "quarantined");
         self.pending_quarantaine.insert(inhoud);
         self.buffered += bytes.len();
-        let sealed = self.store.keys().seal(gemeente.as_deref().unwrap_or(ketenzicht_store::keys::ONBEKEND), bytes)?;
         self.quarantine_files.push((bestand.clone(), sealed));
         self.commit.quarantaine.push(QuarantaineEntry {
             inhoud,
@@ -322,8 +308,9 @@ impl Ingester<'_> {
             Some(r) => format!("uuid|{}", r.uuid),
             None => format!("inhoud|{}", hex(&inhoud)),
         });
-        let jaar = d.routing.as_ref().map_or(eigen.dagtekening.0.year(), |r| r.ontvangen.year());
+        // Registered on the day of receipt, else on its Dagtekening; partitioned by that year.
         let dag = d.routing.as_ref().map_or(eigen.dagtekening.0, |r| r.ontvangen.date());
+        let jaar = dag.year();
         if !self.options.toelating.admits(&gemeente, message.wet, dag) {
             return self.without_order(key, &gemeente, message.wet.as_str(), dag);
         }

@@ -30,6 +30,11 @@ impl Wet {
         }
     }
 
+    /// The law of a message name such as `JW301` or `WMO305` (routing data, envelopes).
+    pub fn of_message_name(name: &str) -> Option<Wet> {
+        Wet::ALL.into_iter().find(|w| name.starts_with(w.message_prefix()))
+    }
+
     /// Namespace segment for the standard: `iwmo` or `ijw`.
     fn ns_standard(self) -> &'static str {
         match self {
@@ -284,6 +289,16 @@ pub fn identify_namespace(uri: &str) -> Result<(Wet, Release, BerichtType), Name
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_names_tell_their_law() {
+        assert_eq!(Wet::of_message_name("JW301"), Some(Wet::IJw));
+        assert_eq!(Wet::of_message_name("WMO325"), Some(Wet::IWmo));
+        assert_eq!(Wet::of_message_name("XX301"), None);
+        for wet in Wet::ALL {
+            assert_eq!(Wet::of_message_name(&BerichtType::T305.name(wet)), Some(wet));
+        }
+    }
 
     #[test]
     fn namespaces_round_trip_for_all_28_messages() {

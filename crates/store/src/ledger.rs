@@ -396,11 +396,23 @@ impl Ledger {
 
     /// Quarantine entries, oldest first.
     pub fn quarantaine(&self) -> Result<Vec<QuarantaineRow>, StoreError> {
+        self.quarantaine_where(None)
+    }
+
+    /// The quarantine entries of one gemeente, oldest first.
+    pub fn quarantaine_van(&self, gemeente: &str) -> Result<Vec<QuarantaineRow>, StoreError> {
+        self.quarantaine_where(Some(gemeente))
+    }
+
+    fn quarantaine_where(&self, gemeente: Option<&str>) -> Result<Vec<QuarantaineRow>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, transport, ontvangen, bericht FROM quarantaine ORDER BY tijdstip, bron")
+            .prepare(
+                "SELECT tijdstip, soort, bron, gemeente, pad, regel, reden, bestand, transport, ontvangen, bericht
+                 FROM quarantaine WHERE ?1 IS NULL OR gemeente = ?1 ORDER BY tijdstip, bron",
+            )
             .map_err(|e| sql_error(&self.path, e))?;
-        stmt.query_map([], |r| {
+        stmt.query_map([gemeente], |r| {
             Ok(QuarantaineRow {
                 tijdstip: r.get(0)?,
                 soort: r.get(1)?,

@@ -239,7 +239,7 @@ impl Store {
     }
 
     /// Every lake directory `lake/{table}/gemeente=G` of one gemeente that exists.
-    pub fn gemeente_dirs(&self, gemeente: &str) -> Result<Vec<PathBuf>, StoreError> {
+    fn gemeente_dirs(&self, gemeente: &str) -> Result<Vec<PathBuf>, StoreError> {
         let lake = self.root.join("lake");
         let mut tables = Vec::new();
         if lake.exists() {
@@ -320,14 +320,14 @@ pub fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
     Ok(out)
 }
 
-pub fn remove_if_exists(path: &Path) -> Result<(), StoreError> {
+fn remove_if_exists(path: &Path) -> Result<(), StoreError> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io { path: path.to_owned(), source: e }),
         _ => Ok(()),
     }
 }
 
-pub fn remove_dir_if_exists(path: &Path) -> Result<(), StoreError> {
+fn remove_dir_if_exists(path: &Path) -> Result<(), StoreError> {
     match std::fs::remove_dir_all(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::Io { path: path.to_owned(), source: e }),
         _ => Ok(()),

@@ -6,6 +6,7 @@
 //! marked stale).
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
@@ -27,14 +28,14 @@ pub struct Registratie<'a> {
     pub dag: NaiveDate,
 }
 
-fn column(table: &Table, name: &str, file: &std::path::Path) -> Result<usize, StoreError> {
+fn column(table: &Table, name: &str, file: &Path) -> Result<usize, StoreError> {
     table.column(name).ok_or_else(|| StoreError::Shape(format!("{}: no column {name}", file.display())))
 }
 
 impl Store {
     /// Remove the messages of `gemeente` that `select` picks, and the quarantine entries of
-    /// the gemeente that `select_quarantaine` picks (by the law from routing data and the day
-    /// of receipt or quarantine).
+    /// the gemeente that `select_quarantaine` picks (by the message name from routing data,
+    /// such as `JW301`, and the day of receipt or quarantine).
     pub fn prune(
         &mut self,
         gemeente: &str,
@@ -53,54 +54,44 @@ impl Store {
                 }
             }
         }
-        let mut doomed = HashSet::new();
+        // Each raw file is read (and opened) once: its rows are judged and rewritten in one pass.
+        let (mut doomed, mut kept) = (HashSet::new(), HashSet::new());
         for file in lake.files(RUW, gemeente)? {
-            let t = lake.read_table(&file, gemeente, Some(&["bericht_id", "wet", "dagtekening"]))?;
+            let mut t = lake.read_table(&file, gemeente, None)?;
             let [id, wet, dagtekening] = ["bericht_id", "wet", "dagtekening"].map(|c| column(&t, c, &file));
             let (id, wet, dagtekening) = (id?, wet?, dagtekening?);
-            for row in &t.rows {
-                let Some(b) = row[id].as_int() else { continue };
+            let before = t.rows.len();
+            t.rows.retain(|row| {
+                let Some(b) = row[id].as_int() else { return true };
                 let dag = first_receipt.get(&b).copied().or_else(|| row[dagtekening].as_date());
-                let Some(dag) = dag else { continue };
-                if select(Registratie { wet: row[wet].as_text().unwrap_or_default(), dag }) {
+                let gone =
+                    dag.is_some_and(|dag| select(Registratie { wet: row[wet].as_text().unwrap_or_default(), dag }));
+                if gone {
                     doomed.insert(b);
-                }
-            }
-        }
-        let mut kept = HashSet::new();
-        for table in [RUW, LEVERINGEN] {
-            for file in lake.files(table, gemeente)? {
-                let mut t = lake.read_table(&file, gemeente, None)?;
-                let id = column(&t, "bericht_id", &file)?;
-                let before = t.rows.len();
-                t.rows.retain(|row| row[id].as_int().is_none_or(|b| !doomed.contains(&b)));
-                if table == RUW {
-                    kept.extend(t.rows.iter().filter_map(|row| row[id].as_int()));
-                }
-                if t.rows.len() == before {
-                    continue;
-                }
-                if t.rows.is_empty() {
-                    crate::remove_if_exists(&file)?;
                 } else {
-                    lake.write_table(&file, gemeente, &t)?;
+                    kept.insert(b);
                 }
-            }
+                !gone
+            });
+            rewrite(&lake, &file, gemeente, &t, before)?;
+        }
+        for file in lake.files(LEVERINGEN, gemeente)? {
+            let mut t = lake.read_table(&file, gemeente, None)?;
+            let id = column(&t, "bericht_id", &file)?;
+            let before = t.rows.len();
+            t.rows.retain(|row| row[id].as_int().is_none_or(|b| !doomed.contains(&b)));
+            rewrite(&lake, &file, gemeente, &t, before)?;
         }
         let berichten = self.ledger.retain_berichten(gemeente, &kept)?;
         let mut quarantaine = 0;
-        for q in self.ledger.quarantaine()? {
-            if q.gemeente.as_deref() != Some(gemeente) {
-                continue;
-            }
-            let wet = q.bericht.as_deref().map(|b| if b.starts_with("JW") { "iJw" } else { "iWmo" });
+        for q in self.ledger.quarantaine_van(gemeente)? {
             let dag = q
                 .ontvangen
                 .as_deref()
-                .or(Some(q.tijdstip.as_str()))
-                .and_then(|t| t.get(..10))
+                .unwrap_or(q.tijdstip.as_str())
+                .get(..10)
                 .and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
-            if dag.is_some_and(|dag| select_quarantaine(wet, dag)) {
+            if dag.is_some_and(|dag| select_quarantaine(q.bericht.as_deref(), dag)) {
                 crate::remove_if_exists(&self.root.join(&q.bestand))?;
                 self.ledger.delete_quarantaine(&q.bestand)?;
                 quarantaine += 1;
@@ -111,5 +102,17 @@ impl Store {
             self.ledger.checkpoint()?;
         }
         Ok(Pruned { berichten, quarantaine })
+    }
+}
+
+/// Write `t` back over `file` if rows were removed from it (`before` rows it had), or remove
+/// the file when none are left.
+fn rewrite(lake: &crate::Lake, file: &Path, gemeente: &str, t: &Table, before: usize) -> Result<(), StoreError> {
+    if t.rows.len() == before {
+        Ok(())
+    } else if t.rows.is_empty() {
+        crate::remove_if_exists(file)
+    } else {
+        lake.write_table(file, gemeente, t)
     }
 }
