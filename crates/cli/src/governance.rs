@@ -12,6 +12,8 @@ use ketenzicht_audit::{Actie, AuditLog, Gebeurtenis};
 use ketenzicht_governance::{Governance, Soort};
 use ketenzicht_message::Wet;
 use ketenzicht_store::Store;
+// One clock for the server and the command line, so the audit log has one time zone (UTC).
+use ketenzicht_web::now;
 
 #[derive(Debug, clap::Args)]
 pub struct StoreArg {
@@ -31,14 +33,13 @@ pub fn actor() -> String {
     format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "onbekend".into()))
 }
 
-pub fn now() -> chrono::NaiveDateTime {
-    chrono::Local::now().naive_local()
+/// Record one command-line change in the audit log of the store at `dir`.
+pub fn audit(dir: &Path, actie: Actie, object: &str, detail: serde_json::Value) -> anyhow::Result<()> {
+    append(&AuditLog::open(dir)?, &actor(), actie, object, detail)
 }
 
-pub fn audit(dir: &Path, actie: Actie, object: &str, detail: serde_json::Value) -> anyhow::Result<()> {
-    let log = AuditLog::open(dir)?;
-    let actor = actor();
-    log.append(&Gebeurtenis { actor: &actor, scope: "-", actie, object, detail }, now())?;
+fn append(log: &AuditLog, actor: &str, actie: Actie, object: &str, detail: serde_json::Value) -> anyhow::Result<()> {
+    log.append(&Gebeurtenis { actor, scope: "-", actie, object, detail }, now())?;
     Ok(())
 }
 
@@ -157,14 +158,16 @@ pub fn orders(command: &OrdersCommand) -> anyhow::Result<ExitCode> {
 fn mutate(m: &Mutation, soort: Soort) -> anyhow::Result<()> {
     let dir = m.store.dir();
     let g = Governance::open(&dir)?;
+    let log = AuditLog::open(&dir)?;
     let actor = actor();
     for gemeente in &m.gemeente {
         for product in &m.product {
             let r = g
                 .record(gemeente, product, soort, m.datum, &m.door, &m.toelichting, &actor, now())
                 .with_context(|| format!("gemeente {gemeente}, product {product}"))?;
-            audit(
-                &dir,
+            append(
+                &log,
+                &actor,
                 Actie::Opdracht,
                 &format!("{gemeente} {product}"),
                 serde_json::json!({"soort": soort.as_str(), "datum": m.datum.to_string(), "gegeven_door": m.door, "mutatie": r.id}),
@@ -284,18 +287,8 @@ pub fn run_retention(store: &mut Store, vandaag: NaiveDate, actor: &str) -> anyh
     let grens = vandaag - chrono::Months::new(12 * jaren);
     let mut report = Vec::new();
     let mut record = |object: String, reden: &str, detail: serde_json::Value| -> anyhow::Result<()> {
-        log.append(
-            &Gebeurtenis {
-                actor,
-                scope: "-",
-                actie: Actie::Verwijdering,
-                object: &object,
-                detail: serde_json::json!({"reden": reden, "verwijderd": detail}),
-            },
-            now(),
-        )?;
         report.push(format!("{object}: {reden}: {detail}"));
-        Ok(())
+        append(&log, actor, Actie::Verwijdering, &object, serde_json::json!({"reden": reden, "verwijderd": detail}))
     };
     for gemeente in store.ledger.gemeenten()? {
         let vanaf = Wet::ALL.map(|w| toelating.vanaf(&gemeente, w));

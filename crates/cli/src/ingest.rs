@@ -35,7 +35,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         indicatif::ProgressBar::hidden()
     };
     // Only traffic under an order in force today is stored; the rest is counted.
-    let toelating = ketenzicht_governance::Governance::open(&dir)?.toelating(crate::governance::now().date())?;
+    let toelating = ketenzicht_governance::Governance::open(&dir)?.toelating(ketenzicht_web::now().date())?;
     let options = ketenzicht_ingest::Options { batch_bytes: args.batch_mb.max(1) * 1024 * 1024, toelating };
     let summary = ketenzicht_ingest::ingest(&mut store, &args.paths, options, &|n| bar.set_position(n))?;
     bar.finish_and_clear();

@@ -81,9 +81,9 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     // Only the laws the gemeente ordered Ketendata for.
     let governance = ketenzicht_governance::Governance::open(&dir)?;
     let ordered: Vec<ketenzicht_message::Wet> = governance
-        .onderdelen(crate::governance::now().date())?
+        .onderdelen(ketenzicht_web::now().date())?
         .get(&args.gemeente)
-        .and_then(|parts| parts.get("ketendata"))
+        .and_then(|parts| parts.get(ketenzicht_governance::KETENDATA))
         .map(|w| w.iter().copied().collect())
         .unwrap_or_default();
     let wet = match (asked, ordered.as_slice()) {

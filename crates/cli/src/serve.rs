@@ -68,7 +68,7 @@ fn run_server(
         .name("bewaartermijn".into())
         .spawn(move || {
             loop {
-                let today = crate::governance::now().date();
+                let today = ketenzicht_web::now().date();
                 match retention_state.with_store(|s| crate::governance::run_retention(s, today, "systeem")) {
                     Ok(lines) => lines.iter().for_each(|l| tracing::warn!(%l, "retention")),
                     Err(e) => tracing::error!(error = %e, "retention run failed"),

@@ -264,7 +264,7 @@ fn the_server_keeps_every_tenant_to_its_own_gemeenten() {
     let order = |csrf: &str, soort: &str| {
         format!(
             "csrf={csrf}&gemeente=0503&product={{p}}&soort={soort}&datum={}&door=test",
-            chrono::Local::now().date_naive()
+            chrono::Utc::now().date_naive()
         )
     };
     for p in ["monitor-stuurinformatie", "procesinformatie-jeugdzorg"] {

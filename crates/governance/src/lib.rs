@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub use orders::{Mutatie, Opdracht, Periode, Product, Soort, Toelating};
+pub use orders::{Mutatie, Opdracht, Parts, Periode, Product, Soort, Toelating, dashboards, unlocks};
 pub use research::{Onderzoek, Toestemming};
 
 #[derive(Debug, thiserror::Error)]
@@ -78,10 +78,13 @@ CREATE TABLE IF NOT EXISTS toestemming_mutatie (
 );
 ";
 
+/// The part that is the Ketendata export (the others are dashboards).
+pub const KETENDATA: &str = "ketendata";
+
 /// The parts of ketenzicht a product unlocks: `ketendata` (the Ketendata export) and the
 /// dashboards by their path (their indicators and drill-downs with them).
 pub const ONDERDELEN: [&str; 8] = [
-    "ketendata",
+    KETENDATA,
     "overzicht",
     "retourberichten",
     "doorlooptijden",

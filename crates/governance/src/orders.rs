@@ -102,7 +102,8 @@ impl Opdracht {
 /// store (`None`: all history). A gemeente and law that is absent has no order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Toelating {
-    admitted: BTreeMap<(String, Wet), Option<NaiveDate>>,
+    /// Per gemeente (looked up by `&str`, without an allocation per message) and law.
+    admitted: BTreeMap<String, BTreeMap<Wet, Option<NaiveDate>>>,
     all: bool,
 }
 
@@ -114,7 +115,7 @@ impl Toelating {
 
     /// Whether a message of `gemeente` and `wet` registered on `dag` may be stored.
     pub fn admits(&self, gemeente: &str, wet: Wet, dag: NaiveDate) -> bool {
-        self.all || self.admitted.get(&(gemeente.to_owned(), wet)).is_some_and(|vanaf| vanaf.is_none_or(|v| dag >= v))
+        self.all || self.vanaf(gemeente, wet).is_some_and(|vanaf| vanaf.is_none_or(|v| dag >= v))
     }
 
     /// The first admitted day of a gemeente and law: `None` if it has no order, `Some(None)`
@@ -123,8 +124,37 @@ impl Toelating {
         if self.all {
             return Some(None);
         }
-        self.admitted.get(&(gemeente.to_owned(), wet)).copied()
+        self.admitted.get(gemeente).and_then(|laws| laws.get(&wet)).copied()
     }
+}
+
+/// The orders that mutations (oldest first) make, with their periods: an order given after
+/// the history `deadline` admits data from its own date only.
+fn fold(mutaties: Vec<Mutatie>, deadline: Option<NaiveDate>) -> Vec<Opdracht> {
+    let mut out: BTreeMap<(String, String), Opdracht> = BTreeMap::new();
+    for m in mutaties {
+        let o = out.entry((m.gemeente.clone(), m.product.clone())).or_insert_with(|| Opdracht {
+            gemeente: m.gemeente.clone(),
+            product: m.product.clone(),
+            perioden: Vec::new(),
+            mutaties: Vec::new(),
+        });
+        match m.soort {
+            Soort::Aanmelding => o.perioden.push(Periode {
+                van: m.datum,
+                tot: None,
+                historie_vanaf: deadline.filter(|d| m.datum > *d).map(|_| m.datum),
+            }),
+            Soort::Beeindiging => {
+                if let Some(p) = o.perioden.last_mut() {
+                    p.tot = Some(m.datum);
+                }
+            }
+            Soort::Mutatie => {}
+        }
+        o.mutaties.push(m);
+    }
+    out.into_values().collect()
 }
 
 fn wetten(text: &str) -> Vec<Wet> {
@@ -294,35 +324,12 @@ impl Governance {
 
     /// Every order (gemeente, product) with its periods, from the mutations.
     pub fn orders(&self) -> Result<Vec<Opdracht>, GovernanceError> {
-        let deadline = self.deadline()?;
-        let mut out: BTreeMap<(String, String), Opdracht> = BTreeMap::new();
-        for m in self.mutaties(None)? {
-            let o = out.entry((m.gemeente.clone(), m.product.clone())).or_insert_with(|| Opdracht {
-                gemeente: m.gemeente.clone(),
-                product: m.product.clone(),
-                perioden: Vec::new(),
-                mutaties: Vec::new(),
-            });
-            match m.soort {
-                Soort::Aanmelding => o.perioden.push(Periode {
-                    van: m.datum,
-                    tot: None,
-                    historie_vanaf: deadline.filter(|d| m.datum > *d).map(|_| m.datum),
-                }),
-                Soort::Beeindiging => {
-                    if let Some(p) = o.perioden.last_mut() {
-                        p.tot = Some(m.datum);
-                    }
-                }
-                Soort::Mutatie => {}
-            }
-            o.mutaties.push(m);
-        }
-        Ok(out.into_values().collect())
+        Ok(fold(self.mutaties(None)?, self.deadline()?))
     }
 
     pub fn order(&self, gemeente: &str, product: &str) -> Result<Option<Opdracht>, GovernanceError> {
-        Ok(self.orders()?.into_iter().find(|o| o.gemeente == gemeente && o.product == product))
+        let mutaties = self.mutaties(Some(gemeente))?.into_iter().filter(|m| m.product == product).collect();
+        Ok(fold(mutaties, self.deadline()?).pop())
     }
 
     /// What the orders in force on `dag` admit.
@@ -334,7 +341,7 @@ impl Governance {
                 continue;
             };
             for &wet in &product.wetten {
-                let slot = t.admitted.entry((o.gemeente.clone(), wet)).or_insert(p.historie_vanaf);
+                let slot = t.admitted.entry(o.gemeente.clone()).or_default().entry(wet).or_insert(p.historie_vanaf);
                 // The widest admission of the orders that need this law.
                 *slot = match (*slot, p.historie_vanaf) {
                     (None, _) | (_, None) => None,
@@ -358,12 +365,9 @@ impl Governance {
 
     /// Per gemeente, the parts its products in force on `dag` unlock, with the laws of those
     /// products.
-    pub fn onderdelen(
-        &self,
-        dag: NaiveDate,
-    ) -> Result<BTreeMap<String, BTreeMap<String, BTreeSet<Wet>>>, GovernanceError> {
+    pub fn onderdelen(&self, dag: NaiveDate) -> Result<BTreeMap<String, Parts>, GovernanceError> {
         let products = self.products()?;
-        let mut out: BTreeMap<String, BTreeMap<String, BTreeSet<Wet>>> = BTreeMap::new();
+        let mut out: BTreeMap<String, Parts> = BTreeMap::new();
         for (gemeente, ordered) in self.ordered_products(dag)? {
             let parts = out.entry(gemeente).or_default();
             for p in products.iter().filter(|p| ordered.contains(&p.code)) {
@@ -374,20 +378,22 @@ impl Governance {
         }
         Ok(out)
     }
+}
 
-    /// The gemeenten with a product in force on `dag` that unlocks `onderdeel`, or any
-    /// dashboard when `onderdeel` is `None`.
-    pub fn gemeenten_met(&self, dag: NaiveDate, onderdeel: Option<&str>) -> Result<BTreeSet<String>, GovernanceError> {
-        Ok(self
-            .onderdelen(dag)?
-            .into_iter()
-            .filter(|(_, parts)| match onderdeel {
-                Some(o) => parts.contains_key(o),
-                None => parts.keys().any(|o| o != "ketendata"),
-            })
-            .map(|(g, _)| g)
-            .collect())
+/// The parts one gemeente's orders unlock, each with the laws of the products that unlock it.
+pub type Parts = BTreeMap<String, BTreeSet<Wet>>;
+
+/// Whether `parts` unlock `onderdeel`, or any dashboard when `onderdeel` is `None`.
+pub fn unlocks(parts: &Parts, onderdeel: Option<&str>) -> bool {
+    match onderdeel {
+        Some(o) => parts.contains_key(o),
+        None => dashboards(parts).next().is_some(),
     }
+}
+
+/// The dashboards among `parts`: every part but the Ketendata export.
+pub fn dashboards(parts: &Parts) -> impl Iterator<Item = &String> {
+    parts.keys().filter(|o| *o != crate::KETENDATA)
 }
 
 #[cfg(test)]
@@ -423,13 +429,15 @@ mod tests {
         assert!(!g.toelating(d(2025, 7, 1)).expect("t").admits("0363", Wet::IJw, d(2024, 1, 1)));
         assert!(g.toelating(d(2025, 6, 30)).expect("t").admits("0363", Wet::IJw, d(2024, 1, 1)));
         assert_eq!(g.order("0363", "ketendata-ijw").expect("o").map(|o| o.mutaties.len()), Some(2));
-        assert_eq!(g.gemeenten_met(d(2025, 6, 1), None).expect("d").into_iter().collect::<Vec<_>>(), ["0518"]);
+        let met = |onderdeel: Option<&str>| -> Vec<String> {
+            let parts = g.onderdelen(d(2025, 6, 1)).expect("parts");
+            parts.into_iter().filter(|(_, p)| unlocks(p, onderdeel)).map(|(g, _)| g).collect()
+        };
+        assert_eq!(met(None), ["0518"]);
         g.record("0599", "procesinformatie-jeugdzorg", Soort::Aanmelding, d(2024, 1, 1), "x", "", "b", nu())
             .expect("o");
-        let doorloop = g.gemeenten_met(d(2025, 6, 1), Some("doorlooptijden")).expect("d");
-        assert_eq!(doorloop.into_iter().collect::<Vec<_>>(), ["0518", "0599"]);
-        let termijnen = g.gemeenten_met(d(2025, 6, 1), Some("termijnen")).expect("d");
-        assert_eq!(termijnen.into_iter().collect::<Vec<_>>(), ["0518"]);
+        assert_eq!(met(Some("doorlooptijden")), ["0518", "0599"]);
+        assert_eq!(met(Some("termijnen")), ["0518"]);
         let ketendata = g.onderdelen(d(2025, 6, 1)).expect("o");
         assert_eq!(ketendata["0363"]["ketendata"].iter().copied().collect::<Vec<_>>(), [Wet::IJw]);
         assert!(g.record("0363", "bestaat-niet", Soort::Aanmelding, d(2025, 1, 1), "x", "", "b", nu()).is_err());

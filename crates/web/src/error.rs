@@ -96,3 +96,12 @@ impl From<ketenzicht_indicators::IndicatorError> for WebError {
         WebError::internal(e)
     }
 }
+
+impl From<ketenzicht_governance::GovernanceError> for WebError {
+    fn from(e: ketenzicht_governance::GovernanceError) -> Self {
+        match e {
+            ketenzicht_governance::GovernanceError::Invalid(m) => WebError::BadRequest(m),
+            e => WebError::internal(e),
+        }
+    }
+}

@@ -52,6 +52,11 @@ impl Scope {
         &self.gemeenten
     }
 
+    /// Only a beheerder may manage accounts and orders and read the audit log.
+    pub fn require_beheerder(&self) -> Result<(), WebError> {
+        if self.account.rol == ketenzicht_accounts::Rol::Beheerder { Ok(()) } else { Err(WebError::Forbidden) }
+    }
+
     /// Check a form's CSRF token against the session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
         match &self.csrf {
@@ -70,7 +75,10 @@ pub fn onderdeel(path: &str) -> Option<&'static str> {
         (Some(""), ..) => Some("overzicht"),
         (Some("api"), Some("v1"), Some("trajecten"), _) => Some("trajecten"),
         (Some("api"), Some("v1"), Some("indicatoren"), Some(id)) => Some(indicator_onderdeel(id)),
-        (Some(page), ..) => ketenzicht_governance::ONDERDELEN.iter().copied().find(|o| *o == page && *o != "ketendata"),
+        (Some(page), ..) => ketenzicht_governance::ONDERDELEN
+            .iter()
+            .copied()
+            .find(|o| *o == page && *o != ketenzicht_governance::KETENDATA),
         _ => None,
     }
 }
@@ -134,13 +142,9 @@ impl FromRequestParts<AppState> for Scope {
         let mut in_scope = Vec::new();
         let present = &state.snapshot().present;
         for g in gemeenten.into_iter().filter(|g| present.contains(g)) {
-            let Some(parts) = ordered.get(&g) else { continue };
-            zichtbaar.extend(parts.keys().filter(|o| *o != "ketendata").cloned());
-            let unlocked = match wanted {
-                Some(o) => parts.contains_key(o),
-                None => parts.keys().any(|o| o != "ketendata"),
-            };
-            if unlocked {
+            let Some(unlocked) = ordered.get(&g) else { continue };
+            zichtbaar.extend(ketenzicht_governance::dashboards(unlocked).cloned());
+            if ketenzicht_governance::unlocks(unlocked, wanted) {
                 in_scope.push(g);
             }
         }

@@ -54,7 +54,7 @@ pub struct Inner {
 }
 
 /// Per gemeente, the parts its orders in force unlock, with their laws.
-pub type Onderdelen = BTreeMap<String, BTreeMap<String, std::collections::BTreeSet<ketenzicht_message::Wet>>>;
+pub type Onderdelen = BTreeMap<String, ketenzicht_governance::Parts>;
 
 /// What the store holds, as the requests read it.
 #[derive(Debug)]

@@ -100,9 +100,7 @@ pub async fn account_toevoegen(
 ) -> PageResult {
     let scope = scope?;
     scope.check_csrf(&form.csrf)?;
-    if scope.account.rol != ketenzicht_accounts::Rol::Beheerder {
-        return Err(WebError::Forbidden.into());
-    }
+    scope.require_beheerder()?;
     let rol = match form.rol.as_str() {
         "gemeente" if state.gemeenten.get(form.gemeente.trim()).is_some() => {
             ketenzicht_accounts::Rol::Gemeente(form.gemeente.trim().to_owned())

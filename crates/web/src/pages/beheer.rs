@@ -16,28 +16,13 @@ use crate::error::WebError;
 use crate::scope::Scope;
 use crate::state::AppState;
 
-fn governance_error(e: ketenzicht_governance::GovernanceError) -> WebError {
-    match e {
-        ketenzicht_governance::GovernanceError::Invalid(m) => WebError::BadRequest(m),
-        e => WebError::internal(e),
-    }
-}
-
-fn beheerder(scope: &Scope) -> Result<(), WebError> {
-    if scope.account.rol == Rol::Beheerder { Ok(()) } else { Err(WebError::Forbidden) }
-}
-
 /// `/beheer`: orders with their periods and history, a form for a mutation, the audit log.
 pub async fn beheer(State(state): State<AppState>, scope: Result<Scope, WebError>, headers: HeaderMap) -> PageResult {
     let scope = scope?;
-    beheerder(&scope)?;
+    scope.require_beheerder()?;
     let (orders, products, deadline) = {
         let g = state.governance.lock().map_err(|_| WebError::internal("governance lock"))?;
-        (
-            g.orders().map_err(governance_error)?,
-            g.products().map_err(governance_error)?,
-            g.deadline().map_err(governance_error)?,
-        )
+        (g.orders()?, g.products()?, g.deadline()?)
     };
     let log = state.audit.list(None, None, 100).map_err(WebError::internal)?;
     let zonder = state.read_store(|s| s.ledger.zonder_opdracht()).map_err(WebError::internal)?;
@@ -122,25 +107,20 @@ pub async fn opdracht(
 ) -> PageResult {
     let scope = scope?;
     scope.check_csrf(&form.csrf)?;
-    beheerder(&scope)?;
+    scope.require_beheerder()?;
     let soort = Soort::parse(&form.soort).ok_or_else(|| WebError::BadRequest(format!("soort {:?}", form.soort)))?;
     let datum = NaiveDate::parse_from_str(&form.datum, "%Y-%m-%d")
         .map_err(|_| WebError::BadRequest(format!("datum {:?}", form.datum)))?;
-    let m = state
-        .governance
-        .lock()
-        .map_err(|_| WebError::internal("governance lock"))?
-        .record(
-            form.gemeente.trim(),
-            &form.product,
-            soort,
-            datum,
-            form.door.trim(),
-            form.toelichting.trim(),
-            &scope.account.naam,
-            state.now(),
-        )
-        .map_err(governance_error)?;
+    let m = state.governance.lock().map_err(|_| WebError::internal("governance lock"))?.record(
+        form.gemeente.trim(),
+        &form.product,
+        soort,
+        datum,
+        form.door.trim(),
+        form.toelichting.trim(),
+        &scope.account.naam,
+        state.now(),
+    )?;
     state.orders_changed();
     scope.audit(
         &state,
@@ -154,7 +134,7 @@ pub async fn opdracht(
 /// `/beheer/audit.csv`: the whole audit log; the export itself is recorded.
 pub async fn audit_csv(State(state): State<AppState>, scope: Result<Scope, WebError>) -> PageResult {
     let scope = scope?;
-    beheerder(&scope)?;
+    scope.require_beheerder()?;
     let entries = state.audit.list(None, None, usize::MAX >> 1).map_err(WebError::internal)?;
     scope.audit(&state, Actie::Export, "/beheer/audit.csv", serde_json::json!({"regels": entries.len()})).await?;
     let names = ["seq", "tijdstip", "actor", "scope", "actie", "object", "detail", "vorige", "hash"];
@@ -196,8 +176,8 @@ pub async fn toestemming(
     let rows = {
         let g = state.governance.lock().map_err(|_| WebError::internal("governance lock"))?;
         let mut rows = Vec::new();
-        for o in g.onderzoeken().map_err(governance_error)? {
-            let gegeven = g.toestemming(&o.code, gemeente).map_err(governance_error)?;
+        for o in g.onderzoeken()? {
+            let gegeven = g.toestemming(&o.code, gemeente)?;
             rows.push((o, gegeven));
         }
         rows
@@ -248,12 +228,13 @@ pub async fn toestemming_zetten(
     scope.check_csrf(&form.csrf)?;
     let Rol::Gemeente(gemeente) = &scope.account.rol else { return Err(WebError::Forbidden.into()) };
     let gegeven = form.gegeven == "ja";
-    state
-        .governance
-        .lock()
-        .map_err(|_| WebError::internal("governance lock"))?
-        .set_toestemming(&form.onderzoek, gemeente, gegeven, &scope.account.naam, state.now())
-        .map_err(governance_error)?;
+    state.governance.lock().map_err(|_| WebError::internal("governance lock"))?.set_toestemming(
+        &form.onderzoek,
+        gemeente,
+        gegeven,
+        &scope.account.naam,
+        state.now(),
+    )?;
     scope
         .audit(
             &state,
