@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS onderzoek (
     grondslag TEXT NOT NULL,
     toestemming_nodig INTEGER NOT NULL,
     velden TEXT NOT NULL,
-    sleutel TEXT NOT NULL,
+    sleutel BLOB NOT NULL,
     vastgelegd_door TEXT NOT NULL,
     vastgelegd_op TEXT NOT NULL
 );

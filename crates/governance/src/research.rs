@@ -74,15 +74,7 @@ pub struct Toestemming {
     pub op: String,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2).filter_map(|i| u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()).collect()
-}
-
-type OnderzoekRow = (i64, String, String, String, String, bool, String, String, String, String);
+type OnderzoekRow = (i64, String, String, String, String, bool, String, Vec<u8>, String, String);
 
 impl Governance {
     /// Register a research request. `velden` empty means the NZa template.
@@ -119,7 +111,7 @@ impl Governance {
             .execute(
                 "INSERT INTO onderzoek (code, aanvrager, doel, grondslag, toestemming_nodig, velden, sleutel, vastgelegd_door, vastgelegd_op)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![code, aanvrager, doel, grondslag, toestemming_nodig, velden.join(","), hex(&sleutel), door, op],
+                params![code, aanvrager, doel, grondslag, toestemming_nodig, velden.join(","), sleutel, door, op],
             )
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
@@ -166,7 +158,7 @@ impl Governance {
                 grondslag,
                 toestemming_nodig,
                 velden: velden.split(',').filter(|v| !v.is_empty()).map(str::to_owned).collect(),
-                sleutel: unhex(&sleutel),
+                sleutel,
                 vastgelegd_door: door,
                 vastgelegd_op: op,
             })

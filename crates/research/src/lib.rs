@@ -16,10 +16,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use hmac::{Hmac, KeyInit, Mac};
 use ketenzicht_governance::Onderzoek;
 use ketenzicht_store::csv::Dialect;
-use ketenzicht_store::{Kind, Lake, Table, Value};
+use ketenzicht_store::pseudonym::hex;
+use ketenzicht_store::{Kind, Lake, Pseudonymizer, Table, Value};
 use sha2::{Digest, Sha256};
 
 /// Cells with fewer than this many are suppressed in aggregates.
@@ -127,21 +127,6 @@ const DECLARATIES: [Col; 11] = [
     Col { name: "bedrag", veld: "bedrag", kind: Kind::Int, bron: Bron::Kolom("ingediend_bedrag") },
 ];
 
-struct Pseudonyms {
-    mac: Hmac<Sha256>,
-}
-
-impl Pseudonyms {
-    fn of(&self, parts: &[&str]) -> String {
-        let mut mac = self.mac.clone();
-        for p in parts {
-            mac.update(&(p.len() as u64).to_le_bytes());
-            mac.update(p.as_bytes());
-        }
-        mac.finalize().into_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
 fn text(row: &[Value], t: &Table, name: &str) -> String {
     t.column(name).and_then(|i| row[i].as_text()).unwrap_or_default().to_owned()
 }
@@ -151,7 +136,7 @@ fn project(
     source: &Table,
     cols: &[Col],
     velden: &BTreeSet<&str>,
-    p: &Pseudonyms,
+    p: &Pseudonymizer,
     verwijzer: &Verwijzers,
     keep: &dyn Fn(&[Value]) -> bool,
 ) -> Table {
@@ -163,7 +148,7 @@ fn project(
                 .iter()
                 .map(|c| match c.bron {
                     Bron::Kolom(k) => source.column(k).map_or(Value::Null, |i| row[i].clone()),
-                    Bron::Client => p.of(&["client", &text(row, source, "client")]).into(),
+                    Bron::Client => p.pseudonym(&format!("client|{}", text(row, source, "client"))).into(),
                     Bron::Verwijzer => {
                         let key = (
                             text(row, source, "wet"),
@@ -174,13 +159,8 @@ fn project(
                     }
                     Bron::Toewijzing => {
                         let nummer = source.column("toewijzing_nummer").and_then(|i| row[i].as_int()).unwrap_or(0);
-                        p.of(&[
-                            "toewijzing",
-                            &text(row, source, "gemeente"),
-                            &text(row, source, "wet"),
-                            &nummer.to_string(),
-                        ])
-                        .into()
+                        let (gemeente, wet) = (text(row, source, "gemeente"), text(row, source, "wet"));
+                        p.pseudonym(&format!("toewijzing|{gemeente}|{wet}|{nummer}")).into()
                     }
                 })
                 .collect(),
@@ -207,10 +187,8 @@ pub fn export(
         move |source| ResearchError::Io { path, source }
     };
     std::fs::create_dir_all(out).map_err(io(out))?;
-    let p = Pseudonyms {
-        mac: <Hmac<Sha256> as KeyInit>::new_from_slice(&onderzoek.sleutel)
-            .unwrap_or_else(|_| unreachable!("HMAC takes any key length")),
-    };
+    // The store's keyed pseudonym under the request's own key.
+    let p = Pseudonymizer::new(&onderzoek.sleutel);
     let velden: BTreeSet<&str> = onderzoek.velden.iter().map(String::as_str).collect();
     let mut tables: BTreeMap<&str, Table> = BTreeMap::new();
     let mut cellen: BTreeMap<(String, String, String), (i64, BTreeSet<String>)> = BTreeMap::new();
@@ -285,8 +263,4 @@ pub fn export(
         .map_err(|e| ResearchError::Io { path: path.clone(), source: e.into() })?;
     file.write_all(b"\n").map_err(io(&path))?;
     Ok(summary)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
