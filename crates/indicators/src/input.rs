@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use arrow_array::{Array, BooleanArray, Date32Array, Int64Array, RecordBatch, StringArray, TimestampSecondArray};
 use chrono::{NaiveDate, NaiveDateTime};
+use ketenzicht_store::Lake;
+use ketenzicht_store::ledger::QuarantaineRow;
 use ketenzicht_store::parquet_io::{date32, read_batches, timestamp_seconds};
-use ketenzicht_store::{Lake, Store};
 
 use crate::IndicatorError;
 use crate::defs::{Bron, Definitie};
@@ -190,21 +191,21 @@ pub struct Prestatie {
 /// the routing data.
 pub type Onleesbaar = (String, String, NaiveDateTime);
 
-/// The unreadable files refused at transport per gemeente, from the quarantine.
-pub fn onleesbaar(store: &Store) -> Result<HashMap<String, Vec<Onleesbaar>>, IndicatorError> {
+/// The unreadable files refused at transport per gemeente, from the quarantine entries.
+pub fn onleesbaar(quarantaine: &[QuarantaineRow]) -> HashMap<String, Vec<Onleesbaar>> {
     let mut out: HashMap<String, Vec<Onleesbaar>> = HashMap::new();
-    for q in store.ledger.quarantaine()? {
+    for q in quarantaine {
         let refused = q.transport.as_deref().is_some_and(|t| t != "geaccepteerd");
         let (Some(gemeente), Some(bericht), Some(ontvangen), true, "onleesbaar") =
-            (q.gemeente, q.bericht, q.ontvangen, refused, q.soort.as_str())
+            (&q.gemeente, &q.bericht, &q.ontvangen, refused, q.soort.as_str())
         else {
             continue;
         };
-        let Ok(ontvangen) = NaiveDateTime::parse_from_str(&ontvangen, "%Y-%m-%dT%H:%M:%S") else { continue };
+        let Ok(ontvangen) = NaiveDateTime::parse_from_str(ontvangen, "%Y-%m-%dT%H:%M:%S") else { continue };
         let wet = if bericht.starts_with("JW") { "iJw" } else { "iWmo" };
-        out.entry(gemeente).or_default().push((wet.to_owned(), bericht, ontvangen));
+        out.entry(gemeente.clone()).or_default().push((wet.to_owned(), bericht.clone(), ontvangen));
     }
-    Ok(out)
+    out
 }
 
 /// Which tables to read.

@@ -196,7 +196,12 @@ pub struct Source {
 
 impl Source {
     pub fn of(store: &Store) -> Result<Source, IndicatorError> {
-        Ok(Source { lake: store.lake(), onleesbaar: input::onleesbaar(store)? })
+        Ok(Source::with_quarantaine(store.lake(), &store.ledger.quarantaine()?))
+    }
+
+    /// A source over `lake` with the quarantine entries the caller has read already.
+    pub fn with_quarantaine(lake: Lake, quarantaine: &[ketenzicht_store::ledger::QuarantaineRow]) -> Source {
+        Source { lake, onleesbaar: input::onleesbaar(quarantaine) }
     }
 }
 

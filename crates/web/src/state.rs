@@ -68,13 +68,16 @@ pub struct Snapshot {
 
 impl Snapshot {
     fn of(store: &Store) -> Result<Snapshot, StateError> {
+        // The quarantine is read once, for the counts and for the indicators' source.
+        let entries = store.ledger.quarantaine()?;
         let mut quarantaine: HashMap<String, BTreeMap<String, u64>> = HashMap::new();
-        for q in store.ledger.quarantaine()? {
-            if let Some(g) = q.gemeente {
-                *quarantaine.entry(g).or_default().entry(q.soort).or_default() += 1;
+        for q in &entries {
+            if let Some(g) = &q.gemeente {
+                *quarantaine.entry(g.clone()).or_default().entry(q.soort.clone()).or_default() += 1;
             }
         }
-        Ok(Snapshot { source: Source::of(store)?, present: store.ledger.gemeenten()?, quarantaine })
+        let source = Source::with_quarantaine(store.lake(), &entries);
+        Ok(Snapshot { source, present: store.ledger.gemeenten()?, quarantaine })
     }
 }
 
