@@ -66,25 +66,7 @@ fn orders_deletion_retention_research_and_audit() {
     let sim = dir.path().join("sim");
     let store_dir = dir.path().join("store");
     let sim_s = sim.display().to_string();
-    let cbs = ketenzicht_testkit::shared().join("referentie/cbs_gemeenten_2026.csv").display().to_string();
-    ok(ketenzicht(
-        &store_dir,
-        &[
-            "simulate",
-            "--scale",
-            "demo",
-            "--from",
-            "2023-01-01",
-            "--to",
-            TO,
-            "--seed",
-            "11",
-            "--out",
-            &sim_s,
-            "--gemeenten",
-            &cbs,
-        ],
-    ));
+    common::simulate_demo(&store_dir, &sim, TO, 11);
     let all = ketenzicht_testkit::sim_gemeenten(&sim);
     let (unordered, iwmo_only, deleted) = (all[0].clone(), all[1].clone(), all[2].clone());
     let ordered: Vec<String> = all.iter().filter(|g| **g != unordered).cloned().collect();

@@ -22,24 +22,7 @@ fn setup(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let sim = dir.join("sim");
     let store = dir.join("store");
     let sim_s = sim.display().to_string();
-    ok(ketenzicht(
-        &store,
-        &[
-            "simulate",
-            "--scale",
-            "demo",
-            "--from",
-            "2023-01-01",
-            "--to",
-            TO,
-            "--seed",
-            "9",
-            "--out",
-            &sim_s,
-            "--gemeenten",
-            &cbs(),
-        ],
-    ));
+    common::simulate_demo(&store, &sim, TO, 9);
     let orders = ketenzicht_testkit::order_args(&sim, &["monitor-stuurinformatie"]);
     ok(ketenzicht(&store, &orders.iter().map(String::as_str).collect::<Vec<_>>()));
     ok(ketenzicht(&store, &["ingest", &sim_s]));

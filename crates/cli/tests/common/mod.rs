@@ -21,3 +21,27 @@ pub fn ok(out: Output) -> String {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8")
 }
+
+/// Simulate demo-scale traffic from 2023-01-01 to `to` with `seed` into `out`.
+pub fn simulate_demo(store: &Path, out: &Path, to: &str, seed: u64) {
+    let cbs = ketenzicht_testkit::shared().join("referentie/cbs_gemeenten_2026.csv");
+    let (out, cbs, seed) = (out.display().to_string(), cbs.display().to_string(), seed.to_string());
+    ok(ketenzicht(
+        store,
+        &[
+            "simulate",
+            "--scale",
+            "demo",
+            "--from",
+            "2023-01-01",
+            "--to",
+            to,
+            "--seed",
+            &seed,
+            "--out",
+            &out,
+            "--gemeenten",
+            &cbs,
+        ],
+    ));
+}
