@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
@@ -155,9 +156,14 @@ pub enum Vrij {
     Extra(String),
 }
 
-/// The working-day calendar.
+/// The working-day calendar. Cloning it is cheap: the prepared table is shared.
 #[derive(Debug, Clone)]
 pub struct Calendar {
+    p: Arc<Prepared>,
+}
+
+#[derive(Debug)]
+struct Prepared {
     config: CalendarConfig,
     days_off: BTreeMap<NaiveDate, Vrij>,
     /// The first day of the prepared years, and for each day from it whether it is a working
@@ -168,14 +174,15 @@ pub struct Calendar {
 
 impl Default for Calendar {
     fn default() -> Self {
-        Calendar::new(CalendarConfig::default())
+        Calendar::atw()
     }
 }
 
 impl Calendar {
-    /// The default: all nine Atw holidays, no extra days.
+    /// The default: all nine Atw holidays, no extra days (prepared once per process).
     pub fn atw() -> Self {
-        Calendar::default()
+        static ATW: OnceLock<Calendar> = OnceLock::new();
+        ATW.get_or_init(|| Calendar::new(CalendarConfig::default())).clone()
     }
 
     pub fn new(config: CalendarConfig) -> Self {
@@ -191,26 +198,35 @@ impl Calendar {
             days_off.insert(*d, Vrij::Extra(why.clone()));
         }
         let first = NaiveDate::from_ymd_opt(*config.years.start(), 1, 1).unwrap_or(NaiveDate::MIN);
-        let mut calendar = Calendar { config, days_off, first, working: Vec::new() };
-        let last = NaiveDate::from_ymd_opt(*calendar.config.years.end(), 12, 31).unwrap_or(first);
-        calendar.working = first.iter_days().take_while(|d| *d <= last).map(|d| calendar.vrij(d).is_none()).collect();
-        calendar
+        let last = NaiveDate::from_ymd_opt(*config.years.end(), 12, 31).unwrap_or(first);
+        // Weekdays first, then the days off inside the range: one pass, no lookup per day.
+        let mut working: Vec<bool> = first
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .map(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+            .collect();
+        for day in days_off.keys() {
+            if let Some(slot) = usize::try_from((*day - first).num_days()).ok().and_then(|i| working.get_mut(i)) {
+                *slot = false;
+            }
+        }
+        Calendar { p: Arc::new(Prepared { config, days_off, first, working }) }
     }
 
     pub fn config(&self) -> &CalendarConfig {
-        &self.config
+        &self.p.config
     }
 
     /// Why `day` is not a working day, or `None` when it is one.
     pub fn vrij(&self, day: NaiveDate) -> Option<Vrij> {
-        if let Some(v) = self.days_off.get(&day) {
+        if let Some(v) = self.p.days_off.get(&day) {
             return Some(v.clone());
         }
-        if !self.config.years.contains(&day.year()) {
+        if !self.p.config.years.contains(&day.year()) {
             // Outside the prepared years: compute the holiday directly.
             if let Some(f) = Feestdag::ALL
                 .into_iter()
-                .filter(|f| !self.config.exclude.contains(f))
+                .filter(|f| !self.p.config.exclude.contains(f))
                 .find(|f| f.date(day.year()) == Some(day))
             {
                 return Some(Vrij::Feestdag(f));
@@ -220,7 +236,7 @@ impl Calendar {
     }
 
     pub fn is_working_day(&self, day: NaiveDate) -> bool {
-        let prepared = usize::try_from((day - self.first).num_days()).ok().and_then(|i| self.working.get(i));
+        let prepared = usize::try_from((day - self.p.first).num_days()).ok().and_then(|i| self.p.working.get(i));
         match prepared {
             Some(working) => *working,
             None => self.vrij(day).is_none(),
@@ -275,7 +291,7 @@ impl Calendar {
     pub fn holidays(&self, year: i32) -> Vec<(NaiveDate, Feestdag)> {
         let mut out: Vec<(NaiveDate, Feestdag)> = Feestdag::ALL
             .into_iter()
-            .filter(|f| !self.config.exclude.contains(f))
+            .filter(|f| !self.p.config.exclude.contains(f))
             .filter_map(|f| f.date(year).map(|d| (d, f)))
             .collect();
         out.sort();

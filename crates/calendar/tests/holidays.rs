@@ -110,3 +110,26 @@ fn years_outside_the_prepared_range_still_know_their_holidays() {
     assert_eq!(cal.vrij(d(2050, 12, 26)), Some(Vrij::Feestdag(Feestdag::TweedeKerstdag)));
     assert_eq!(ketenzicht_calendar::easter_sunday(2050), Some(d(2050, 4, 10)));
 }
+
+#[test]
+fn the_prepared_table_agrees_with_the_reasons_on_every_day() {
+    let configs = [
+        CalendarConfig::default(),
+        CalendarConfig {
+            exclude: vec![Feestdag::Koningsdag],
+            extra: vec![(d(2024, 5, 10), "brugdag".to_owned()), (d(2024, 5, 11), "zaterdag".to_owned())],
+            years: 2020..=2031,
+        },
+    ];
+    for config in configs {
+        let cal = Calendar::new(config.clone());
+        let first = d(*config.years.start(), 1, 1);
+        let last = d(*config.years.end(), 12, 31);
+        let mut working = 0;
+        for day in first.iter_days().take_while(|x| *x <= last) {
+            assert_eq!(cal.is_working_day(day), cal.vrij(day).is_none(), "{day}");
+            working += usize::from(cal.is_working_day(day));
+        }
+        assert!(working > 250 * (config.years.end() - config.years.start()) as usize, "{working} working days");
+    }
+}
