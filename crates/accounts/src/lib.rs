@@ -84,6 +84,12 @@ CREATE TABLE IF NOT EXISTS api_token (
     omschrijving TEXT NOT NULL,
     aangemaakt TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS aanlevertoken (
+    token BLOB PRIMARY KEY,
+    omschrijving TEXT NOT NULL UNIQUE,
+    aangemaakt TEXT NOT NULL,
+    ingetrokken TEXT
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS regio_lid (
     regio TEXT NOT NULL,
     gemeente TEXT NOT NULL,
@@ -98,6 +104,17 @@ pub const SESSIE_DUUR: chrono::Duration = chrono::Duration::hours(8);
 
 /// The prefix of API tokens, so that a leaked one is recognisable.
 pub const TOKEN_PREFIX: &str = "kz_";
+
+/// The prefix of intake tokens: they deliver traffic and read nothing.
+pub const AANLEVER_PREFIX: &str = "kza_";
+
+/// An intake token, as listed (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aanlevertoken {
+    pub omschrijving: String,
+    pub aangemaakt: String,
+    pub ingetrokken: Option<String>,
+}
 
 #[derive(Debug)]
 pub struct Accounts {
@@ -289,6 +306,63 @@ impl Accounts {
             .map_err(self.sql())
     }
 
+    /// Create a token for the HTTP intake (the knooppunt's connection, or a gemeente's
+    /// supplier of files), named by `omschrijving`; returns the secret, which is shown once.
+    /// It can deliver traffic and nothing else: no account stands behind it.
+    pub fn create_aanlevertoken(&self, omschrijving: &str, nu: NaiveDateTime) -> Result<String, AccountError> {
+        let token = format!("{AANLEVER_PREFIX}{}", random_hex()?);
+        self.conn
+            .execute(
+                "INSERT INTO aanlevertoken (token, omschrijving, aangemaakt) VALUES (?1, ?2, ?3)",
+                params![digest(&token), omschrijving, text_time(nu)],
+            )
+            .map_err(self.sql())?;
+        Ok(token)
+    }
+
+    /// The name of a valid (not withdrawn) intake token.
+    pub fn aanlevertoken(&self, token: &str) -> Result<Option<String>, AccountError> {
+        if !token.starts_with(AANLEVER_PREFIX) {
+            return Ok(None);
+        }
+        self.conn
+            .query_row(
+                "SELECT omschrijving FROM aanlevertoken WHERE token = ?1 AND ingetrokken IS NULL",
+                [digest(token)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql())
+    }
+
+    /// Every intake token, withdrawn ones included.
+    pub fn aanlevertokens(&self) -> Result<Vec<Aanlevertoken>, AccountError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT omschrijving, aangemaakt, ingetrokken FROM aanlevertoken ORDER BY aangemaakt, omschrijving",
+            )
+            .map_err(self.sql())?;
+        stmt.query_map([], |r| {
+            Ok(Aanlevertoken { omschrijving: r.get(0)?, aangemaakt: r.get(1)?, ingetrokken: r.get(2)? })
+        })
+        .map_err(self.sql())?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(self.sql())
+    }
+
+    /// Withdraw an intake token; false when there is no such token in force.
+    pub fn withdraw_aanlevertoken(&self, omschrijving: &str, nu: NaiveDateTime) -> Result<bool, AccountError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE aanlevertoken SET ingetrokken = ?2 WHERE omschrijving = ?1 AND ingetrokken IS NULL",
+                params![omschrijving, text_time(nu)],
+            )
+            .map_err(self.sql())?;
+        Ok(n > 0)
+    }
+
     /// Seed the regional partnerships from the jeugdzorgregio's of the CBS list, valid from
     /// `van`, for regio's that have no members yet.
     pub fn seed_regios(
@@ -404,6 +478,18 @@ mod tests {
         assert!(api.starts_with(TOKEN_PREFIX));
         assert_eq!(a.token(&api).expect("query"), Some(utrecht.clone()));
         assert_eq!(a.token("kz_00").expect("query"), None);
+
+        // An intake token is no API token and reads nothing; withdrawn, it delivers nothing.
+        let intake = a.create_aanlevertoken("knooppunt", nu()).expect("intake token");
+        assert!(intake.starts_with(AANLEVER_PREFIX));
+        assert_eq!(a.aanlevertoken(&intake).expect("query").as_deref(), Some("knooppunt"));
+        assert_eq!(a.token(&intake).expect("query"), None);
+        assert_eq!(a.aanlevertoken(&api).expect("query"), None);
+        assert!(a.create_aanlevertoken("knooppunt", nu()).is_err(), "names are unique");
+        assert!(a.withdraw_aanlevertoken("knooppunt", nu()).expect("withdraw"));
+        assert!(!a.withdraw_aanlevertoken("knooppunt", nu()).expect("withdraw twice"));
+        assert_eq!(a.aanlevertoken(&intake).expect("query"), None);
+        assert_eq!(a.aanlevertokens().expect("list")[0].ingetrokken.as_deref(), Some("2026-11-28T12:00:00"));
 
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
         a.add_lid("Voorbeeld", "0001", d(2020, 1, 1), None).expect("lid");

@@ -48,6 +48,8 @@ pub enum Actie {
     Verwijdering,
     Retentie,
     Account,
+    /// Traffic delivered through the HTTP intake.
+    Aanlevering,
 }
 
 impl Actie {
@@ -64,6 +66,7 @@ impl Actie {
             Actie::Verwijdering => "verwijdering",
             Actie::Retentie => "retentie",
             Actie::Account => "account",
+            Actie::Aanlevering => "aanlevering",
         }
     }
 }

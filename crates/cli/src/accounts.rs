@@ -45,6 +45,27 @@ pub enum Command {
         #[arg(long)]
         store: Option<PathBuf>,
     },
+    /// Create a token for the HTTP intake (`POST /api/v1/aanleveringen`), printed once. It
+    /// delivers traffic and reads nothing.
+    IntakeToken {
+        /// Who delivers with it (unique), e.g. "GGk-koppeling".
+        #[arg(long)]
+        omschrijving: String,
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+    /// List the intake tokens (never their secrets).
+    IntakeTokens {
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+    /// Withdraw an intake token.
+    IntakeWithdraw {
+        #[arg(long)]
+        omschrijving: String,
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
 }
 
 fn open(store: Option<&std::path::Path>) -> anyhow::Result<Accounts> {
@@ -87,6 +108,21 @@ pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
             let accounts = open(store.as_deref())?;
             let account = accounts.find(naam)?.with_context(|| format!("no account {naam:?}"))?;
             println!("{}", accounts.create_token(&account, omschrijving, nu)?);
+        }
+        Command::IntakeToken { omschrijving, store } => {
+            println!("{}", open(store.as_deref())?.create_aanlevertoken(omschrijving, nu)?);
+        }
+        Command::IntakeTokens { store } => {
+            for t in open(store.as_deref())?.aanlevertokens()? {
+                let state = t.ingetrokken.map_or("geldig".to_owned(), |d| format!("ingetrokken {d}"));
+                println!("{:<32} {:<20} {state}", t.omschrijving, t.aangemaakt);
+            }
+        }
+        Command::IntakeWithdraw { omschrijving, store } => {
+            if !open(store.as_deref())?.withdraw_aanlevertoken(omschrijving, nu)? {
+                anyhow::bail!("no intake token {omschrijving:?} in force");
+            }
+            println!("intake-token {omschrijving} ingetrokken");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -62,18 +62,34 @@ fn run_server(
 ) -> anyhow::Result<()> {
     let state = ketenzicht_web::AppState::open(store, gemeenten)
         .with_context(|| format!("opening the store {} for serving", store.display()))?;
-    // Retention runs at start and then daily, on the store the server holds.
+    // Retention runs at start and then daily, as the store's writer; while another process
+    // writes (an ingest), it tries again ten minutes later.
     let retention_state = state.clone();
     std::thread::Builder::new()
         .name("bewaartermijn".into())
         .spawn(move || {
             loop {
                 let today = ketenzicht_web::now().date();
-                match retention_state.with_store(|s| crate::governance::run_retention(s, today, "systeem")) {
-                    Ok(lines) => lines.iter().for_each(|l| tracing::warn!(%l, "retention")),
-                    Err(e) => tracing::error!(error = %e, "retention run failed"),
-                }
-                std::thread::sleep(std::time::Duration::from_secs(24 * 60 * 60));
+                let wait = match retention_state.with_writer(|s| crate::governance::run_retention(s, today, "systeem"))
+                {
+                    Ok(Some(Ok(lines))) => {
+                        lines.iter().for_each(|l| tracing::warn!(%l, "retention"));
+                        24 * 60 * 60
+                    }
+                    Ok(Some(Err(e))) => {
+                        tracing::error!(error = %e, "retention run failed");
+                        24 * 60 * 60
+                    }
+                    Ok(None) => {
+                        tracing::info!("retention run postponed: another process writes the store");
+                        10 * 60
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "retention run: the store could not be opened");
+                        10 * 60
+                    }
+                };
+                std::thread::sleep(std::time::Duration::from_secs(wait));
             }
         })
         .context("starting the retention thread")?;

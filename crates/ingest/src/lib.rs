@@ -11,6 +11,7 @@
 //! * Work is committed in batches through the store's ledger (see `ketenzicht_store::ledger`),
 //!   so an interrupted run leaves the store consistent and running it again completes it.
 
+pub mod inbox;
 pub mod source;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -35,6 +36,8 @@ pub enum IngestError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}, line {line}: routing record: {message}", file.display())]
     Routing { file: PathBuf, line: usize, message: String },
+    #[error("not a delivery id of the inbox: {0:?}")]
+    DeliveryId(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

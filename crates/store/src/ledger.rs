@@ -165,6 +165,10 @@ CREATE TABLE IF NOT EXISTS zonder_opdracht (
     maand TEXT NOT NULL,
     batch INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS generatie (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    waarde INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS conflict (
     bericht INTEGER NOT NULL,
     inhoud BLOB NOT NULL,
@@ -207,6 +211,25 @@ impl Ledger {
         conn.execute_batch(SCHEMA).map_err(sql)?;
         migrate(&conn).map_err(sql)?;
         Ok(Ledger { conn, path: path.to_owned() })
+    }
+
+    /// The store's generation: raised whenever a writer is done with the store, so that a
+    /// server reading it knows to read again (see [`crate::StoreView`]).
+    pub fn generatie(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT COALESCE((SELECT waarde FROM generatie WHERE id = 1), 0)", [], |r| r.get(0))
+            .map_err(|e| sql_error(&self.path, e))
+    }
+
+    /// Raise the generation (see [`Ledger::generatie`]).
+    pub fn raise_generatie(&self) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO generatie (id, waarde) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET waarde = waarde + 1",
+                [],
+            )
+            .map(|_| ())
+            .map_err(|e| sql_error(&self.path, e))
     }
 
     /// The batches that were started and never finished, with their files (relative to the store).

@@ -151,6 +151,45 @@ impl Lake {
     }
 }
 
+impl Drop for Store {
+    /// A writer that is done raises the generation, so that readers ([`StoreView`]) take a
+    /// new snapshot once, after the whole run (ingest and Ketendata rebuild), not halfway.
+    fn drop(&mut self) {
+        if let Err(e) = self.ledger.raise_generatie() {
+            tracing::warn!(error = %e, "the store's generation could not be raised");
+        }
+    }
+}
+
+/// A store opened for reading beside a writer: no lock, no recovery. The server reads through
+/// one while `ketenzicht ingest`, the HTTP intake or the retention run writes. Lake files are
+/// replaced by atomic renames, so every file read is whole; the ledger is read in SQLite
+/// transactions. [`Ledger::generatie`] tells when a writer has finished.
+#[derive(Debug)]
+pub struct StoreView {
+    root: PathBuf,
+    pub ledger: Ledger,
+    keys: Arc<KeyVault>,
+}
+
+impl StoreView {
+    /// Open the store at `root` for reading (created when missing, like [`Store::open`]).
+    pub fn open(root: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(root).map_err(StoreError::io(root))?;
+        let ledger = Ledger::open(&root.join("ketenzicht.sqlite"))?;
+        Ok(StoreView { root: root.to_owned(), ledger, keys: Arc::new(KeyVault::new(root)) })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The lake of this store, for readers on other threads.
+    pub fn lake(&self) -> Lake {
+        Lake { root: self.root.clone(), keys: self.keys.clone() }
+    }
+}
+
 impl Store {
     /// Open (or create) the store at `root`, take its lock, and undo any batch a crash left unfinished.
     pub fn open(root: &Path) -> Result<Self, StoreError> {
@@ -168,6 +207,8 @@ impl Store {
         let keys = Arc::new(KeyVault::new(root));
         let store = Store { root: root.to_owned(), ledger, pseudonymizer, keys, _lock: lock };
         store.recover()?;
+        // Recovery may have undone a batch that a reader's snapshot counted.
+        store.ledger.raise_generatie()?;
         Ok(store)
     }
 

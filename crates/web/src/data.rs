@@ -11,7 +11,7 @@ use ketenzicht_store::{Table, Value};
 use serde_json::{Map, json};
 
 use crate::error::WebError;
-use crate::state::AppState;
+use crate::state::{AppState, Snapshot};
 
 /// The key of a computation in the cache: everything that decides its result.
 fn cache_key(gemeenten: &[String], o: &Options) -> String {
@@ -23,8 +23,8 @@ fn cache_key(gemeenten: &[String], o: &Options) -> String {
     )
 }
 
-/// Computed reports, kept while the server runs: the server holds the store's lock, so the
-/// data cannot change under it. Bounded; the oldest entries go first. Each entry is a cell
+/// Reports computed from one snapshot of the store, dropped with it when a writer has changed
+/// the store (see [`crate::state::AppState::refresh`]). Bounded; the oldest entries go first. Each entry is a cell
 /// that the first request fills while the others with the same key wait for it, so that
 /// simultaneous first requests compute once.
 #[derive(Debug, Default)]
@@ -53,10 +53,15 @@ impl Cache {
     }
 }
 
-async fn compute(state: &AppState, gemeenten: Vec<String>, options: Options) -> Result<Arc<Report>, WebError> {
+async fn compute(
+    state: &AppState,
+    snapshot: Arc<Snapshot>,
+    gemeenten: Vec<String>,
+    options: Options,
+) -> Result<Arc<Report>, WebError> {
     let st = state.clone();
     let report = tokio::task::spawn_blocking(move || {
-        ketenzicht_indicators::compute_from(&st.snapshot().source, &st.gemeenten, &gemeenten, &options, 1)
+        ketenzicht_indicators::compute_from(&snapshot.source, &st.gemeenten, &gemeenten, &options, 1)
     })
     .await
     .map_err(WebError::internal)?
@@ -67,10 +72,11 @@ async fn compute(state: &AppState, gemeenten: Vec<String>, options: Options) -> 
 /// Compute indicators for `gemeenten` (already checked against the scope) on a blocking
 /// thread, or take them from the cache.
 pub async fn indicators(state: &AppState, gemeenten: Vec<String>, options: Options) -> Result<Arc<Report>, WebError> {
-    let Some(cache) = &state.cache else { return compute(state, gemeenten, options).await };
+    let snapshot = state.snapshot();
+    let Some(cache) = &snapshot.cache else { return compute(state, snapshot.clone(), gemeenten, options).await };
     let key = cache_key(&gemeenten, &options);
     let cell = cache.lock().map_err(|_| WebError::internal("cache lock"))?.cell(&key);
-    cell.get_or_try_init(|| compute(state, gemeenten, options)).await.cloned()
+    cell.get_or_try_init(|| compute(state, snapshot.clone(), gemeenten, options)).await.cloned()
 }
 
 /// One event of a traject: a row of `verzoeken`, `toewijzingen`, `regie` or `prestaties`.

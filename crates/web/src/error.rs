@@ -16,6 +16,10 @@ pub enum WebError {
     BadRequest(String),
     #[error("te veel pogingen; probeer het over enkele minuten opnieuw")]
     TooMany,
+    #[error("te groot: {0}")]
+    TooLarge(String),
+    #[error("niet ondersteund: {0}")]
+    UnsupportedMediaType(String),
     #[error("interne fout")]
     Internal(String),
 }
@@ -28,6 +32,8 @@ impl WebError {
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

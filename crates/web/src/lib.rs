@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod data;
 pub mod error;
+mod intake;
 mod layout;
 mod metrics;
 mod openapi;
@@ -79,6 +80,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/indicatoren/{id}/items", get(api::items))
         .route("/api/v1/trajecten/{traject_id}", get(api::traject))
         .route("/api/v1/tokens", post(api::create_token))
+        .route("/api/v1/aanleveringen", post(intake::deliver))
+        .route("/api/v1/aanleveringen/{id}", get(intake::status))
         .route("/openapi.json", get(openapi::document))
         .route("/metrics", get(api::metrics))
         .route("/static/{name}", get(assets::file))
@@ -90,6 +93,9 @@ pub fn app(state: AppState) -> Router {
 /// Serve until Ctrl-C.
 pub async fn serve(state: AppState, bind: SocketAddr, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
+    // Writers (`ketenzicht ingest`, the intake, the retention run) work beside the server.
+    state.watch(std::time::Duration::from_secs(1))?;
+    state.start_intake()?;
     ready(listener.local_addr()?);
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

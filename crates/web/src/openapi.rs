@@ -33,7 +33,8 @@ pub async fn document() -> Json<Value> {
         "components": {
             "securitySchemes": {
                 "sessie": {"type": "apiKey", "in": "cookie", "name": "ketenzicht_sessie"},
-                "token": {"type": "http", "scheme": "bearer", "description": "Alleen-lezen token (kz_...), zelfde scope als het account."}
+                "token": {"type": "http", "scheme": "bearer", "description": "Alleen-lezen token (kz_...), zelfde scope als het account."},
+                "aanlevertoken": {"type": "http", "scheme": "bearer", "description": "Aanlevertoken (kza_...): levert berichten aan, leest niets."}
             },
             "schemas": {"Fout": {"type": "object", "properties": {"fout": {"type": "string"}}, "required": ["fout"]}}
         },
@@ -56,7 +57,18 @@ pub async fn document() -> Json<Value> {
             "/api/v1/tokens": {"post": {"summary": "Maak een alleen-lezen API-token (sessie en CSRF-token nodig)", "security": [{"sessie": []}],
                 "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"type": "object",
                     "properties": {"csrf": {"type": "string"}, "omschrijving": {"type": "string"}}, "required": ["csrf", "omschrijving"]}}}},
-                "responses": {"200": {"description": "Het token, eenmalig getoond"}, "401": err, "403": err}}}
+                "responses": {"200": {"description": "Het token, eenmalig getoond"}, "401": err, "403": err}}},
+            "/api/v1/aanleveringen": {"post": {"summary": "Lever berichten aan: één bericht (kaal of in een StUF-GGk-envelop) of een .tar.gz-archief. Ingelezen zoals `ketenzicht ingest`: opdrachten, quarantaine, precies één keer.",
+                "security": [{"aanlevertoken": []}],
+                "requestBody": {"required": true, "content": {
+                    "application/xml": {"schema": {"type": "string", "format": "binary"}},
+                    "application/gzip": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"202": {"description": "Ontvangen en duurzaam bewaard; `volg` geeft de status", "headers": {"Location": {"schema": {"type": "string"}}}},
+                              "400": err, "401": err, "413": err, "415": err}}},
+            "/api/v1/aanleveringen/{id}": {"get": {"summary": "Status van een aanlevering: wacht, of verwerkt met de tellingen (nieuw, dubbel, al_bekend, conflicten, quarantaine, transport_afgewezen, zonder_opdracht)",
+                "security": [{"aanlevertoken": []}],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "De status"}, "401": err, "404": err}}}
         },
         "x-filterparameters": filter_parameters(),
     }))

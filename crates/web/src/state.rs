@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use ketenzicht_accounts::Accounts;
 use ketenzicht_gemeenten::Gemeenten;
 use ketenzicht_indicators::Source;
-use ketenzicht_store::Store;
+use ketenzicht_store::{Store, StoreError, StoreView};
 
 use crate::metrics::Metrics;
 
@@ -27,15 +27,16 @@ impl std::ops::Deref for AppState {
 
 #[derive(Debug)]
 pub struct Inner {
-    /// What the store holds, replaced after the retention run changed it.
+    /// What the store holds, replaced when a writer (ingest, the intake, the retention run)
+    /// is done with it.
     snapshot: RwLock<Arc<Snapshot>>,
     pub gemeenten: Gemeenten,
     pub accounts: Mutex<Accounts>,
     pub limiter: Mutex<Limiter>,
     pub metrics: Metrics,
-    /// Computed indicator reports (see [`crate::data::Cache`]); off with
-    /// `KETENZICHT_WEB_CACHE=uit` (to measure computing every request).
-    pub cache: Option<Mutex<crate::data::Cache>>,
+    /// Keep computed indicator reports with each snapshot (see [`crate::data::Cache`]); off
+    /// with `KETENZICHT_WEB_CACHE=uit` (to measure computing every request).
+    caching: bool,
     /// An argon2 hash of a random password, to verify unknown names against.
     pub dummy_hash: String,
     /// Send cookies with `Secure` (off only for tests over plain HTTP to a non-local host).
@@ -49,25 +50,35 @@ pub struct Inner {
     /// appended through `audit_writer`).
     pub audit: Arc<ketenzicht_audit::AuditLog>,
     audit_writer: crate::audit::AuditWriter,
-    /// Holds the store's lock while the server runs (and serves the daily retention run).
-    store: Mutex<Store>,
+    /// The store, read beside any writer; its generation tells when to take a new snapshot.
+    view: Mutex<StoreView>,
+    /// Deliveries of the HTTP intake waiting to be ingested (see [`crate::intake`]).
+    pub inbox: ketenzicht_ingest::inbox::Inbox,
+    intake_wake: std::sync::mpsc::SyncSender<()>,
+    intake_worker: Mutex<Option<std::sync::mpsc::Receiver<()>>>,
 }
 
 /// Per gemeente, the parts its orders in force unlock, with their laws.
 pub type Onderdelen = BTreeMap<String, ketenzicht_governance::Parts>;
 
-/// What the store holds, as the requests read it.
+/// What the store holds, as the requests read it, with the reports computed from it.
 #[derive(Debug)]
 pub struct Snapshot {
+    /// The store's generation this snapshot was taken at.
+    pub generatie: i64,
     pub source: Source,
     /// The gemeenten with data in the store.
     pub present: Vec<String>,
     /// Quarantine entries per gemeente and kind.
     pub quarantaine: HashMap<String, BTreeMap<String, u64>>,
+    /// Reports computed from this snapshot; they go with it when the store changes.
+    pub cache: Option<Mutex<crate::data::Cache>>,
 }
 
 impl Snapshot {
-    fn of(store: &Store) -> Result<Snapshot, StateError> {
+    fn of(store: &StoreView, caching: bool) -> Result<Snapshot, StateError> {
+        // Taken before reading, so a writer finishing meanwhile makes the next check read again.
+        let generatie = store.ledger.generatie()?;
         // The quarantine is read once, for the counts and for the indicators' source.
         let entries = store.ledger.quarantaine()?;
         let mut quarantaine: HashMap<String, BTreeMap<String, u64>> = HashMap::new();
@@ -77,7 +88,13 @@ impl Snapshot {
             }
         }
         let source = Source::with_quarantaine(store.lake(), &entries);
-        Ok(Snapshot { source, present: store.ledger.gemeenten()?, quarantaine })
+        Ok(Snapshot {
+            generatie,
+            source,
+            present: store.ledger.gemeenten()?,
+            quarantaine,
+            cache: caching.then(|| Mutex::new(crate::data::Cache::default())),
+        })
     }
 }
 
@@ -93,13 +110,18 @@ pub enum StateError {
     Governance(#[from] ketenzicht_governance::GovernanceError),
     #[error(transparent)]
     Audit(#[from] ketenzicht_audit::AuditError),
+    #[error(transparent)]
+    Ingest(#[from] ketenzicht_ingest::IngestError),
 }
 
 impl AppState {
     /// Open the store and the accounts; `gemeenten` is the CBS list.
     pub fn open(store_dir: &Path, gemeenten: Gemeenten) -> Result<AppState, StateError> {
-        let store = Store::open(store_dir)?;
-        let snapshot = RwLock::new(Arc::new(Snapshot::of(&store)?));
+        let view = StoreView::open(store_dir)?;
+        let inbox = ketenzicht_ingest::inbox::Inbox::open(store_dir)?;
+        let (intake_wake, intake_worker) = std::sync::mpsc::sync_channel(1);
+        let caching = std::env::var("KETENZICHT_WEB_CACHE").as_deref() != Ok("uit");
+        let snapshot = RwLock::new(Arc::new(Snapshot::of(&view, caching)?));
         let audit = Arc::new(ketenzicht_audit::AuditLog::open(store_dir)?);
         let accounts = Accounts::open(&store_dir.join("ketenzicht.sqlite"))?;
         // The regional partnerships start as the jeugdzorgregio's, since the Jeugdwet (2015).
@@ -111,8 +133,7 @@ impl AppState {
             accounts: Mutex::new(accounts),
             limiter: Mutex::new(Limiter::default()),
             metrics: Metrics::default(),
-            cache: (std::env::var("KETENZICHT_WEB_CACHE").as_deref() != Ok("uit"))
-                .then(|| Mutex::new(crate::data::Cache::default())),
+            caching,
             dummy_hash: ketenzicht_accounts::hash_password(&format!("{:?}", std::time::SystemTime::now()))?,
             secure_cookies: true,
             governance: Mutex::new(ketenzicht_governance::Governance::open(store_dir)?),
@@ -121,8 +142,61 @@ impl AppState {
             })?,
             audit,
             onderdelen: Mutex::new(None),
-            store: Mutex::new(store),
+            view: Mutex::new(view),
+            inbox,
+            intake_wake,
+            intake_worker: Mutex::new(Some(intake_worker)),
         })))
+    }
+
+    pub(crate) fn inner(&self) -> &Arc<Inner> {
+        &self.0
+    }
+
+    pub(crate) fn from_inner(inner: Arc<Inner>) -> AppState {
+        AppState(inner)
+    }
+
+    /// Start the intake's worker (once; later calls do nothing).
+    pub fn start_intake(&self) -> std::io::Result<()> {
+        match self.intake_worker.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            Some(wake) => crate::intake::start_worker(self, wake),
+            None => Ok(()),
+        }
+    }
+
+    /// Tell the intake's worker that a delivery waits.
+    pub fn wake_intake(&self) {
+        crate::intake::wake(&self.intake_wake);
+    }
+
+    /// Take a new snapshot when a writer has finished with the store since the last one.
+    /// The server calls this every second (see [`AppState::watch`]) and after its own writes.
+    pub fn refresh(&self) -> Result<bool, StateError> {
+        let view = self.view.lock().unwrap_or_else(|p| p.into_inner());
+        if view.ledger.generatie()? == self.snapshot().generatie {
+            return Ok(false);
+        }
+        let fresh = Arc::new(Snapshot::of(&view, self.caching)?);
+        tracing::info!(generatie = fresh.generatie, gemeenten = fresh.present.len(), "new snapshot of the store");
+        *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        Ok(true)
+    }
+
+    /// Check the store's generation every `interval` on a thread of its own, for as long as
+    /// the state lives.
+    pub fn watch(&self, interval: Duration) -> std::io::Result<()> {
+        let weak = Arc::downgrade(&self.0);
+        std::thread::Builder::new().name("snapshot".into()).spawn(move || {
+            loop {
+                std::thread::sleep(interval);
+                let Some(inner) = weak.upgrade() else { return };
+                if let Err(e) = AppState(inner).refresh() {
+                    tracing::error!(error = %e, "the store's snapshot could not be taken again");
+                }
+            }
+        })?;
+        Ok(())
     }
 
     pub fn now(&self) -> NaiveDateTime {
@@ -157,23 +231,25 @@ impl AppState {
     }
 
     /// Read from the store's ledger (the beheerder's pages).
-    pub fn read_store<R>(&self, f: impl FnOnce(&Store) -> R) -> R {
-        f(&self.store.lock().unwrap_or_else(|p| p.into_inner()))
+    pub fn read_store<R>(&self, f: impl FnOnce(&StoreView) -> R) -> R {
+        f(&self.view.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Run `f` with the store (the daily retention run); then the snapshot is taken again and
-    /// computed reports are dropped.
-    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+    /// Run `f` as the store's writer (the intake, the daily retention run), then take a new
+    /// snapshot. `None` when another process writes now (`ketenzicht ingest`): try later.
+    pub fn with_writer<R>(&self, f: impl FnOnce(&mut Store) -> R) -> Result<Option<R>, StoreError> {
+        let root = self.view.lock().unwrap_or_else(|p| p.into_inner()).root().to_owned();
+        let mut store = match Store::open(&root) {
+            Ok(store) => store,
+            Err(StoreError::Locked { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
         let out = f(&mut store);
-        match Snapshot::of(&store) {
-            Ok(s) => *self.snapshot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(s),
-            Err(e) => tracing::error!(error = %e, "the store's snapshot could not be taken again"),
+        drop(store);
+        if let Err(e) = self.refresh() {
+            tracing::error!(error = %e, "the store's snapshot could not be taken again");
         }
-        if let Some(cache) = &self.cache {
-            *cache.lock().unwrap_or_else(|p| p.into_inner()) = crate::data::Cache::default();
-        }
-        out
+        Ok(Some(out))
     }
 
     /// Append to the audit log and wait until it is committed. A view or export that cannot
