@@ -52,6 +52,12 @@ pub struct Args {
     /// Only this product category.
     #[arg(long)]
     productcategorie: Option<String>,
+    /// Only items of this message type (JW301, WMO305, …).
+    #[arg(long)]
+    bericht: Option<String>,
+    /// Only retourcodes of this class (Header, Client, …).
+    #[arg(long)]
+    klasse: Option<String>,
     /// Also write the underlying items (drill-down to trajecten and messages).
     #[arg(long)]
     items: bool,
@@ -154,6 +160,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             wet: args.wet.clone(),
             aanbieder: args.aanbieder.clone(),
             productcategorie: args.productcategorie.clone(),
+            bericht: args.bericht.clone(),
+            klasse: args.klasse.clone(),
         },
         items: args.items,
         calendar: calendar(args)?,

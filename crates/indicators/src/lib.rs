@@ -48,17 +48,27 @@ pub struct Filter {
     pub wet: Option<String>,
     pub aanbieder: Option<String>,
     pub productcategorie: Option<String>,
+    /// The message type of the item (`JW301`); items without one do not match.
+    pub bericht: Option<String>,
+    /// The class of a retourcode (`Client`); it narrows only items that have a class (the
+    /// retourcodes), so the other indicators beside them stay as they are.
+    pub klasse: Option<String>,
 }
 
 impl Filter {
     /// The filter in the symbols of one input: `None` when a wanted value does not occur in
     /// it (so nothing of it can match).
-    fn resolve(&self, input: &input::Input) -> Option<[Option<pool::Sym>; 3]> {
+    fn resolve(&self, input: &input::Input) -> Option<[Option<pool::Sym>; 4]> {
         let sym = |want: &Option<String>| match want {
             None => Some(None),
             Some(w) => input.sym(w).map(Some),
         };
-        Some([sym(&self.wet)?, sym(&self.aanbieder)?, sym(&self.productcategorie)?])
+        Some([sym(&self.wet)?, sym(&self.aanbieder)?, sym(&self.productcategorie)?, sym(&self.bericht)?])
+    }
+
+    /// Does an item's class pass? Items without a class always do.
+    fn klasse_passes(&self, input: &input::Input, klasse: pool::Sym) -> bool {
+        klasse.is_empty() || self.klasse.as_deref().is_none_or(|want| input.text(klasse) == want)
     }
 }
 
@@ -154,7 +164,7 @@ fn gemeente_partial(
     options: &Options,
     partial: &mut Partial,
 ) {
-    let Some([wet, aanbieder, categorie]) = options.filter.resolve(input) else { return };
+    let Some([wet, aanbieder, categorie, bericht]) = options.filter.resolve(input) else { return };
     let mut local: FxHashMap<(usize, aggregate::Codes), aggregate::Acc> = FxHashMap::default();
     let per = &options.per;
     for_each_item(input, Wanted(selected), &options.calendar, options.peildatum, &mut |item| {
@@ -164,6 +174,8 @@ fn gemeente_partial(
             || !matches(wet, item.wet)
             || !matches(aanbieder, item.aanbieder)
             || !matches(categorie, item.productcategorie)
+            || !matches(bericht, item.bericht)
+            || !options.filter.klasse_passes(input, item.klasse)
         {
             return;
         }

@@ -82,6 +82,10 @@ fn assert_same(what: &str, expected: &Rows, actual: &Rows) {
 }
 
 fn compute(store: &Store, to: NaiveDate, ids: &[&str], per: &[Dim], items: bool) -> Report {
+    compute_filtered(store, to, ids, per, items, Filter::default())
+}
+
+fn compute_filtered(store: &Store, to: NaiveDate, ids: &[&str], per: &[Dim], items: bool, filter: Filter) -> Report {
     let gemeenten =
         Gemeenten::load(&ketenzicht_testkit::shared().join("referentie/cbs_gemeenten_2026.csv")).expect("CBS list");
     let options = Options {
@@ -89,7 +93,7 @@ fn compute(store: &Store, to: NaiveDate, ids: &[&str], per: &[Dim], items: bool)
         peildatum: to,
         indicators: ids.iter().map(|id| defs::by_id(id).expect("indicator")).collect(),
         per: per.to_vec(),
-        filter: Filter::default(),
+        filter,
         items,
         calendar: ketenzicht_calendar::Calendar::atw(),
     };
@@ -158,6 +162,16 @@ fn check(scale: Scale, to: NaiveDate, seed: u64) {
     let m = ["heenberichten", "op_tijd", "te_laat", "ontbreekt", "open"];
     let ours = renamed(json_rows(&per_bericht), &[("n", "heenberichten")]);
     assert_same("retour_tijdigheid", &rows(&truth(&sim, "retour_tijdigheid.jsonl"), &key, &m), &rows(&ours, &key, &m));
+    // Filtered on one message type (a click on its bar): exactly the truth's rows of that type.
+    let jw301 = Filter { bericht: Some("JW301".into()), ..Filter::default() };
+    let filtered = compute_filtered(&store, to, &["retour_tijdig"], &[Gemeente, Wet, Bericht, Maand], false, jw301);
+    let ours = renamed(json_rows(&filtered), &[("n", "heenberichten")]);
+    let only: Vec<Value> = truth(&sim, "retour_tijdigheid.jsonl")
+        .into_iter()
+        .filter(|r| r["bericht"] == "JW301" && r["regel"] == "OP090")
+        .collect();
+    assert!(!only.is_empty());
+    assert_same("retour_tijdigheid JW301", &rows(&only, &key, &m), &rows(&ours, &key, &m));
 
     // Faults: transport refusals (with the unreadable files), rejections, double deliveries.
     let fouten = compute(&store, to, &["afwijzingen", "dubbele_levering"], &[Gemeente, Wet, Bericht, Maand], false);
@@ -254,6 +268,19 @@ fn check(scale: Scale, to: NaiveDate, seed: u64) {
     }
     let key_code = ["gemeente", "wet", "afzender", "maand", "bericht", "retourcode"];
     assert_same("retourcodes", &rows(&truth(&sim, "retourcodes.jsonl"), &key_code, &["aantal"]), &summed);
+    // Filtered on one code (a click on its bar): that code's rows only; indicators without a
+    // class beside it are not narrowed.
+    let dims = [Gemeente, Wet, Aanbieder, Bericht, Maand, Klasse];
+    let all = json_rows(&r);
+    let code = text(&all.iter().max_by_key(|row| row["n"].as_u64()).expect("a retourcode")["klasse"]);
+    let filter = Filter { klasse: Some(code.clone()), ..Filter::default() };
+    let filtered = compute_filtered(&store, to, &["retourcodes", "afwijzingen"], &dims, false, filter);
+    let of = |rows: Vec<Value>, id: &str| -> Vec<Value> { rows.into_iter().filter(|r| r["indicator"] == id).collect() };
+    let wanted: Vec<Value> = all.iter().filter(|row| text(&row["klasse"]) == code).cloned().collect();
+    assert!(wanted.len() < all.len(), "{code} is one of several codes");
+    assert_eq!(of(json_rows(&filtered), "retourcodes"), wanted);
+    let unfiltered = compute(&store, to, &["afwijzingen"], &dims, false);
+    assert_eq!(of(json_rows(&filtered), "afwijzingen"), json_rows(&unfiltered));
 
     // The further counted indicators (tellingen.jsonl): one row per outcome and class.
     let ids = ["vot_uitkomst", "toewijzing_wijzigingen", "creditpercentage"];

@@ -80,6 +80,38 @@ const maand = await page.evaluate(() => {
 await page.mouse.click(chartBox.x + maand.x, chartBox.y + maand.y);
 await page.waitForURL(new RegExp("van=" + maand.m + "-01"));
 
+// Every other kind of chart filters too: a message type's bar (Retourberichten) and a
+// retourcode's bar (Datakwaliteit) put their value in the filter and narrow the table.
+async function clickBar(path, field) {
+  await page.goto(base + path);
+  await page.waitForSelector(".grafiek svg");
+  await page.locator(".grafiek").first().scrollIntoViewIfNeeded();
+  const box = await page.locator(".grafiek").first().boundingBox();
+  const bar = await page.evaluate(() => {
+    const chart = window.echarts.getInstanceByDom(document.querySelector(".grafiek"));
+    const names = chart.getOption().xAxis[0].data;
+    const name = names[0];
+    const x = chart.convertToPixel({ xAxisIndex: 0 }, name);
+    const y = chart.convertToPixel({ yAxisIndex: 0 }, 0) - 2;
+    return { name, x, y, count: names.length };
+  });
+  if (bar.count < 2) fail(`${path}: the chart has ${bar.count} bars, too few to filter`);
+  await page.mouse.click(box.x + bar.x, box.y + bar.y);
+  await page.waitForURL(new RegExp(field + "=" + encodeURIComponent(bar.name)));
+  const narrowed = await page
+    .waitForFunction((name) => {
+      const el = document.querySelector(".grafiek");
+      const chart = el && window.echarts.getInstanceByDom(el);
+      const left = chart ? chart.getOption().xAxis[0].data : [];
+      return left.length === 1 && left[0] === name;
+    }, bar.name, { timeout: 10000 })
+    .then(() => true, () => false);
+  if (!narrowed) fail(`${path}: after a click on ${bar.name} the chart does not show ${bar.name} alone`);
+  await page.screenshot({ path: join(out, path.slice(1) + "-" + field + ".png"), fullPage: true });
+}
+await clickBar("/retourberichten", "bericht");
+await clickBar("/datakwaliteit", "klasse");
+
 // Export the first table as CSV for Dutch Excel.
 await page.goto(base + "/termijnen");
 const [download] = await Promise.all([page.waitForEvent("download"), page.locator("a[download]").first().click()]);
@@ -96,4 +128,4 @@ await page.screenshot({ path: join(out, "traject.png"), fullPage: true });
 
 if (problems.length > 0) fail(problems.join("\n"));
 await browser.close();
-console.log("ok: " + dashboards.length + " dashboards, filter, export, drill-down");
+console.log("ok: " + dashboards.length + " dashboards, filter, click-to-filter, export, drill-down");

@@ -17,10 +17,7 @@ use crate::state::{AppState, Snapshot};
 fn cache_key(gemeenten: &[String], o: &Options) -> String {
     let ids: Vec<&str> = o.indicators.iter().map(|d| d.id).collect();
     let per: Vec<&str> = o.per.iter().map(|d| d.name()).collect();
-    format!(
-        "{gemeenten:?}|{ids:?}|{per:?}|{:?}|{}|{:?}|{:?}|{:?}|{}",
-        o.van, o.peildatum, o.filter.wet, o.filter.aanbieder, o.filter.productcategorie, o.items
-    )
+    format!("{gemeenten:?}|{ids:?}|{per:?}|{:?}|{}|{:?}|{}", o.van, o.peildatum, o.filter, o.items)
 }
 
 /// Reports computed from one snapshot of the store, dropped with it when a writer has changed
@@ -59,6 +56,7 @@ async fn compute(
     gemeenten: Vec<String>,
     options: Options,
 ) -> Result<Arc<Report>, WebError> {
+    let _turn = state.rekenplaatsen.acquire().await.map_err(WebError::internal)?;
     let st = state.clone();
     let report = tokio::task::spawn_blocking(move || {
         ketenzicht_indicators::compute_from(&snapshot.source, &st.gemeenten, &gemeenten, &options, 1)
@@ -105,6 +103,7 @@ pub async fn traject(state: &AppState, gemeente: String, traject_id: String) -> 
     if traject_id.len() != 32 || !traject_id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(WebError::NotFound);
     }
+    let _turn = state.rekenplaatsen.acquire().await.map_err(WebError::internal)?;
     let st = state.clone();
     let events = tokio::task::spawn_blocking(move || -> Result<Vec<Gebeurtenis>, WebError> {
         let mut out = Vec::new();

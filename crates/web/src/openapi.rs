@@ -12,6 +12,8 @@ fn filter_parameters() -> Value {
         p("wet", "iJw of iWmo."),
         p("aanbieder", "AGB-code."),
         p("productcategorie", "Productcategorie."),
+        p("bericht", "Berichttype (JW301, WMO305, …): alleen items van dit bericht."),
+        p("klasse", "Klasse van een retourcode (Header, Client, …): alleen retourcodes van deze klasse."),
         p(
             "per",
             "Dimensies, kommagescheiden: gemeente, regio, wet, aanbieder, bericht, productcategorie, maand, week, klasse."

@@ -15,6 +15,8 @@ pub struct Query {
     pub wet: Option<String>,
     pub aanbieder: Option<String>,
     pub productcategorie: Option<String>,
+    pub bericht: Option<String>,
+    pub klasse: Option<String>,
     pub per: Option<String>,
     pub uitkomst: Option<String>,
     pub formaat: Option<String>,
@@ -92,6 +94,8 @@ impl Query {
                 wet,
                 aanbieder: some(&self.aanbieder).map(str::to_owned),
                 productcategorie: some(&self.productcategorie).map(str::to_owned),
+                bericht: some(&self.bericht).map(str::to_owned),
+                klasse: some(&self.klasse).map(str::to_owned),
             },
             items,
             calendar: ketenzicht_calendar::Calendar::atw(),
@@ -108,6 +112,8 @@ impl Query {
             ("wet", &self.wet),
             ("aanbieder", &self.aanbieder),
             ("productcategorie", &self.productcategorie),
+            ("bericht", &self.bericht),
+            ("klasse", &self.klasse),
             ("sorteer", &self.sorteer),
         ];
         for (name, v) in fields {

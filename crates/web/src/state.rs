@@ -37,6 +37,9 @@ pub struct Inner {
     /// Keep computed indicator reports with each snapshot (see [`crate::data::Cache`]); off
     /// with `KETENZICHT_WEB_CACHE=uit` (to measure computing every request).
     caching: bool,
+    /// Computations that may run at once: one per core. The others wait their turn in order
+    /// (the semaphore is fair), instead of all sharing the cores and all finishing late.
+    pub rekenplaatsen: tokio::sync::Semaphore,
     /// An argon2 hash of a random password, to verify unknown names against.
     pub dummy_hash: String,
     /// Send cookies with `Secure` (off only for tests over plain HTTP to a non-local host).
@@ -134,6 +137,7 @@ impl AppState {
             limiter: Mutex::new(Limiter::default()),
             metrics: Metrics::default(),
             caching,
+            rekenplaatsen: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
             dummy_hash: ketenzicht_accounts::hash_password(&format!("{:?}", std::time::SystemTime::now()))?,
             secure_cookies: true,
             governance: Mutex::new(ketenzicht_governance::Governance::open(store_dir)?),

@@ -92,7 +92,7 @@ pub async fn retourberichten(
         (filter_form("/retourberichten", &q, &scope, &state))
         @if let Some(u) = uitslag(&per_bericht, "retour_tijdig") {
             h2 { "Retour binnen 3 werkdagen, per berichttype" }
-            (grafiek("Uitkomst van heenberichten per berichttype", &outcome_chart(u, None)))
+            (grafiek("Uitkomst van heenberichten per berichttype", &outcome_chart(u, Some("bericht"))))
             (tabel(&per_bericht, u, &q))
         }
         @for id in ["declaratie_antwoord_tijdig", "afwijzingen"] {
@@ -341,7 +341,7 @@ pub async fn datakwaliteit(
         (filter_form("/datakwaliteit", &q, &scope, &state))
         @if let Some(u) = uitslag(&codes, "retourcodes") {
             h2 { "Afwijzende retourcodes" }
-            (grafiek("Afwijzende retourcodes", &outcome_chart(u, None)))
+            (grafiek("Afwijzende retourcodes", &outcome_chart(u, Some("klasse"))))
             (tabel(&codes, u, &q))
         }
         @for u in &per_bericht.uitslagen { (tabel(&per_bericht, u, &q)) }

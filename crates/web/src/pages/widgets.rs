@@ -38,6 +38,20 @@ pub(crate) fn filter_form(pad: &str, q: &Query, scope: &Scope, state: &AppState)
             }
             div { label for="f-aanbieder" { "Aanbieder (AGB)" } input id="f-aanbieder" name="aanbieder" value=(q.aanbieder.clone().unwrap_or_default()) inputmode="numeric"; }
             div { label for="f-product" { "Productcategorie" } input id="f-product" name="productcategorie" value=(q.productcategorie.clone().unwrap_or_default()); }
+            div {
+                label for="f-bericht" { "Berichttype" }
+                input id="f-bericht" name="bericht" list="berichttypen" value=(q.bericht.clone().unwrap_or_default());
+                datalist id="berichttypen" {
+                    @for wet in ["JW", "WMO"] {
+                        @for code in [301, 302, 305, 306, 307, 308, 315, 316, 317, 318, 319, 320, 323, 325] {
+                            option value=(format!("{wet}{code}")) {}
+                        }
+                    }
+                }
+            }
+            @if pad == "/datakwaliteit" || q.klasse.is_some() {
+                div { label for="f-klasse" { "Retourcode (klasse)" } input id="f-klasse" name="klasse" value=(q.klasse.clone().unwrap_or_default()); }
+            }
             div { button type="submit" { "Toepassen" } }
         }
     }
