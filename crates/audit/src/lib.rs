@@ -13,6 +13,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDateTime;
 use hmac::{Hmac, KeyInit, Mac};
@@ -150,6 +151,7 @@ pub struct AuditLog {
     path: PathBuf,
     head: PathBuf,
     key: Vec<u8>,
+    appended: AtomicU64,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -186,6 +188,23 @@ fn load_key(store: &Path) -> Result<Vec<u8>, AuditError> {
     Ok(key.to_vec())
 }
 
+/// Copies the write-ahead log back into the database without blocking appends (a passive
+/// checkpoint on a connection of its own); see [`AuditLog::defer_checkpoints`].
+#[derive(Debug)]
+pub struct Checkpointer {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Checkpointer {
+    /// One passive checkpoint: the frames committed so far, as far as readers allow.
+    pub fn run(&self) -> Result<(), AuditError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(|source| AuditError::Sql { path: self.path.clone(), source })
+    }
+}
+
 impl AuditLog {
     /// Open the audit log in the SQLite file `{store}/ketenzicht.sqlite`.
     pub fn open(store: &Path) -> Result<Self, AuditError> {
@@ -197,11 +216,27 @@ impl AuditLog {
             .map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
         let key = load_key(store)?;
-        Ok(AuditLog { conn: Mutex::new(conn), head: store.join("audit.kop"), path, key })
+        Ok(AuditLog { conn: Mutex::new(conn), head: store.join("audit.kop"), path, key, appended: AtomicU64::new(0) })
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> AuditError + '_ {
         |source| AuditError::Sql { path: self.path.clone(), source }
+    }
+
+    /// How many entries this handle has appended since it was opened.
+    pub fn appended(&self) -> u64 {
+        self.appended.load(Ordering::Relaxed)
+    }
+
+    /// Leave checkpoints of the write-ahead log to a [`Checkpointer`] on another thread, so
+    /// that an append never waits for pages to be copied back into the database (a server
+    /// appending thousands of entries a second would otherwise stall every few seconds).
+    pub fn defer_checkpoints(&self) -> Result<Checkpointer, AuditError> {
+        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0;").map_err(self.sql())?;
+        let own = Connection::open(&self.path).map_err(self.sql())?;
+        own.execute_batch("PRAGMA busy_timeout = 10000;").map_err(self.sql())?;
+        Ok(Checkpointer { conn: own, path: self.path.clone() })
     }
 
     fn mac(&self, vorige: &str, e: &Entry) -> String {
@@ -277,6 +312,7 @@ impl AuditLog {
             self.write_head(seq, &vorige)?;
         }
         tx.commit().map_err(self.sql())?;
+        self.appended.fetch_add(out.len() as u64, Ordering::Relaxed);
         Ok(out)
     }
 

@@ -6,6 +6,22 @@
 import { chromium } from "playwright-core";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createRequire } from "node:module";
+
+// axe-core, the accessibility engine, checks every page against WCAG 2.1 A and AA (contrast,
+// labels, names, structure). It is evaluated through the DevTools protocol, which the page's
+// CSP does not govern; the pages themselves load no script but their own.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+async function accessible(page, what) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  for (const v of result.violations) {
+    const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ") + (n.failureSummary ? " (" + n.failureSummary.replace(/\s+/g, " ") + ")" : ""));
+    problems.push(`${what}: WCAG ${v.id} (${v.impact}): ${v.help}; ${v.nodes.length}x, e.g. ${where.join(" | ")}`);
+  }
+  return result.passes.length;
+}
 
 const [base, out] = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
@@ -29,6 +45,7 @@ if ((await page.evaluate(() => document.activeElement && document.activeElement.
   // The login page has no navigation; the first field is the first stop.
   fail("the first Tab on the login page does not reach the name field");
 }
+await accessible(page, "/login");
 await page.fill("#naam", "haaglanden");
 await page.fill("#wachtwoord", "demo-haaglanden-2026");
 await page.click("form.inloggen button[type=submit]");
@@ -51,7 +68,11 @@ for (const path of dashboards) {
   const unlabeled = await page.evaluate(() =>
     [...document.querySelectorAll("main input, main select")].filter((el) => !el.labels || el.labels.length === 0).length);
   if (unlabeled > 0) fail(`${path}: ${unlabeled} form fields without a label`);
+  if ((await accessible(page, path)) < 10) fail(`${path}: axe checked almost nothing`);
 }
+
+await page.goto(base + "/account");
+await accessible(page, "/account");
 
 // Filter with htmx: the URL holds the filter, the content changes, the page does not reload.
 await page.goto(base + "/termijnen");

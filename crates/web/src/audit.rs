@@ -13,6 +13,9 @@ use crate::error::WebError;
 /// At most this many entries go in one transaction.
 const BATCH: usize = 1024;
 
+/// Under steady load, checkpoint the log after this many entries (some 25 MB of log).
+const CHECKPOINT_AFTER: u64 = 50_000;
+
 /// One entry on its way to the log.
 #[derive(Debug)]
 struct Pending {
@@ -34,6 +37,26 @@ impl AuditWriter {
     /// Start the writer thread on `log`; `now` gives the time of each batch.
     pub fn start(log: Arc<AuditLog>, now: fn() -> chrono::NaiveDateTime) -> std::io::Result<AuditWriter> {
         let (tx, mut rx) = mpsc::unbounded_channel::<Pending>();
+        // Checkpoints run beside the appends: in a quiet second, or after many entries. A
+        // checkpoint syncs the database file, which slows the appends' syncs while it runs, so
+        // under load it happens every CHECKPOINT_AFTER entries, not every second.
+        let checkpointer = log.defer_checkpoints().map_err(std::io::Error::other)?;
+        let weak = Arc::downgrade(&log);
+        std::thread::Builder::new().name("auditcheckpoint".into()).spawn(move || {
+            let (mut seen, mut checkpointed) = (0, 0);
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                let Some(appended) = weak.upgrade().map(|log| log.appended()) else { return };
+                let waiting = appended - checkpointed;
+                if waiting > 0 && (appended == seen || waiting >= CHECKPOINT_AFTER) {
+                    match checkpointer.run() {
+                        Ok(()) => checkpointed = appended,
+                        Err(e) => tracing::warn!(error = %e, "audit log checkpoint failed"),
+                    }
+                }
+                seen = appended;
+            }
+        })?;
         std::thread::Builder::new().name("auditlog".into()).spawn(move || {
             while let Some(first) = rx.blocking_recv() {
                 let mut batch = vec![first];
