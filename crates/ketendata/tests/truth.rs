@@ -91,6 +91,42 @@ fn check_against_truth(sim: &Path, store: &Store) {
     }
     let expected: BTreeMap<_, _> = expected.into_iter().filter(|(_, v)| *v > 0).map(|(k, v)| (k, v as usize)).collect();
     assert_eq!(berichten, expected, "berichten per gemeente, wet and type");
+    check_credits(sim, store);
+}
+
+/// Every credit line of the truth is in `prestaties`, linked to a debit line that is marked
+/// credited, per gemeente.
+fn check_credits(sim: &Path, store: &Store) {
+    let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+    for r in truth(sim, "tellingen.jsonl") {
+        if s(&r, "indicator") == "creditpercentage" && s(&r, "uitkomst") == "credit" {
+            *expected.entry(s(&r, "gemeente")).or_default() += n(&r, "aantal");
+        }
+    }
+    assert!(expected.values().sum::<usize>() > 10, "the demo period has corrections: {expected:?}");
+    let mut found: BTreeMap<String, usize> = BTreeMap::new();
+    for gemeente in store.ledger.gemeenten().expect("gemeenten") {
+        let t = ketenzicht_ketendata::read(store, "prestaties", &gemeente).expect("prestaties");
+        let col = |name: &str| t.column(name).unwrap_or_else(|| panic!("column {name}"));
+        let (dc, vorig, referentie, gecrediteerd) =
+            (col("debet_credit"), col("vorig_referentie_nummer"), col("referentie_nummer"), col("gecrediteerd"));
+        // ReferentieNummers are unique per aanbieder and law (TR314), not across laws.
+        let (wet, aanbieder) = (col("wet"), col("aanbieder"));
+        for row in t.rows.iter().filter(|r| r[dc].as_text() == Some("C")) {
+            let debet = row[vorig].as_text().expect("a credit line names its debit");
+            let linked = t
+                .rows
+                .iter()
+                .find(|d| {
+                    d[referentie].as_text() == Some(debet) && d[wet] == row[wet] && d[aanbieder] == row[aanbieder]
+                })
+                .expect("its debit line");
+            assert_eq!(linked[dc].as_text(), Some("D"));
+            assert_eq!(linked[gecrediteerd].as_bool(), Some(true), "{debet} is marked credited");
+            *found.entry(gemeente.clone()).or_default() += 1;
+        }
+    }
+    assert_eq!(found, expected, "credit lines per gemeente");
 }
 
 fn build_all(store: &Store) {

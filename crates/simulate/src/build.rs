@@ -138,7 +138,7 @@ fn prestatie(p: &PrestatieSpec, wet: Wet) -> Prestatie {
     Prestatie {
         product_referentie: ProductReferentie {
             referentie_nummer: text(ReferentieNummer::new(p.referentie_nummer.clone())),
-            vorig_referentie_nummer: None,
+            vorig_referentie_nummer: p.credit_van.as_ref().map(|v| text(ReferentieNummer::new(v.clone()))),
         },
         toewijzing_nummer: Nummer(p.toewijzing_nummer),
         product_categorie: text(ProductCategorie::new(p.product.categorie, wet).ok_or("category")),
@@ -147,8 +147,25 @@ fn prestatie(p: &PrestatieSpec, wet: Wet) -> Prestatie {
         geleverd_volume: Volume(p.volume),
         eenheid: text(Eenheid::from_code(p.product.eenheid).ok_or("eenheid")),
         product_tarief: Some(Bedrag(p.product.tarief)),
-        ingediend_bedrag: BedragMetDc { bedrag: Bedrag(p.volume * p.product.tarief), debet_credit: DebetCredit::Debet },
+        ingediend_bedrag: BedragMetDc {
+            bedrag: Bedrag(p.volume * p.product.tarief),
+            debet_credit: if p.credit_van.is_some() { DebetCredit::Credit } else { DebetCredit::Debet },
+        },
         retour_codes: (),
+    }
+}
+
+/// The signed amount of a prestatie: negative for a credit line.
+fn bedrag(p: &PrestatieSpec) -> i64 {
+    let b = i64::from(p.volume) * i64::from(p.product.tarief);
+    if p.credit_van.is_some() { -b } else { b }
+}
+
+/// A signed total as amount and D/C; zero is D (CS325).
+fn totaal_met_dc(totaal: i64) -> TotaalBedragMetDc {
+    TotaalBedragMetDc {
+        totaal_bedrag: TotaalBedrag(totaal.unsigned_abs()),
+        debet_credit: if totaal < 0 { DebetCredit::Credit } else { DebetCredit::Debet },
     }
 }
 
@@ -301,7 +318,7 @@ pub fn heen(h: &Heen, id: &str) -> Message {
                     }),
                 }
             }
-            let totaal: u64 = prestaties.iter().map(|p| u64::from(p.volume) * u64::from(p.product.tarief)).sum();
+            let totaal: i64 = prestaties.iter().map(bedrag).sum();
             Bericht::Declaratie(Bericht323 {
                 header: header(h.aanbieder, h.gemeente, id, dag),
                 declaratie: Declaratie {
@@ -311,10 +328,7 @@ pub fn heen(h: &Heen, id: &str) -> Message {
                         einddatum: datum(maand_eind(*maand)),
                     },
                     declaratie_dagtekening: datum(dag),
-                    totaal_ingediend_bedrag: TotaalBedragMetDc {
-                        totaal_bedrag: TotaalBedrag(totaal),
-                        debet_credit: DebetCredit::Debet,
-                    },
+                    totaal_ingediend_bedrag: totaal_met_dc(totaal),
                     clienten: text(Vec1::try_from(clienten)),
                 },
             })
@@ -443,10 +457,10 @@ pub fn antwoord(heen: &Message, h: &Heen, id: &str, at: NaiveDateTime, oordeel: 
 fn declaratie_antwoord(b: &Bericht323, h: &Heen, id: &str, dag: NaiveDate, wet: Wet) -> Bericht325 {
     let Inhoud::Declaratie { prestaties, .. } = &h.inhoud else { unreachable!("a 325 answers a 323") };
     let mut afgewezen: Vec<DeclaratieClient<RetourCodes>> = Vec::new();
-    let mut afgewezen_bedrag = 0u64;
+    let mut afgewezen_bedrag = 0i64;
     for p in prestaties.iter().filter(|p| p.afgewezen.is_some()) {
         let mut pr = prestatie(p, wet);
-        afgewezen_bedrag += u64::from(pr.ingediend_bedrag.bedrag.0);
+        afgewezen_bedrag += bedrag(p);
         let pr = Prestatie {
             product_referentie: pr.product_referentie,
             toewijzing_nummer: pr.toewijzing_nummer,
@@ -468,7 +482,7 @@ fn declaratie_antwoord(b: &Bericht323, h: &Heen, id: &str, dag: NaiveDate, wet: 
         }
     }
     let ingediend = b.declaratie.totaal_ingediend_bedrag;
-    let toegekend = ingediend.totaal_bedrag.0 - afgewezen_bedrag;
+    let toegekend = prestaties.iter().map(bedrag).sum::<i64>() - afgewezen_bedrag;
     let geheel = afgewezen.is_empty();
     Bericht325 {
         header: DeclaratieAntwoordHeader {
@@ -487,10 +501,7 @@ fn declaratie_antwoord(b: &Bericht323, h: &Heen, id: &str, dag: NaiveDate, wet: 
         declaratie_antwoord: Some(DeclaratieAntwoord {
             declaratie_nummer: text(IdentificatieDeclaratie::new(b.declaratie.declaratie_nummer.as_str())),
             totaal_ingediend_bedrag: ingediend,
-            totaal_toegekend_bedrag: TotaalBedragMetDc {
-                totaal_bedrag: TotaalBedrag(toegekend),
-                debet_credit: DebetCredit::Debet,
-            },
+            totaal_toegekend_bedrag: totaal_met_dc(toegekend),
             clienten: Vec1::try_from(afgewezen).ok(),
             retour_codes: codes(&[if geheel { "8001" } else { "0200" }], wet),
         }),

@@ -428,8 +428,9 @@ impl<'a> Emitter<'a> {
             Inhoud::Declaratie { maand, prestaties, .. } => {
                 let eind = crate::build::maand_eind(*maand);
                 self.truth.duur("declaratie_termijn", (&g, w, &aanbieder), t.date(), (t.date() - eind).num_days());
-                for _ in prestaties {
-                    self.truth.telling("creditpercentage", (&g, w, &aanbieder), t.date(), "", "debet");
+                for p in prestaties {
+                    let soort = if p.credit_van.is_some() { "credit" } else { "debet" };
+                    self.truth.telling("creditpercentage", (&g, w, &aanbieder), t.date(), "", soort);
                 }
             }
         }

@@ -43,6 +43,8 @@ pub struct PrestatieSpec {
     pub volume: u32,
     /// RetourCode when the 325 rejects this prestatie.
     pub afgewezen: Option<&'static str>,
+    /// For a credit line: the ReferentieNummer of the debit it credits (VorigReferentieNummer).
+    pub credit_van: Option<String>,
 }
 
 /// What a heenbericht (or 323) says.

@@ -192,9 +192,9 @@ impl<'a> Planner<'a> {
         ontvangen: NaiveDateTime,
         inhoud: Inhoud,
         antwoord: Option<NaiveDateTime>,
-    ) {
+    ) -> bool {
         if ontvangen.date() > self.to || ontvangen.date() < self.from {
-            return;
+            return false;
         }
         // Faults: 0.3% refused at transport (one in five of those unreadable), 1% rejected
         // technically (retour 0001), 0.5% delivered twice. A refused message is sent again.
@@ -242,8 +242,13 @@ impl<'a> Planner<'a> {
                     self.enqueue(heen(Fout::Geen, again, inhoud, antwoord));
                 }
             }
+            Fout::Geen => {
+                self.enqueue(heen(fout, ontvangen, inhoud, antwoord));
+                return true;
+            }
             _ => self.enqueue(heen(fout, ontvangen, inhoud, antwoord)),
         }
+        false
     }
 
     fn enqueue(&mut self, heen: Heen) {
@@ -555,6 +560,49 @@ impl<'a> Planner<'a> {
         Some(antwoord_t)
     }
 
+    /// A correction of approved prestaties (OP366): a 323 for the same month that credits each
+    /// in full (a new ReferentieNummer, VorigReferentieNummer to the debit, DebetCredit C),
+    /// credits first, and declares it again with another volume. Sent after the 325 approved
+    /// the debits and before the next month can be declared (TR318, TR319, TR323), else not.
+    fn correctie(
+        &mut self,
+        a: usize,
+        maand: NaiveDate,
+        nummer: String,
+        goedgekeurd: NaiveDateTime,
+        prestaties: Vec<PrestatieSpec>,
+    ) {
+        let volgende_ronde = add_days(world::next_month(world::next_month(maand)), 2);
+        let wacht = self.rng.random_range(3..10);
+        let t = self.kantoor(add_days(goedgekeurd.date(), wacht));
+        if t.date() >= volgende_ronde {
+            return;
+        }
+        let mut regels = Vec::with_capacity(prestaties.len() * 2);
+        let mut opnieuw = Vec::with_capacity(prestaties.len());
+        for p in prestaties {
+            let mut credit = p.clone();
+            credit.referentie_nummer = self.referentie_nummer();
+            credit.credit_van = Some(p.referentie_nummer.clone());
+            regels.push(credit);
+            let mut debet = p;
+            debet.referentie_nummer = self.referentie_nummer();
+            debet.volume =
+                if debet.volume > 1 && self.rng.random_bool(0.7) { debet.volume - 1 } else { debet.volume + 1 };
+            opnieuw.push(debet);
+        }
+        regels.extend(opnieuw);
+        let client = regels[0].client;
+        let k = self.rng.random_range(2..=10);
+        let antwoord = self.answer_after(t, k);
+        self.push(a, client, t, Inhoud::Declaratie { nummer, maand, prestaties: regels }, Some(antwoord));
+    }
+
+    fn referentie_nummer(&mut self) -> String {
+        self.declaratie_volgnummer += 1;
+        format!("P{:04}{:09}", self.gemeente.code.0, self.declaratie_volgnummer - 1)
+    }
+
     /// Monthly declarations: per aanbieder, one 323 with every month of delivery, sent in
     /// the following month and answered by a 325. A month is declared once `cursor` is past
     /// it (every traject delivering in it has then been planned) and it ends before `--to`.
@@ -582,15 +630,15 @@ impl<'a> Planner<'a> {
                 let afgewezen = self.rng.random_bool(0.03).then_some("0611");
                 per_aanbieder.entry(l.aanbieder).or_default().push(PrestatieSpec {
                     client: l.client,
-                    referentie_nummer: format!("P{:04}{:09}", self.gemeente.code.0, self.declaratie_volgnummer),
+                    referentie_nummer: self.referentie_nummer(),
                     toewijzing_nummer: nummer,
                     product: l.product,
                     begin: b,
                     eind: e,
                     volume,
                     afgewezen,
+                    credit_van: None,
                 });
-                self.declaratie_volgnummer += 1;
             }
             for (a, prestaties) in per_aanbieder {
                 let dag = self.rng.random_range(2..20);
@@ -600,16 +648,24 @@ impl<'a> Planner<'a> {
                 } else {
                     self.rng.random_range(2..=10)
                 };
-                let antwoord = Some(self.answer_after(t, k));
-                let nummer = format!(
-                    "D{:04}{}{:02}{:03}",
-                    self.gemeente.code.0 % 10_000,
-                    maand.year() % 100,
-                    maand.month(),
-                    a % 1000
-                );
+                let antwoord = self.answer_after(t, k);
+                let nummer = |soort: char| {
+                    let g = self.gemeente.code.0 % 10_000;
+                    format!("{soort}{g:04}{}{:02}{:03}", maand.year() % 100, maand.month(), a % 1000)
+                };
+                let (debet, correctie) = (nummer('D'), nummer('C'));
+                let kans = self.aanbieders[a].gedrag.gecorrigeerd;
+                let te_corrigeren: Vec<PrestatieSpec> = prestaties
+                    .iter()
+                    .filter(|p| p.afgewezen.is_none() && self.rng.random_bool(kans))
+                    .cloned()
+                    .collect();
                 let client = prestaties[0].client;
-                self.push(a, client, t, Inhoud::Declaratie { nummer, maand, prestaties }, antwoord);
+                let schoon =
+                    self.push(a, client, t, Inhoud::Declaratie { nummer: debet, maand, prestaties }, Some(antwoord));
+                if schoon && !te_corrigeren.is_empty() {
+                    self.correctie(a, maand, correctie, antwoord, te_corrigeren);
+                }
             }
             self.leveringen.retain(|_, l| l.eind >= volgende);
             self.te_declareren = volgende;

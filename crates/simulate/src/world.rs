@@ -36,6 +36,9 @@ pub struct AanbiederGedrag {
     /// Probability that a retour (302, 320) is late, and that it is missing.
     pub retour_te_laat: f64,
     pub retour_ontbreekt: f64,
+    /// Probability that an approved prestatie is corrected: credited in full and declared
+    /// again (OP366).
+    pub gecorrigeerd: f64,
 }
 
 /// How a gemeente behaves.
@@ -164,6 +167,7 @@ fn draw_gedrag(rng: &mut ChaCha8Rng) -> AanbiederGedrag {
         tijdelijk_zonder_vervolg: if sloppy { 0.4 } else { 0.1 },
         retour_te_laat: if sloppy { 0.25 } else { 0.04 },
         retour_ontbreekt: if sloppy { 0.05 } else { 0.005 },
+        gecorrigeerd: if sloppy { 0.06 } else { 0.01 },
     }
 }
 
