@@ -362,6 +362,7 @@ fn the_server_keeps_every_tenant_to_its_own_gemeenten() {
         .body,
     )
     .expect("json");
+    let screen = get(addr, &format!("/termijnen?gemeente=0014&van={van}&tot={tot}"), &groningen).body;
     drop(server);
     let cli: Value = serde_json::from_str(&ketenzicht(&[
         "indicators",
@@ -383,6 +384,40 @@ fn the_server_keeps_every_tenant_to_its_own_gemeenten() {
     .expect("json");
     assert!(!cli["indicatoren"][0]["rijen"].as_array().expect("rows").is_empty());
     assert_eq!(api["indicator"]["rijen"], cli["indicatoren"][0]["rijen"]);
+    // And so do the numbers on screen: the Termijnen table of this indicator, per month.
+    let naam = cli["indicatoren"][0]["naam"].as_str().expect("naam");
+    let table = screen
+        .split("<table>")
+        .find(|t| t.contains(&format!("<caption>{naam} ")))
+        .and_then(|t| t.split("</table>").next())
+        .expect("the table of the indicator on screen");
+    let rows: Vec<Vec<&str>> = table
+        .split("<tr>")
+        .skip(2)
+        .map(|r| r.split("<td>").skip(1).map(|c| c.split("</td>").next().unwrap_or_default()).collect())
+        .collect();
+    let cli_rows = cli["indicatoren"][0]["rijen"].as_array().expect("rows");
+    assert_eq!(rows.len(), cli_rows.len(), "{table}");
+    for r in cli_rows {
+        let maand = r["maand"].as_str().expect("maand");
+        let row =
+            rows.iter().find(|cells| cells.first() == Some(&maand)).unwrap_or_else(|| panic!("{maand} on screen"));
+        let n = r["n"].as_u64().expect("n");
+        let getal = n
+            .to_string()
+            .as_bytes()
+            .rchunks(3)
+            .rev()
+            .map(|c| std::str::from_utf8(c).unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(".");
+        let procent =
+            r["aandeel"].as_f64().map_or("–".to_owned(), |a| format!("{:.1}%", a * 100.0).replace('.', ","));
+        assert!(
+            row.contains(&getal.as_str()) && row.contains(&procent.as_str()),
+            "{maand}: {row:?} has {getal} and {procent}"
+        );
+    }
 }
 
 /// Run `crates/web/e2e/e2e.mjs` with Playwright on Debian's Chromium (`.ci/run` installs both):

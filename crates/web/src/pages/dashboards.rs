@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use ketenzicht_indicators::{Dim, Soort, defs};
 use maud::html;
 
-use super::widgets::{cel, duration_chart, filter_form, outcome_chart, tabel, trend_chart};
+use super::widgets::{cel, duration_chart, duration_trend_chart, filter_form, outcome_chart, tabel, trend_chart};
 use super::{PageResult, report, respond, uitslag};
 use crate::data;
 use crate::error::WebError;
@@ -144,6 +144,7 @@ pub async fn doorlooptijden(
                 (grafiek(&format!("{} per aanbieder: mediaan, p80 en p90", u.definitie.naam), &duration_chart(u, Some("aanbieder"), 20)))
                 (tabel(&per_aanbieder, u, &q))
                 @if let Some(m) = uitslag(&per_maand, u.definitie.id) {
+                    (grafiek(&format!("{} per maand: mediaan, p80 en p90", u.definitie.naam), &duration_trend_chart(m)))
                     details { summary { "Per maand" } (tabel(&per_maand, m, &q)) }
                 }
             }

@@ -184,6 +184,29 @@ pub(crate) fn outcome_chart(u: &Uitslag, filter: Option<&str>) -> Value {
     })
 }
 
+/// Lines of median, p80 and p90 per month, in order; a click on a month narrows the period.
+pub(crate) fn duration_trend_chart(u: &Uitslag) -> Value {
+    let mut rijen: Vec<_> = u.rijen.iter().filter(|r| r.stats.is_some()).collect();
+    rijen.sort_by(|a, b| a.key.cmp(&b.key));
+    let labels: Vec<&str> = rijen.iter().map(|r| r.key[0].as_str()).collect();
+    let stat = |f: fn(&ketenzicht_indicators::Stats) -> i64| -> Vec<i64> {
+        rijen.iter().filter_map(|r| r.stats.as_ref().map(f)).collect()
+    };
+    json!({
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 56, "right": 16, "top": 16, "bottom": 48},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value", "name": "dagen"},
+        "series": [
+            {"name": "mediaan", "type": "line", "data": stat(|s| s.mediaan)},
+            {"name": "p80", "type": "line", "data": stat(|s| s.p80)},
+            {"name": "p90", "type": "line", "data": stat(|s| s.p90)},
+        ],
+        "ketenzicht": {"filter": "maand"},
+    })
+}
+
 /// Bars of median, p80 and p90 per value of the first dimension (the largest groups).
 pub(crate) fn duration_chart(u: &Uitslag, filter: Option<&str>, max: usize) -> Value {
     let mut rijen: Vec<_> = u.rijen.iter().filter(|r| r.stats.is_some()).collect();
