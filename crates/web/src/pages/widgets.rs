@@ -188,23 +188,7 @@ pub(crate) fn outcome_chart(u: &Uitslag, filter: Option<&str>) -> Value {
 pub(crate) fn duration_trend_chart(u: &Uitslag) -> Value {
     let mut rijen: Vec<_> = u.rijen.iter().filter(|r| r.stats.is_some()).collect();
     rijen.sort_by(|a, b| a.key.cmp(&b.key));
-    let labels: Vec<&str> = rijen.iter().map(|r| r.key[0].as_str()).collect();
-    let stat = |f: fn(&ketenzicht_indicators::Stats) -> i64| -> Vec<i64> {
-        rijen.iter().filter_map(|r| r.stats.as_ref().map(f)).collect()
-    };
-    json!({
-        "tooltip": {"trigger": "axis"},
-        "legend": {"bottom": 0},
-        "grid": {"left": 56, "right": 16, "top": 16, "bottom": 48},
-        "xAxis": {"type": "category", "data": labels},
-        "yAxis": {"type": "value", "name": "dagen"},
-        "series": [
-            {"name": "mediaan", "type": "line", "data": stat(|s| s.mediaan)},
-            {"name": "p80", "type": "line", "data": stat(|s| s.p80)},
-            {"name": "p90", "type": "line", "data": stat(|s| s.p90)},
-        ],
-        "ketenzicht": {"filter": "maand"},
-    })
+    percentiles_chart(&rijen, "line", Some("maand"))
 }
 
 /// Bars of median, p80 and p90 per value of the first dimension (the largest groups).
@@ -212,20 +196,26 @@ pub(crate) fn duration_chart(u: &Uitslag, filter: Option<&str>, max: usize) -> V
     let mut rijen: Vec<_> = u.rijen.iter().filter(|r| r.stats.is_some()).collect();
     rijen.sort_by_key(|r| std::cmp::Reverse(r.n));
     rijen.truncate(max);
+    percentiles_chart(&rijen, "bar", filter)
+}
+
+/// Median, p80 and p90 of these rows, one category per row, as `kind` (bar or line).
+fn percentiles_chart(rijen: &[&ketenzicht_indicators::Rij], kind: &str, filter: Option<&str>) -> Value {
     let labels: Vec<&str> = rijen.iter().map(|r| r.key[0].as_str()).collect();
     let stat = |f: fn(&ketenzicht_indicators::Stats) -> i64| -> Vec<i64> {
         rijen.iter().filter_map(|r| r.stats.as_ref().map(f)).collect()
     };
+    let rotate = if kind == "bar" { 45 } else { 0 };
     json!({
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
         "grid": {"left": 56, "right": 16, "top": 16, "bottom": 64},
-        "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 45}},
+        "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": rotate}},
         "yAxis": {"type": "value", "name": "dagen"},
         "series": [
-            {"name": "mediaan", "type": "bar", "data": stat(|s| s.mediaan)},
-            {"name": "p80", "type": "bar", "data": stat(|s| s.p80)},
-            {"name": "p90", "type": "bar", "data": stat(|s| s.p90)},
+            {"name": "mediaan", "type": kind, "data": stat(|s| s.mediaan)},
+            {"name": "p80", "type": kind, "data": stat(|s| s.p80)},
+            {"name": "p90", "type": kind, "data": stat(|s| s.p90)},
         ],
         "ketenzicht": {"filter": filter},
     })
