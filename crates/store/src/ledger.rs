@@ -177,8 +177,9 @@ CREATE TABLE IF NOT EXISTS conflict (
 ) WITHOUT ROWID;
 ";
 
+/// The time of a ledger entry, in UTC like the server's and the audit log's.
 fn now() -> String {
-    chrono::Local::now().naive_local().format("%Y-%m-%dT%H:%M:%S").to_string()
+    chrono::Utc::now().naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 /// Columns added after a store could first be created, added to older ledgers on open.
