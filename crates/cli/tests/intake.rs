@@ -150,6 +150,12 @@ fn deliveries_over_http_land_like_files_and_the_server_serves_while_others_inges
     }
     let o = outcome(addr, &intake, json(&hostile)["id"].as_str().expect("id"));
     assert_eq!((o["quarantaine"].as_u64(), o["nieuw"].as_u64()), (Some(1), Some(0)), "{o}");
+    // A broken archive is quarantined whole and does not hold up what comes after it.
+    let broken = post(addr, &intake, "application/gzip", b"\x1f\x8b\x08\x00 no archive");
+    let after = post(addr, &intake, xml, b"<?xml version=\"1.0\"?><niet-iwmo/>");
+    let o = outcome(addr, &intake, json(&broken)["id"].as_str().expect("id"));
+    assert_eq!((o["quarantaine"].as_u64(), o["nieuw"].as_u64()), (Some(1), Some(0)), "{o}");
+    assert_eq!(outcome(addr, &intake, json(&after)["id"].as_str().expect("id"))["quarantaine"], 1);
     let quarantine = ok(ketenzicht(&by_http, &["quarantine", "list"]));
     assert!(quarantine.contains("DOCTYPE") || quarantine.contains("doctype"), "{quarantine}");
 
@@ -184,7 +190,7 @@ fn deliveries_over_http_land_like_files_and_the_server_serves_while_others_inges
     assert!(nieuw > 1000, "{nieuw}");
     assert_eq!(indicators(&by_http, &[]), indicators(&by_file, &[]));
     let audit = ok(ketenzicht(&by_http, &["audit", "list", "--json"]));
-    assert_eq!(audit.matches("\"aanlevering\"").count(), ids.len() + 2, "{audit}");
+    assert_eq!(audit.matches("\"aanlevering\"").count(), ids.len() + 4, "{audit}");
     drop(server);
 }
 

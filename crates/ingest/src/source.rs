@@ -135,18 +135,39 @@ fn read_archive<E: From<IngestError>>(
 ) -> Result<u64, E> {
     let file = std::fs::File::open(path).map_err(IngestError::io(path))?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    for entry in archive.entries().map_err(IngestError::io(path))? {
-        let mut entry = entry.map_err(IngestError::io(path))?;
-        let member = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-        let bytes = if entry.size() > MAX_MESSAGE_BYTES as u64 {
-            oversized()
-        } else {
-            let mut buf = Vec::with_capacity(entry.size() as usize);
-            entry.read_to_end(&mut buf).map_err(IngestError::io(path))?;
-            buf
+    let mut members = 0u64;
+    // A broken archive (not gzip, truncated, a bad tar header) keeps the members read before
+    // the break; the archive itself goes to quarantine with its bytes and the reason.
+    let broken: Option<std::io::Error> = 'read: {
+        let entries = match archive.entries() {
+            Ok(entries) => entries,
+            Err(e) => break 'read Some(e),
         };
-        let routing = records.remove(&member);
-        each(delivery(format!("{}#{member}", path.display()), bytes, routing))?;
+        for entry in entries {
+            let mut entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => break 'read Some(e),
+            };
+            let member = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+            let bytes = if entry.size() > MAX_MESSAGE_BYTES as u64 {
+                oversized()
+            } else {
+                let mut buf = Vec::with_capacity(entry.size().min(MAX_MESSAGE_BYTES as u64) as usize);
+                if let Err(e) = entry.read_to_end(&mut buf) {
+                    break 'read Some(e);
+                }
+                buf
+            };
+            let routing = records.remove(&member);
+            each(delivery(format!("{}#{member}", path.display()), bytes, routing))?;
+            members += 1;
+        }
+        None
+    };
+    if let Some(e) = broken {
+        let raw = std::fs::read(path).map_err(IngestError::io(path))?;
+        let reason = format!("unreadable archive (gzip-compressed tar expected), after {members} members: {e}");
+        each(Delivery { name: path.display().to_string(), bytes: Err((reason, raw)), routing: None })?;
     }
     Ok(records.len() as u64)
 }

@@ -77,9 +77,18 @@ fn bad_input_is_quarantined_once_with_file_path_and_rule() {
         write(dir.path(), "JW315.xml", &example("JW315")),
         // Not a message at all.
         write(dir.path(), "junk.xml", b"\x00\x01\x02 not xml"),
+        // Not an archive, and an archive cut off inside its second member.
+        write(dir.path(), "kapot.tar.gz", b"\x1f\x8b\x08\x00 this is no archive"),
+        write(
+            dir.path(),
+            "afgebroken.tar.gz",
+            &cut_archive(&[("a/WMO305.xml", &example("WMO305")), ("b/JW301.xml", &example("JW301"))]),
+        ),
     ];
     let summary = ingest(&mut store, &inputs);
-    assert_eq!((summary.nieuw, summary.quarantaine), (0, 4), "{summary:?}");
+    // The member before the break is stored; the cut member and both archives wait in quarantine.
+    assert_eq!((summary.nieuw, summary.quarantaine), (1, 7), "{summary:?}");
+    assert!(q_names(&store).iter().any(|n| n.ends_with("afgebroken.tar.gz#b/JW301.xml")), "{:?}", q_names(&store));
     let q = store.ledger.quarantaine().expect("list");
     let find = |name: &str| q.iter().find(|q| q.bron.ends_with(name)).unwrap_or_else(|| panic!("{name} in {q:?}"));
     assert_eq!(find("xxe.xml").soort, "onleesbaar");
@@ -89,12 +98,41 @@ fn bad_input_is_quarantined_once_with_file_path_and_rule() {
     assert_eq!(jw315.soort, "ongeldig");
     assert!(jw315.pad.as_deref().is_some_and(|p| p.ends_with("ToewijzingEinddatum")), "{jw315:?}");
     assert!(jw315.reden.contains("2027-06-31"), "{jw315:?}");
+    for name in ["kapot.tar.gz", "afgebroken.tar.gz"] {
+        let entry = find(name);
+        assert_eq!(entry.soort, "onleesbaar");
+        assert!(entry.reden.contains("unreadable archive"), "{entry:?}");
+        let original = store.quarantaine_original(None, &entry.bestand).expect("original bytes");
+        assert_eq!(original, std::fs::read(dir.path().join(name)).expect("input"), "{name} kept whole");
+    }
     for entry in &q {
         assert!(store.root().join(&entry.bestand).exists(), "original bytes of {} kept", entry.bron);
     }
     let again = ingest(&mut store, &inputs);
-    assert_eq!((again.quarantaine, again.al_bekend), (0, 4));
-    assert_eq!(store.ledger.quarantaine().expect("list").len(), 4);
+    assert_eq!((again.quarantaine, again.al_bekend), (0, 8));
+    assert_eq!(store.ledger.quarantaine().expect("list").len(), 7);
+}
+
+fn q_names(store: &Store) -> Vec<String> {
+    store.ledger.quarantaine().expect("list").into_iter().map(|q| q.bron).collect()
+}
+
+/// A .tar.gz of these members, cut off in the middle of the last one.
+fn cut_archive(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, bytes) in members {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, *bytes).expect("member");
+    }
+    let tar = tar.into_inner().expect("tar");
+    let last = members.last().map_or(0, |(_, b)| b.len());
+    let cut = &tar[..tar.len() - 1024 - last / 2];
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, cut).expect("gzip");
+    gz.finish().expect("gzip")
 }
 
 #[test]
