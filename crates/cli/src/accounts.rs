@@ -68,6 +68,12 @@ pub enum Command {
     },
 }
 
+/// Record an account change made on the command line in the store's audit log.
+fn audit(store: Option<&std::path::Path>, object: &str, detail: serde_json::Value) -> anyhow::Result<()> {
+    let dir = ketenzicht_store::store_dir(store);
+    crate::governance::audit(&dir, ketenzicht_audit::Actie::Account, object, detail)
+}
+
 fn open(store: Option<&std::path::Path>) -> anyhow::Result<Accounts> {
     let dir = ketenzicht_store::store_dir(store);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -92,6 +98,7 @@ pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
                 }
             };
             let account = open(store.as_deref())?.add(naam, &wachtwoord, &rol, nu)?;
+            audit(store.as_deref(), &account.naam, serde_json::json!({"rol": account.rol.naam()}))?;
             println!("account {} ({}) toegevoegd", account.naam, account.rol.naam());
         }
         Command::List { store } => {
@@ -107,10 +114,14 @@ pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
         Command::Token { naam, omschrijving, store } => {
             let accounts = open(store.as_deref())?;
             let account = accounts.find(naam)?.with_context(|| format!("no account {naam:?}"))?;
-            println!("{}", accounts.create_token(&account, omschrijving, nu)?);
+            let token = accounts.create_token(&account, omschrijving, nu)?;
+            audit(store.as_deref(), naam, serde_json::json!({"api_token": omschrijving}))?;
+            println!("{token}");
         }
         Command::IntakeToken { omschrijving, store } => {
-            println!("{}", open(store.as_deref())?.create_aanlevertoken(omschrijving, nu)?);
+            let token = open(store.as_deref())?.create_aanlevertoken(omschrijving, nu)?;
+            audit(store.as_deref(), "aanlevertoken", serde_json::json!({"aangemaakt": omschrijving}))?;
+            println!("{token}");
         }
         Command::IntakeTokens { store } => {
             for t in open(store.as_deref())?.aanlevertokens()? {
@@ -122,6 +133,7 @@ pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
             if !open(store.as_deref())?.withdraw_aanlevertoken(omschrijving, nu)? {
                 anyhow::bail!("no intake token {omschrijving:?} in force");
             }
+            audit(store.as_deref(), "aanlevertoken", serde_json::json!({"ingetrokken": omschrijving}))?;
             println!("intake-token {omschrijving} ingetrokken");
         }
     }

@@ -191,6 +191,9 @@ fn deliveries_over_http_land_like_files_and_the_server_serves_while_others_inges
     assert_eq!(indicators(&by_http, &[]), indicators(&by_file, &[]));
     let audit = ok(ketenzicht(&by_http, &["audit", "list", "--json"]));
     assert_eq!(audit.matches("\"aanlevering\"").count(), ids.len() + 4, "{audit}");
+    // The command line's account changes are audited too: the intake token, the account, its API token.
+    assert_eq!(audit.matches("\"account\"").count(), 3, "{audit}");
+    assert!(audit.contains("GGk-koppeling") && !audit.contains(&intake), "the token's name, never its secret");
     drop(server);
 }
 
