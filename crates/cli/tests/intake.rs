@@ -86,7 +86,8 @@ fn deliveries_over_http_land_like_files_and_the_server_serves_while_others_inges
     }
     let intake = ok(ketenzicht(&by_http, &["accounts", "intake-token", "--omschrijving", "GGk-koppeling"]));
     let intake = intake.trim().to_owned();
-    let add = ketenzicht_cmd_with_password(&by_http);
+    let add =
+        ketenzicht_cmd_with_password(&by_http, &["--naam", "groningen", "--rol", "gemeente", "--gemeente", "0014"]);
     assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
     let reader = ok(ketenzicht(&by_http, &["accounts", "token", "--naam", "groningen", "--omschrijving", "test"]));
     let reader = format!("Bearer {}", reader.trim());
@@ -186,24 +187,34 @@ fn deliveries_over_http_land_like_files_and_the_server_serves_while_others_inges
         std::thread::sleep(Duration::from_millis(250));
     }
 
+    // The beheerder sees the intake on /beheer: nothing waiting, the outcomes, the token's name.
+    let beheer = ketenzicht_cmd_with_password(&by_http, &["--naam", "beheer", "--rol", "beheerder"]);
+    assert!(beheer.status.success(), "{}", String::from_utf8_lossy(&beheer.stderr));
+    let session = common::login(addr, "beheer", "een%20lang%20genoeg%20wachtwoord");
+    let page = http(addr, "GET", "/beheer", &[("Cookie", &session)], b"");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("0 wachtend op verwerking") && page.body.contains("GGk-koppeling"), "{}", page.body);
+    assert!(page.body.contains(&ids[0].1), "the outcome of a delivery is listed");
+
     // Everything equal, read beside the running server.
     assert!(nieuw > 1000, "{nieuw}");
     assert_eq!(indicators(&by_http, &[]), indicators(&by_file, &[]));
     let audit = ok(ketenzicht(&by_http, &["audit", "list", "--json"]));
     assert_eq!(audit.matches("\"aanlevering\"").count(), ids.len() + 4, "{audit}");
-    // The command line's account changes are audited too: the intake token, the account, its API token.
-    assert_eq!(audit.matches("\"account\"").count(), 3, "{audit}");
+    // The command line's account changes are audited too: the intake token, two accounts, an API token.
+    assert_eq!(audit.matches("\"account\"").count(), 4, "{audit}");
     assert!(audit.contains("GGk-koppeling") && !audit.contains(&intake), "the token's name, never its secret");
     drop(server);
 }
 
-/// `accounts add` of a gemeente account for 0014, its password from the environment.
-fn ketenzicht_cmd_with_password(store: &Path) -> std::process::Output {
+/// `accounts add` with these arguments, the password from the environment.
+fn ketenzicht_cmd_with_password(store: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_ketenzicht"))
         .env("KETENZICHT_STORE", store)
         .env("KETENZICHT_PSEUDONIEM_SLEUTEL", common::KEY)
         .env("KETENZICHT_WACHTWOORD", "een lang genoeg wachtwoord")
-        .args(["accounts", "add", "--naam", "groningen", "--rol", "gemeente", "--gemeente", "0014"])
+        .args(["accounts", "add"])
+        .args(args)
         .output()
         .expect("ketenzicht runs")
 }

@@ -125,6 +125,22 @@ impl Inbox {
         std::fs::remove_file(path).map_err(IngestError::io(path))
     }
 
+    /// The outcomes of the last `n` deliveries processed, newest first.
+    pub fn recent(&self, n: usize) -> Result<Vec<serde_json::Value>, IngestError> {
+        let done = self.dir.join("verwerkt");
+        let mut out = Vec::new();
+        for path in ketenzicht_store::read_dir_sorted(&done)?.into_iter().rev() {
+            if out.len() >= n {
+                break;
+            }
+            if path.extension().is_some_and(|e| e == "json") {
+                let text = std::fs::read_to_string(&path).map_err(IngestError::io(&path))?;
+                out.extend(serde_json::from_str::<serde_json::Value>(&text).ok());
+            }
+        }
+        Ok(out)
+    }
+
     /// Where a delivery stands; `None` for an id the inbox never accepted.
     pub fn status(&self, id: &str) -> Result<Option<Status>, IngestError> {
         if !valid_id(id) {

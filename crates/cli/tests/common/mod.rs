@@ -90,7 +90,34 @@ pub fn serve(store: &Path) -> Server {
 #[allow(dead_code)]
 pub struct Answer {
     pub status: u16,
+    pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+#[allow(dead_code)]
+impl Answer {
+    /// The value of a cookie the answer sets.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, v)| v.split(';').next()?.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    }
+}
+
+/// Log in with the form (CSRF cookie and field) and return the session cookie header value.
+#[allow(dead_code)]
+pub fn login(addr: &str, naam: &str, wachtwoord: &str) -> String {
+    let form = http(addr, "GET", "/login", &[], b"");
+    let token = form.cookie("ketenzicht_login").expect("login cookie");
+    let body = format!("naam={naam}&wachtwoord={wachtwoord}&csrf={token}");
+    let cookie = format!("ketenzicht_login={token}");
+    let headers = [("Cookie", cookie.as_str()), ("Content-Type", "application/x-www-form-urlencoded")];
+    let answer = http(addr, "POST", "/login", &headers, body.as_bytes());
+    assert_eq!(answer.status, 303, "login of {naam}: {}", answer.body);
+    format!("ketenzicht_sessie={}", answer.cookie("ketenzicht_sessie").expect("session cookie"))
 }
 
 /// One HTTP/1.1 request with a body of any bytes (`Content-Length` from the body unless
@@ -114,6 +141,8 @@ pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body
     let _ = s.read_to_end(&mut raw);
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.lines().next().and_then(|l| l.split(' ').nth(1)).and_then(|c| c.parse().ok()).unwrap_or(0);
-    Answer { status, body: body.to_owned() }
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let headers = lines.filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    Answer { status, headers, body: body.to_owned() }
 }

@@ -26,6 +26,9 @@ pub async fn beheer(State(state): State<AppState>, scope: Result<Scope, WebError
     };
     let log = state.audit.list(None, None, 100).map_err(WebError::internal)?;
     let zonder = state.read_store(|s| s.ledger.zonder_opdracht()).map_err(WebError::internal)?;
+    let wachtend = state.inbox.pending().map_err(WebError::internal)?.len();
+    let verwerkt = state.inbox.recent(20).map_err(WebError::internal)?;
+    let tokens = state.accounts.lock().map_err(|_| WebError::internal("accounts lock"))?.aanlevertokens()?;
     let csrf = scope.csrf.clone().unwrap_or_default();
     let inhoud = html! {
         h1 { "Beheer" }
@@ -56,6 +59,30 @@ pub async fn beheer(State(state): State<AppState>, scope: Result<Scope, WebError
                 tbody {
                     @for (g, wet, maand, n) in &zonder {
                         tr { td { (g) " " (state.gemeenten.get(g).map_or("", |i| i.naam.as_str())) } td { (if wet.is_empty() { "?" } else { wet }) } td { (maand) } td { (n) } }
+                    }
+                }
+            }
+        }
+        h2 { "Aanleveringen (HTTP)" }
+        p { (wachtend) " wachtend op verwerking. Aanlevertokens: "
+            @if tokens.is_empty() { "geen (maak er een met " code { "ketenzicht accounts intake-token" } ")." }
+            @for (i, t) in tokens.iter().enumerate() {
+                @if i > 0 { ", " }
+                (t.omschrijving) @if let Some(d) = &t.ingetrokken { " (ingetrokken " (d) ")" }
+            }
+        }
+        @if !verwerkt.is_empty() {
+            table {
+                caption { "De laatste 20 verwerkte aanleveringen" }
+                thead { tr { @for k in ["Id", "Verwerkt", "Berichten", "Nieuw", "Dubbel", "Al bekend", "Conflicten", "Quarantaine", "Zonder opdracht"] { th scope="col" { (k) } } } }
+                tbody {
+                    @for o in &verwerkt {
+                        tr {
+                            td { (o["id"].as_str().unwrap_or_default()) } td { (o["verwerkt"].as_str().unwrap_or_default()) }
+                            @for k in ["berichten", "nieuw", "dubbel", "al_bekend", "conflicten", "quarantaine", "zonder_opdracht"] {
+                                td { (o[k].as_u64().unwrap_or_default()) }
+                            }
+                        }
                     }
                 }
             }
