@@ -147,6 +147,35 @@ struct Ingester<'s> {
     summary: Summary,
 }
 
+/// Deliveries read together on every core.
+const CHUNK: usize = 512;
+
+/// A delivery read: the message (or why not) and the SHA-256 of its bytes; `None` when its
+/// envelope could not be opened.
+type Parsed = Option<(Result<Message, ketenzicht_message::ReadError>, Inhoud)>;
+
+fn parse(d: &Delivery) -> Parsed {
+    d.bytes.as_ref().ok().map(|b| (ketenzicht_message::read(b), sha256(b)))
+}
+
+/// Read a chunk of deliveries, split over `threads` threads, in order.
+fn parse_all(chunk: &[Delivery], threads: usize) -> Vec<Parsed> {
+    if threads <= 1 || chunk.len() < 64 {
+        return chunk.iter().map(parse).collect();
+    }
+    let size = chunk.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let mut parts = chunk.chunks(size);
+        let first = parts.next().unwrap_or_default();
+        let helpers: Vec<_> = parts.map(|part| s.spawn(move || part.iter().map(parse).collect::<Vec<_>>())).collect();
+        let mut out: Vec<Parsed> = first.iter().map(parse).collect();
+        for h in helpers {
+            out.extend(h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        out
+    })
+}
+
 fn sha256(bytes: &[u8]) -> Inhoud {
     Sha256::digest(bytes).into()
 }
@@ -267,7 +296,8 @@ impl Ingester<'_> {
         Ok(())
     }
 
-    fn deliver(&mut self, d: Delivery) -> Result<(), IngestError> {
+    /// Take one delivery, read already (see [`Parsed`]): store, count or quarantine it.
+    fn deliver(&mut self, d: Delivery, parsed: Parsed) -> Result<(), IngestError> {
         self.summary.deliveries += 1;
         if d.routing.as_ref().and_then(|r| r.transport.as_deref()) == Some("afgewezen") {
             self.summary.transport_afgewezen += 1;
@@ -279,8 +309,9 @@ impl Ingester<'_> {
                 return self.maybe_flush();
             }
         };
-        match ketenzicht_message::read(bytes) {
-            Ok(message) => self.store_message(&d, bytes, &message)?,
+        let Some((read, inhoud)) = parsed else { return self.maybe_flush() };
+        match read {
+            Ok(message) => self.store_message(&d, bytes, &message, inhoud)?,
             Err(err) => {
                 let soort = if err.findings.iter().any(|f| f.level == Level::Xml) { "onleesbaar" } else { "ongeldig" };
                 let first = err.findings.first();
@@ -293,8 +324,13 @@ impl Ingester<'_> {
         self.maybe_flush()
     }
 
-    fn store_message(&mut self, d: &Delivery, bytes: &[u8], message: &Message) -> Result<(), IngestError> {
-        let inhoud = sha256(bytes);
+    fn store_message(
+        &mut self,
+        d: &Delivery,
+        bytes: &[u8],
+        message: &Message,
+        inhoud: Inhoud,
+    ) -> Result<(), IngestError> {
         let (gemeente, _) = message.bericht.partijen();
         let gemeente = gemeente.to_string();
         let eigen = message.bericht.eigen_identiteit();
@@ -464,13 +500,25 @@ pub fn ingest(
         buffered: 0,
         summary: Summary::default(),
     };
-    let stats = source::for_each_delivery(paths, |d| -> Result<(), IngestError> {
-        ingester.deliver(d)?;
-        if ingester.summary.deliveries.is_multiple_of(1024) {
-            progress(ingester.summary.deliveries);
+    // Deliveries are read (parsed and hashed) a chunk at a time on every core, then taken in
+    // their order on this thread, which alone decides what is new, a duplicate or a conflict.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let mut chunk: Vec<Delivery> = Vec::with_capacity(CHUNK);
+    let take = |ingester: &mut Ingester<'_>, chunk: &mut Vec<Delivery>| -> Result<(), IngestError> {
+        let parsed = parse_all(chunk, threads);
+        for (d, p) in chunk.drain(..).zip(parsed) {
+            ingester.deliver(d, p)?;
+            if ingester.summary.deliveries.is_multiple_of(1024) {
+                progress(ingester.summary.deliveries);
+            }
         }
         Ok(())
+    };
+    let stats = source::for_each_delivery(paths, |d| -> Result<(), IngestError> {
+        chunk.push(d);
+        if chunk.len() >= CHUNK { take(&mut ingester, &mut chunk) } else { Ok(()) }
     })?;
+    take(&mut ingester, &mut chunk)?;
     ingester.flush()?;
     progress(ingester.summary.deliveries);
     let mut summary = ingester.summary;
