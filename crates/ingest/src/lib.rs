@@ -297,15 +297,16 @@ impl Ingester<'_> {
     }
 
     /// Take one delivery, read already (see [`Parsed`]): store, count or quarantine it.
-    fn deliver(&mut self, d: Delivery, parsed: Parsed) -> Result<(), IngestError> {
+    fn deliver(&mut self, mut d: Delivery, parsed: Parsed) -> Result<(), IngestError> {
         self.summary.deliveries += 1;
         if d.routing.as_ref().and_then(|r| r.transport.as_deref()) == Some("afgewezen") {
             self.summary.transport_afgewezen += 1;
         }
-        let bytes = match &d.bytes {
+        // The bytes are moved on into the raw table, not copied.
+        let bytes = match std::mem::replace(&mut d.bytes, Ok(Vec::new())) {
             Ok(bytes) => bytes,
             Err((reason, raw)) => {
-                self.quarantine(&d, raw, "onleesbaar", reason.clone(), None, None)?;
+                self.quarantine(&d, &raw, "onleesbaar", reason, None, None)?;
                 return self.maybe_flush();
             }
         };
@@ -318,7 +319,7 @@ impl Ingester<'_> {
                 let reden = err.findings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
                 let pad = first.map(|f| f.path.clone()).filter(|p| !p.is_empty());
                 let regel = first.and_then(|f| f.rule.map(str::to_owned));
-                self.quarantine(&d, bytes, soort, reden, pad, regel)?;
+                self.quarantine(&d, &bytes, soort, reden, pad, regel)?;
             }
         }
         self.maybe_flush()
@@ -327,10 +328,11 @@ impl Ingester<'_> {
     fn store_message(
         &mut self,
         d: &Delivery,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         message: &Message,
         inhoud: Inhoud,
     ) -> Result<(), IngestError> {
+        let size = bytes.len();
         let (gemeente, _) = message.bericht.partijen();
         let gemeente = gemeente.to_string();
         let eigen = message.bericht.eigen_identiteit();
@@ -372,7 +374,7 @@ impl Ingester<'_> {
                     eigen.verzender.to_string().into(),
                     eigen.identificatie.to_string().into(),
                     eigen.dagtekening.0.into(),
-                    Value::Binary(bytes.to_vec()),
+                    Value::Binary(bytes),
                 ];
                 self.part(&gemeente, jaar).ruw.get_or_insert_with(ruw_columns).push(row);
                 self.levering_row(id, &gemeente, jaar, d);
@@ -382,7 +384,7 @@ impl Ingester<'_> {
                     bericht: id,
                     gemeente: gemeente.clone(),
                 });
-                self.buffered += bytes.len() + 256;
+                self.buffered += size + 256;
                 *self.summary.per_type.entry(name).or_default() += 1;
                 self.summary.nieuw += 1;
                 self.summary.gemeenten.insert(gemeente);
@@ -410,7 +412,7 @@ impl Ingester<'_> {
                 );
                 let quarantined = self.quarantine(
                     d,
-                    bytes,
+                    &bytes,
                     "conflict",
                     reden,
                     Some("Header/BerichtIdentificatie".to_owned()),
