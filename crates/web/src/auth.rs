@@ -18,8 +18,9 @@ use crate::state::AppState;
 
 const LOGIN_COOKIE: &str = "ketenzicht_login";
 
-fn random_token() -> Result<String, WebError> {
-    let mut bytes = [0u8; 32];
+/// `n` random bytes in hex.
+pub(crate) fn random_hex(n: usize) -> Result<String, WebError> {
+    let mut bytes = vec![0u8; n];
     getrandom::fill(&mut bytes).map_err(WebError::internal)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
@@ -47,7 +48,7 @@ fn login_page(token: &str, melding: Option<&str>) -> maud::Markup {
 }
 
 pub async fn login_form(State(state): State<AppState>) -> Result<Response, PageError> {
-    let token = random_token()?;
+    let token = random_hex(32)?;
     let mut response = Html(login_page(&token, None).into_string()).into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&state, LOGIN_COOKIE, &token, "/login", 3600));
     Ok(response)

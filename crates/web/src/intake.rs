@@ -41,11 +41,7 @@ fn max_archief() -> u64 {
 
 /// The name of the intake token in the request, or 401.
 fn token_name(state: &AppState, headers: &HeaderMap) -> Result<String, WebError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(WebError::Unauthorized)?;
+    let token = crate::scope::bearer(headers).ok_or(WebError::Unauthorized)?;
     let accounts = state.accounts.lock().map_err(|_| WebError::internal("accounts lock"))?;
     accounts.aanlevertoken(token.trim()).map_err(WebError::internal)?.ok_or(WebError::Unauthorized)
 }
@@ -64,10 +60,7 @@ fn vorm(headers: &HeaderMap) -> Result<Vorm, WebError> {
 
 /// A new delivery id: the time of receipt and 64 random bits.
 fn new_id(state: &AppState) -> Result<String, WebError> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(WebError::internal)?;
-    let random: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("{}-{random}", state.now().format("%Y%m%dT%H%M%S")))
+    Ok(format!("{}-{}", state.now().format("%Y%m%dT%H%M%S"), crate::auth::random_hex(8)?))
 }
 
 /// `POST /api/v1/aanleveringen`.
