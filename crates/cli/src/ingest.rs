@@ -50,6 +50,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     println!("conflicten:           {}", summary.conflicten);
     println!("in quarantaine:       {}", summary.quarantaine);
     println!("transport afgewezen:  {}", summary.transport_afgewezen);
+    println!("transportfouten Fo01: {}", summary.fo01);
     if summary.zonder_opdracht > 0 {
         println!(
             "zonder opdracht:      {} (geteld, inhoud niet bewaard; zie `ketenzicht orders unordered`)",

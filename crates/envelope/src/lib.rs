@@ -60,6 +60,33 @@ pub struct Envelope {
     pub bericht: Vec<u8>,
 }
 
+/// A transport error (`StUF:Fo01Bericht`): the knooppunt refused the message whose
+/// `referentienummer` is `cross_ref`, with an IB code (the Fo01 code list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Foutbericht {
+    /// The knooppunt (`IB`, `GGK`).
+    pub zender: Systeem,
+    /// The sender of the refused message.
+    pub ontvanger: Systeem,
+    pub referentienummer: String,
+    pub tijdstip: NaiveDateTime,
+    /// The `referentienummer` of the refused message.
+    pub cross_ref: String,
+    /// `IB014`, …
+    pub code: String,
+    /// `client` or `server`.
+    pub plek: String,
+    pub omschrijving: String,
+    pub details: Option<String>,
+}
+
+/// What a StUF file holds: an envelope with its message, or a transport error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stuf {
+    Envelope(Envelope),
+    Fout(Foutbericht),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnvelopeError {
     #[error("envelope is {0} bytes, more than the limit of {MAX_ENVELOPE_BYTES}")]
@@ -80,9 +107,16 @@ fn field(path: &str, message: impl Into<String>) -> EnvelopeError {
 
 /// The leaf values of an envelope by path below the root (`stuurgegevens/functie`), and which
 /// envelope it is.
+/// The root element of a StUF file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Root {
+    Envelope(Soort),
+    Fo01,
+}
+
 #[derive(Default)]
 struct Scan {
-    soort: Option<Soort>,
+    root: Option<Root>,
     stack: Vec<String>,
     /// Namespace declarations, taken document-wide (envelopes declare them on the root).
     prefixes: Vec<(String, String)>,
@@ -107,12 +141,14 @@ impl Scan {
         let (prefix, local) = qname.split_once(':').unwrap_or(("", qname.as_str()));
         let ns = self.prefixes.iter().rev().find(|(p, _)| p == prefix).map_or("", |(_, u)| u.as_str());
         if self.stack.is_empty() {
-            self.soort = Some(match (ns, local) {
-                (GGK, "envelopHeenbericht-ggk_Di01") => Soort::Di01,
-                (GGK, "envelopRetourbericht-ggk_Du01") => Soort::Du01,
+            self.root = Some(match (ns, local) {
+                (GGK, "envelopHeenbericht-ggk_Di01") => Root::Envelope(Soort::Di01),
+                (GGK, "envelopRetourbericht-ggk_Du01") => Root::Envelope(Soort::Du01),
+                (STUF, "Fo01Bericht") => Root::Fo01,
                 _ => return Err(EnvelopeError::NotAnEnvelope(format!("{{{ns}}}{local}"))),
             });
-        } else if ns != STUF && ns != GGK {
+        } else if ns != STUF && ns != GGK && !self.stack.iter().any(|e| e == "detailsXML") {
+            // `detailsXML` holds any XML (the XSD skips it).
             return Err(field(&self.path(), format!("element {local} in unknown namespace {ns:?}")));
         }
         if !self_closing {
@@ -138,8 +174,16 @@ impl Scan {
     }
 }
 
-/// Read an envelope and decode its message.
+/// Read an envelope and decode its message; a Fo01 is refused here (see [`read_any`]).
 pub fn read(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
+    match read_any(bytes)? {
+        Stuf::Envelope(e) => Ok(e),
+        Stuf::Fout(_) => Err(EnvelopeError::NotAnEnvelope(format!("{{{STUF}}}Fo01Bericht"))),
+    }
+}
+
+/// Read a StUF file: an envelope (its message decoded) or a transport error.
+pub fn read_any(bytes: &[u8]) -> Result<Stuf, EnvelopeError> {
     if bytes.len() > MAX_ENVELOPE_BYTES {
         return Err(EnvelopeError::TooLarge(bytes.len()));
     }
@@ -173,10 +217,20 @@ pub fn read(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
             _ => {}
         }
     }
-    let soort = scan.soort.ok_or_else(|| EnvelopeError::NotAnEnvelope("(empty)".to_owned()))?;
+    let root = scan.root.ok_or_else(|| EnvelopeError::NotAnEnvelope("(empty)".to_owned()))?;
     let tijdstip_text = scan.need("stuurgegevens/tijdstipBericht")?;
     let tijdstip = NaiveDateTime::parse_from_str(tijdstip_text.get(..14).unwrap_or(&tijdstip_text), "%Y%m%d%H%M%S")
         .map_err(|_| field("stuurgegevens/tijdstipBericht", format!("{tijdstip_text:?} is not yyyyMMddHHmmss")))?;
+    let systeem = |side: &str| -> Result<Systeem, EnvelopeError> {
+        Ok(Systeem {
+            organisatie: scan.need(&format!("stuurgegevens/{side}/organisatie"))?,
+            applicatie: scan.need(&format!("stuurgegevens/{side}/applicatie"))?,
+        })
+    };
+    let soort = match root {
+        Root::Envelope(soort) => soort,
+        Root::Fo01 => return fout(&scan, tijdstip, systeem("zender")?, systeem("ontvanger")?).map(Stuf::Fout),
+    };
     let (payload_path, payload) = match scan.get("parameters/bericht/xmlBestand") {
         Some(p) => ("parameters/bericht/xmlBestand", p),
         None => ("parameters/bericht/tekstBestand", scan.need("parameters/bericht/tekstBestand")?),
@@ -192,13 +246,7 @@ pub fn read(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
     if soort == Soort::Du01 && cross_ref.is_none() {
         return Err(field("stuurgegevens/crossRefnummer", "a Du01 needs the referentienummer of its Di01"));
     }
-    let systeem = |side: &str| -> Result<Systeem, EnvelopeError> {
-        Ok(Systeem {
-            organisatie: scan.need(&format!("stuurgegevens/{side}/organisatie"))?,
-            applicatie: scan.need(&format!("stuurgegevens/{side}/applicatie"))?,
-        })
-    };
-    Ok(Envelope {
+    Ok(Stuf::Envelope(Envelope {
         soort,
         zender: systeem("zender")?,
         ontvanger: systeem("ontvanger")?,
@@ -207,11 +255,73 @@ pub fn read(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
         cross_ref,
         functie: scan.need("stuurgegevens/functie")?,
         bericht,
+    }))
+}
+
+/// The fields of a Fo01, checked against the StUF 03.01 types.
+fn fout(
+    scan: &Scan,
+    tijdstip: NaiveDateTime,
+    zender: Systeem,
+    ontvanger: Systeem,
+) -> Result<Foutbericht, EnvelopeError> {
+    let code = scan.need("body/code")?;
+    if code.chars().count() > 7 {
+        return Err(field("body/code", format!("{code:?} is longer than 7 characters (StUF:Foutcode)")));
+    }
+    let plek = scan.need("body/plek")?;
+    if plek != "client" && plek != "server" {
+        return Err(field("body/plek", format!("{plek:?} is not client or server (StUF:Foutplek)")));
+    }
+    Ok(Foutbericht {
+        zender,
+        ontvanger,
+        referentienummer: scan.need("stuurgegevens/referentienummer")?,
+        tijdstip,
+        cross_ref: scan.need("stuurgegevens/crossRefnummer")?,
+        code,
+        plek,
+        omschrijving: scan.need("body/omschrijving")?,
+        details: scan.get("body/details"),
     })
 }
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// `StUF:zender` or `StUF:ontvanger`, indented two levels.
+fn systeem(tag: &str, s: &Systeem) -> String {
+    format!(
+        "\t\t<StUF:{tag}>\n\t\t\t<StUF:organisatie>{}</StUF:organisatie>\n\t\t\t<StUF:applicatie>{}</StUF:applicatie>\n\t\t</StUF:{tag}>\n",
+        escape(&s.organisatie),
+        escape(&s.applicatie)
+    )
+}
+
+/// Write a transport error, without `detailsXML`.
+pub fn write_fout(fout: &Foutbericht) -> Vec<u8> {
+    let mut out = String::with_capacity(1024);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<StUF:Fo01Bericht xmlns:StUF=\"{STUF}\">\n\t<StUF:stuurgegevens>\n"));
+    out.push_str("\t\t<StUF:berichtcode>Fo01</StUF:berichtcode>\n");
+    out.push_str(&systeem("zender", &fout.zender));
+    out.push_str(&systeem("ontvanger", &fout.ontvanger));
+    let leaf = |out: &mut String, tag: &str, text: &str| {
+        out.push_str(&format!("\t\t<StUF:{tag}>{}</StUF:{tag}>\n", escape(text)));
+    };
+    leaf(&mut out, "referentienummer", &fout.referentienummer);
+    leaf(&mut out, "tijdstipBericht", &fout.tijdstip.format("%Y%m%d%H%M%S").to_string());
+    leaf(&mut out, "crossRefnummer", &fout.cross_ref);
+    out.push_str("\t</StUF:stuurgegevens>\n\t<StUF:body>\n");
+    leaf(&mut out, "code", &fout.code);
+    leaf(&mut out, "plek", &fout.plek);
+    leaf(&mut out, "omschrijving", &fout.omschrijving);
+    if let Some(details) = &fout.details {
+        leaf(&mut out, "details", details);
+    }
+    out.push_str("\t</StUF:body>\n</StUF:Fo01Bericht>\n");
+    out.into_bytes()
 }
 
 /// Write an envelope, its message in base64 as `xmlBestand`.
@@ -220,13 +330,6 @@ pub fn write(envelope: &Envelope) -> Vec<u8> {
     let code = match envelope.soort {
         Soort::Di01 => "Di01",
         Soort::Du01 => "Du01",
-    };
-    let systeem = |tag: &str, s: &Systeem| {
-        format!(
-            "\t\t<StUF:{tag}>\n\t\t\t<StUF:organisatie>{}</StUF:organisatie>\n\t\t\t<StUF:applicatie>{}</StUF:applicatie>\n\t\t</StUF:{tag}>\n",
-            escape(&s.organisatie),
-            escape(&s.applicatie)
-        )
     };
     let mut out = String::with_capacity(envelope.bericht.len() * 4 / 3 + 1200);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

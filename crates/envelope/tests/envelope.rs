@@ -1,8 +1,11 @@
 //! The StUF-GGk envelope: the public examples read, what we write reads back and validates
-//! against the StUF-GGk XSD, and broken envelopes are refused with a clear error.
+//! against the StUF-GGk XSD, and broken envelopes are refused with a clear error. The same for
+//! the transport error `StUF:Fo01Bericht`.
 
 use chrono::NaiveDate;
-use ketenzicht_envelope::{Envelope, EnvelopeError, Soort, Systeem, read, write};
+use ketenzicht_envelope::{
+    Envelope, EnvelopeError, Foutbericht, Soort, Stuf, Systeem, read, read_any, write, write_fout,
+};
 use ketenzicht_testkit as testkit;
 
 fn example(name: &str) -> Vec<u8> {
@@ -104,4 +107,76 @@ fn broken_envelopes_are_refused() {
     }
     let big = vec![b' '; ketenzicht_envelope::MAX_ENVELOPE_BYTES + 1];
     assert!(matches!(read(&big), Err(EnvelopeError::TooLarge(_))));
+}
+
+#[test]
+fn the_public_fo01_reads_and_is_no_envelope() {
+    let bytes = example("Fo01.xml");
+    let Stuf::Fout(fout) = read_any(&bytes).expect("Fo01") else { panic!("a Fo01 is a Fout") };
+    assert_eq!(fout.zender.organisatie, "IB");
+    assert_eq!(fout.ontvanger.organisatie, "54540051");
+    assert_eq!(fout.referentienummer, "78002f23-5bc5-4e3e-96ad-1d209d32a5d5");
+    assert_eq!(fout.cross_ref, "9c0f7b90-5c69-11e5-a837-0800200c9a66");
+    assert_eq!(fout.tijdstip, NaiveDate::from_ymd_opt(2016, 4, 21).and_then(|d| d.and_hms_opt(14, 45, 34)).expect("t"));
+    assert_eq!((fout.code.as_str(), fout.plek.as_str()), ("IB210", "client"));
+    assert_eq!(fout.omschrijving, "Ontvangende organisatie onbekend. Organisatie 99999");
+    assert_eq!(fout.details.as_deref(), Some("JW315-00010004"));
+    let err = read(&bytes).expect_err("read wants an envelope");
+    assert!(err.to_string().contains("Fo01Bericht"), "{err}");
+    assert!(matches!(read_any(&write(&envelope(Soort::Di01))), Ok(Stuf::Envelope(_))));
+}
+
+fn fout() -> Foutbericht {
+    Foutbericht {
+        zender: Systeem { organisatie: "IB".into(), applicatie: "GGK".into() },
+        ontvanger: Systeem { organisatie: "98000001".into(), applicatie: "Zorg & <app>".into() },
+        referentienummer: "11111111-2222-4333-8444-555555555555".into(),
+        tijdstip: NaiveDate::from_ymd_opt(2026, 4, 1).and_then(|d| d.and_hms_opt(9, 30, 7)).expect("t"),
+        cross_ref: "0b1c2d3e-4f50-4617-8899-aabbccddeeff".into(),
+        code: "IB014".into(),
+        plek: "client".into(),
+        omschrijving: "Het bericht voldoet niet aan het XSD.".into(),
+        details: Some("JW315-000100000004".into()),
+    }
+}
+
+#[test]
+fn a_written_fo01_reads_back_and_validates_against_the_stuf_xsd() {
+    let f = fout();
+    assert_eq!(read_any(&write_fout(&f)).expect("reads"), Stuf::Fout(f.clone()));
+    let without = Foutbericht { details: None, ..f };
+    assert_eq!(read_any(&write_fout(&without)).expect("reads"), Stuf::Fout(without.clone()));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let xsd = testkit::shared().join("stuf-ggk-2.1.04/xsd/0301/stuf0301.xsd");
+    let files: Vec<_> = [("met", fout()), ("zonder", without)]
+        .into_iter()
+        .map(|(name, f)| {
+            let path = dir.path().join(format!("{name}.xml"));
+            std::fs::write(&path, write_fout(&f)).expect("write");
+            path
+        })
+        .collect();
+    testkit::xmllint(&xsd, &files).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn broken_fo01s_are_refused() {
+    let good = String::from_utf8(write_fout(&fout())).expect("utf8");
+    let cases = [
+        (good.replace("<StUF:code>IB014</StUF:code>", "<StUF:code>IB0140000</StUF:code>"), "body/code"),
+        (good.replace("<StUF:plek>client</StUF:plek>", "<StUF:plek>ergens</StUF:plek>"), "body/plek"),
+        (
+            good.replace("<StUF:crossRefnummer>0b1c2d3e-4f50-4617-8899-aabbccddeeff</StUF:crossRefnummer>", ""),
+            "stuurgegevens/crossRefnummer",
+        ),
+        (
+            good.replace("<StUF:omschrijving>Het bericht voldoet niet aan het XSD.</StUF:omschrijving>", ""),
+            "body/omschrijving",
+        ),
+        (good.replace("<StUF:body>", "<StUF:body><x:y xmlns:x=\"urn:elders\"/>"), "unknown namespace"),
+    ];
+    for (input, says) in cases {
+        let err = read_any(input.as_bytes()).expect_err(says);
+        assert!(err.to_string().contains(says), "expected {says:?}, got {err}");
+    }
 }

@@ -174,6 +174,7 @@ pub fn outcome(id: &str, verwerkt: &str, s: &Summary) -> serde_json::Value {
         "conflicten": s.conflicten,
         "quarantaine": s.quarantaine,
         "transport_afgewezen": s.transport_afgewezen,
+        "fo01": s.fo01,
         "zonder_opdracht": s.zonder_opdracht,
         "gemeenten": s.gemeenten,
     })

@@ -8,6 +8,9 @@
 //!   quarantine next to the stored message.
 //! * Input that cannot be read as an iWmo/iJw 3.2 message (hostile, truncated, invalid at
 //!   level 1, a broken envelope) goes to quarantine with its reason and original bytes.
+//! * A transport error of the knooppunt (Fo01) is recorded in the ledger against the UUID of
+//!   the delivery it refused, whichever of the two comes first; Ketendata then marks that
+//!   delivery as refused at transport.
 //! * Work is committed in batches through the store's ledger (see `ketenzicht_store::ledger`),
 //!   so an interrupted run leaves the store consistent and running it again completes it.
 
@@ -22,7 +25,7 @@ use chrono::Datelike;
 use ketenzicht_governance::Toelating;
 use ketenzicht_message::{Level, Message, Wet};
 use ketenzicht_store::ledger::{
-    BerichtEntry, Commit, Inhoud, LeveringEntry, QuarantaineEntry, Sleutel, ZonderOpdracht,
+    BerichtEntry, Commit, Inhoud, LeveringEntry, QuarantaineEntry, Sleutel, TransportFoutEntry, ZonderOpdracht,
 };
 use ketenzicht_store::pseudonym::hex;
 use ketenzicht_store::{Kind, Store, StoreError, Table, Value};
@@ -111,6 +114,8 @@ pub struct Summary {
     pub quarantaine: u64,
     /// Deliveries refused at transport (stored and marked, or quarantined when unreadable).
     pub transport_afgewezen: u64,
+    /// Transport errors (Fo01) recorded.
+    pub fo01: u64,
     pub routing_without_file: u64,
     /// Messages of a gemeente and law without an order: counted, content discarded.
     pub zonder_opdracht: u64,
@@ -140,6 +145,7 @@ struct Ingester<'s> {
     pending_leveringen: HashSet<Sleutel>,
     pending_quarantaine: HashSet<Inhoud>,
     pending_zonder_opdracht: HashSet<Sleutel>,
+    pending_transportfouten: HashSet<Sleutel>,
     parts: BTreeMap<(String, i32), Part>,
     quarantine_files: Vec<(String, Vec<u8>)>,
     commit: Commit,
@@ -155,6 +161,9 @@ const CHUNK: usize = 512;
 type Parsed = Option<(Result<Message, ketenzicht_message::ReadError>, Inhoud)>;
 
 fn parse(d: &Delivery) -> Parsed {
+    if d.fout.is_some() {
+        return None;
+    }
     d.bytes.as_ref().ok().map(|b| (ketenzicht_message::read(b), sha256(b)))
 }
 
@@ -185,6 +194,11 @@ fn sleutel(text: &str) -> Sleutel {
     let mut out = [0u8; 16];
     out.copy_from_slice(&full[..16]);
     out
+}
+
+/// The key of a delivery with this knooppunt UUID (see [`LeveringEntry`]).
+fn levering_key(uuid: &str) -> Sleutel {
+    sleutel(&format!("uuid|{uuid}"))
 }
 
 /// A gemeentecode is four digits; an AGB code eight.
@@ -302,6 +316,10 @@ impl Ingester<'_> {
         if d.routing.as_ref().and_then(|r| r.transport.as_deref()) == Some("afgewezen") {
             self.summary.transport_afgewezen += 1;
         }
+        if let Some(fout) = d.fout.take() {
+            self.transport_error(&d, fout)?;
+            return self.maybe_flush();
+        }
         // The bytes are moved on into the raw table, not copied.
         let bytes = match std::mem::replace(&mut d.bytes, Ok(Vec::new())) {
             Ok(bytes) => bytes,
@@ -325,6 +343,31 @@ impl Ingester<'_> {
         self.maybe_flush()
     }
 
+    /// Record a Fo01 against the delivery it refused (once).
+    fn transport_error(&mut self, d: &Delivery, fout: ketenzicht_envelope::Foutbericht) -> Result<(), IngestError> {
+        let key = levering_key(&fout.cross_ref);
+        if self.pending_transportfouten.contains(&key) || self.store.ledger.has_transportfout(&key)? {
+            self.summary.al_bekend += 1;
+            return Ok(());
+        }
+        tracing::debug!(bron = %d.name, uuid = %fout.cross_ref, code = %fout.code, "transport error");
+        self.pending_transportfouten.insert(key);
+        self.buffered += 512;
+        self.commit.transportfouten.push(TransportFoutEntry {
+            sleutel: key,
+            uuid: fout.cross_ref,
+            referentienummer: fout.referentienummer,
+            tijdstip: fout.tijdstip.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            code: fout.code,
+            plek: fout.plek,
+            omschrijving: fout.omschrijving,
+            details: fout.details,
+            bron: d.name.clone(),
+        });
+        self.summary.fo01 += 1;
+        Ok(())
+    }
+
     fn store_message(
         &mut self,
         d: &Delivery,
@@ -345,10 +388,10 @@ impl Ingester<'_> {
             eigen.dagtekening.0
         );
         let key = sleutel(&identity);
-        let levering = sleutel(&match &d.routing {
-            Some(r) => format!("uuid|{}", r.uuid),
-            None => format!("inhoud|{}", hex(&inhoud)),
-        });
+        let levering = match &d.routing {
+            Some(r) => levering_key(&r.uuid),
+            None => sleutel(&format!("inhoud|{}", hex(&inhoud))),
+        };
         // Registered on the day of receipt, else on its Dagtekening; partitioned by that year.
         let dag = d.routing.as_ref().map_or(eigen.dagtekening.0, |r| r.ontvangen.date());
         let jaar = dag.year();
@@ -472,6 +515,7 @@ impl Ingester<'_> {
         self.pending_leveringen.clear();
         self.pending_quarantaine.clear();
         self.pending_zonder_opdracht.clear();
+        self.pending_transportfouten.clear();
         self.buffered = 0;
         self.summary.batches += 1;
         Ok(())
@@ -496,6 +540,7 @@ pub fn ingest(
         pending_leveringen: HashSet::new(),
         pending_quarantaine: HashSet::new(),
         pending_zonder_opdracht: HashSet::new(),
+        pending_transportfouten: HashSet::new(),
         parts: BTreeMap::new(),
         quarantine_files: Vec::new(),
         commit: Commit::default(),

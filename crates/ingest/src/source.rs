@@ -7,6 +7,8 @@
 //! * Other directories, files and `.tar.gz` archives are read as found (sorted).
 //! * A StUF-GGk envelope is opened; its `referentienummer`, `tijdstipBericht`, `zender`,
 //!   `ontvanger` and `crossRefnummer` are the routing data when no record gives them.
+//! * A transport error of the knooppunt (`StUF:Fo01Bericht`) is read as such: it is no
+//!   message, but says that the delivery it points to was refused.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
@@ -14,6 +16,7 @@ use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
+use ketenzicht_envelope::{Foutbericht, Stuf};
 use ketenzicht_message::MAX_MESSAGE_BYTES;
 
 use crate::IngestError;
@@ -48,12 +51,14 @@ pub struct Routing {
 pub type Bytes = Result<Vec<u8>, (String, Vec<u8>)>;
 
 /// One delivery: its name (`file`, or `archive.tar.gz#member`), its bytes (or why the envelope
-/// around them could not be opened, with the envelope's bytes), and its routing.
+/// around them could not be opened, with the envelope's bytes), and its routing; or, with
+/// `fout`, a transport error (its bytes are the Fo01's).
 #[derive(Debug)]
 pub struct Delivery {
     pub name: String,
     pub bytes: Bytes,
     pub routing: Option<Routing>,
+    pub fout: Option<Foutbericht>,
 }
 
 /// What reading the inputs noticed besides the deliveries.
@@ -95,16 +100,19 @@ fn read_file(path: &Path) -> Result<Vec<u8>, IngestError> {
     if len > MAX_MESSAGE_BYTES as u64 { Ok(oversized()) } else { std::fs::read(path).map_err(IngestError::io(path)) }
 }
 
-/// A StUF-GGk envelope is opened; anything else is taken as the message itself.
-fn unwrap(bytes: Vec<u8>) -> (Bytes, Option<Routing>) {
+/// A StUF-GGk envelope is opened and a Fo01 read; anything else is taken as the message itself.
+fn unwrap(bytes: Vec<u8>) -> Delivery {
     const GGK: &[u8] = b"http://www.stufstandaarden.nl/koppelvlak/ggk0210";
+    const FO01: &[u8] = b"Fo01Bericht";
     let head = &bytes[..bytes.len().min(2048)];
-    if memchr::memmem::find(head, GGK).is_none() {
-        return (Ok(bytes), None);
+    let stuf = memchr::memmem::find(head, GGK).is_some() || memchr::memmem::find(head, FO01).is_some();
+    let unrouted = |bytes| Delivery { name: String::new(), bytes, routing: None, fout: None };
+    if !stuf {
+        return unrouted(Ok(bytes));
     }
-    match ketenzicht_envelope::read(&bytes) {
-        Ok(e) => {
-            let routing = Routing {
+    match ketenzicht_envelope::read_any(&bytes) {
+        Ok(Stuf::Envelope(e)) => Delivery {
+            routing: Some(Routing {
                 bron: RoutingBron::Envelop,
                 uuid: e.referentienummer,
                 ontvangen: e.tijdstip,
@@ -114,16 +122,17 @@ fn unwrap(bytes: Vec<u8>) -> (Bytes, Option<Routing>) {
                 cross_ref: e.cross_ref,
                 transport: None,
                 transport_code: None,
-            };
-            (Ok(e.bericht), Some(routing))
-        }
-        Err(e) => (Err((format!("StUF-GGk envelope: {e}"), bytes)), None),
+            }),
+            ..unrouted(Ok(e.bericht))
+        },
+        Ok(Stuf::Fout(f)) => Delivery { fout: Some(f), ..unrouted(Ok(bytes)) },
+        Err(e) => unrouted(Err((format!("StUF-GGk envelope: {e}"), bytes))),
     }
 }
 
 fn delivery(name: String, bytes: Vec<u8>, routing: Option<Routing>) -> Delivery {
-    let (bytes, from_envelope) = unwrap(bytes);
-    Delivery { name, bytes, routing: routing.or(from_envelope) }
+    let opened = unwrap(bytes);
+    Delivery { name, routing: routing.or(opened.routing), ..opened }
 }
 
 /// Read every member of an archive, in order, giving each its routing from `records` (by
@@ -167,7 +176,7 @@ fn read_archive<E: From<IngestError>>(
     if let Some(e) = broken {
         let raw = std::fs::read(path).map_err(IngestError::io(path))?;
         let reason = format!("unreadable archive (gzip-compressed tar expected), after {members} members: {e}");
-        each(Delivery { name: path.display().to_string(), bytes: Err((reason, raw)), routing: None })?;
+        each(Delivery { name: path.display().to_string(), bytes: Err((reason, raw)), routing: None, fout: None })?;
     }
     Ok(records.len() as u64)
 }

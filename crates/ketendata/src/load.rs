@@ -1,5 +1,7 @@
 //! Loading one gemeente from the lake: every stored message, parsed again, with its
-//! deliveries folded into one receipt (the first delivery accepted at transport counts).
+//! deliveries folded into one receipt (the first delivery accepted at transport counts). A
+//! delivery is refused at transport when its routing record says so or when the knooppunt
+//! sent a transport error (Fo01) for its UUID.
 
 use std::collections::HashMap;
 
@@ -44,6 +46,7 @@ fn column(table: &Table, name: &str, file: &std::path::Path) -> Result<usize, Ke
 
 /// Every message of one gemeente, sorted by receipt (then id).
 pub fn load(store: &Store, gemeente: &str) -> Result<Vec<Msg>, KetendataError> {
+    let fouten: HashMap<String, String> = store.ledger.transportfouten(gemeente)?.into_iter().collect();
     let mut leveringen: HashMap<i64, Vec<Levering>> = HashMap::new();
     for file in store.files(ketenzicht_store::lake::LEVERINGEN, gemeente)? {
         let table = ketenzicht_store::parquet_io::read_parquet(&file)?;
@@ -52,11 +55,16 @@ pub fn load(store: &Store, gemeente: &str) -> Result<Vec<Msg>, KetendataError> {
         let (id, uuid, ontvangen, transport, code) = (id?, uuid?, ontvangen?, transport?, code?);
         for row in &table.rows {
             let Some(bericht) = row[id].as_int() else { continue };
+            let uuid = text(row, uuid);
+            let (transport, transport_code) = match uuid.as_ref().and_then(|u| fouten.get(u)) {
+                Some(fo01) => (Some("afgewezen".to_owned()), Some(fo01.clone())),
+                None => (text(row, transport), text(row, code)),
+            };
             leveringen.entry(bericht).or_default().push(Levering {
-                uuid: text(row, uuid),
+                uuid,
                 ontvangen: row[ontvangen].as_timestamp(),
-                transport: text(row, transport),
-                transport_code: text(row, code),
+                transport,
+                transport_code,
             });
         }
     }

@@ -172,3 +172,57 @@ fn archives_and_envelopes_give_the_same_ketendata() {
     build_all(&store);
     check_against_truth(&sim, &store);
 }
+
+/// Messages refused at transport per (gemeente, wet, bericht) in `berichten`.
+fn refused_in_lake(store: &Store) -> BTreeMap<(String, String, String), usize> {
+    let mut out = BTreeMap::new();
+    for gemeente in store.ledger.gemeenten().expect("gemeenten") {
+        let t = ketenzicht_ketendata::read(store, "berichten", &gemeente).expect("berichten");
+        let col = |name: &str| t.column(name).unwrap_or_else(|| panic!("column {name}"));
+        let (wet, bericht, transport, code) = (col("wet"), col("bericht"), col("transport"), col("transport_code"));
+        for row in t.rows.iter().filter(|r| r[transport].as_text() == Some("afgewezen")) {
+            assert_eq!(row[code].as_text(), Some("IB014"));
+            let key = (gemeente.clone(), s_of(&row[wet]), s_of(&row[bericht]));
+            *out.entry(key).or_default() += 1;
+        }
+    }
+    out
+}
+
+fn s_of(v: &ketenzicht_store::Value) -> String {
+    v.as_text().expect("text").to_owned()
+}
+
+#[test]
+fn envelopes_alone_carry_their_transport_refusals_as_fo01() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sim = dir.path().join("sim");
+    simulate(&sim, Layout::Loose, Vorm::Stuf);
+    // Without the knooppunt's routing records, only the envelopes and the Fo01s tell.
+    std::fs::remove_dir_all(sim.join("routing")).expect("remove routing");
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+    // Small batches: a Fo01 (sorted before its message) and its message land in different commits.
+    let options = ketenzicht_ingest::Options { batch_bytes: 2 * 1024 * 1024, ..Default::default() };
+    let summary = ketenzicht_ingest::ingest(&mut store, std::slice::from_ref(&sim), options, &|_| {}).expect("ingest");
+    build_all(&store);
+    check_against_truth(&sim, &store);
+
+    let mut expected: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    let mut refusals = 0;
+    for r in truth(&sim, "fouten.jsonl") {
+        refusals += n(&r, "transport_afgewezen");
+        let readable = n(&r, "transport_afgewezen") - n(&r, "onleesbaar");
+        if readable > 0 {
+            *expected.entry((s(&r, "gemeente"), s(&r, "wet"), s(&r, "bericht"))).or_default() += readable;
+        }
+    }
+    assert!(refusals > 3, "the demo period has transport refusals: {refusals}");
+    assert_eq!(summary.fo01 as usize, refusals, "one Fo01 per refusal: {summary:?}");
+    assert_eq!(refused_in_lake(&store), expected, "refused at transport per gemeente, wet and type");
+
+    // Again: nothing new, the Fo01s included.
+    let again =
+        ketenzicht_ingest::ingest(&mut store, std::slice::from_ref(&sim), Default::default(), &|_| {}).expect("ingest");
+    assert_eq!((again.nieuw, again.fo01, again.quarantaine), (0, 0, 0), "{again:?}");
+    assert_eq!(again.al_bekend, again.deliveries);
+}

@@ -65,6 +65,8 @@ pub struct Emitter<'a> {
     truth: &'a mut truth::Truth,
     summary: &'a mut Summary,
     ids: ChaCha8Rng,
+    /// The UUIDs of Fo01s (StUF form), a stream of their own so both forms share the rest.
+    fout_ids: ChaCha8Rng,
     seq: u32,
     queue: BTreeMap<(NaiveDateTime, u8, u64), Item>,
     slots: HashMap<u64, Slot>,
@@ -117,6 +119,7 @@ impl<'a> Emitter<'a> {
             truth,
             summary,
             ids: rng_for(options.seed, "uuid", u64::from(g.code.0) * 2 + u64::from(wet == Wet::IJw)),
+            fout_ids: rng_for(options.seed, "fo01", u64::from(g.code.0) * 2 + u64::from(wet == Wet::IJw)),
             seq: 0,
             queue: BTreeMap::new(),
             slots: HashMap::new(),
@@ -296,7 +299,33 @@ impl<'a> Emitter<'a> {
             quoted(placed.lid.as_deref()),
         )
         .map_err(io(&self.routing_path))?;
+        if let (Vorm::Stuf, Some(code)) = (self.options.vorm, d.transport) {
+            let sender = afzender.to_owned();
+            self.fo01(&d, code, &uuid, &sender)?;
+        }
         Ok(uuid)
+    }
+
+    /// In the StUF form, the knooppunt's answer to a refused delivery: a Fo01 to its sender,
+    /// two seconds later, written beside it (`…-Fo01.xml`). The routing records carry the
+    /// refusal too; the Fo01 is how a store fed with envelopes alone learns of it.
+    fn fo01(&mut self, d: &Delivery<'_>, code: &str, refused: &str, afzender: &str) -> Result<(), SimulateError> {
+        let fout = ketenzicht_envelope::write_fout(&ketenzicht_envelope::Foutbericht {
+            zender: Systeem { organisatie: "IB".to_owned(), applicatie: "GGK".to_owned() },
+            ontvanger: Systeem { organisatie: afzender.to_owned(), applicatie: "ketenzicht-simulator".to_owned() },
+            referentienummer: uuid(&mut self.fout_ids),
+            tijdstip: d.t + chrono::Duration::seconds(2),
+            cross_ref: refused.to_owned(),
+            code: code.to_owned(),
+            plek: "client".to_owned(),
+            omschrijving: crate::event::transport_reden(code).to_owned(),
+            details: Some(format!("{}-{}", d.name, d.id)),
+        });
+        let file = format!("{}-Fo01.xml", d.file.trim_end_matches(".xml"));
+        // Filed under the refused delivery's month, in its archive.
+        self.sink.put(&self.options.out, d.t, &file, &fout)?;
+        self.summary.fo01 += 1;
+        Ok(())
     }
 
     fn heen(&mut self, slot: &mut Slot, t: NaiveDateTime) -> Result<(), SimulateError> {

@@ -149,6 +149,14 @@ impl Fout {
     }
 }
 
+/// The Fo01 omschrijving of a transport error code the simulator draws.
+pub fn transport_reden(code: &str) -> &'static str {
+    match code {
+        "IB014" => "Het bericht voldoet niet aan het XSD-schema van de berichtstandaard.",
+        _ => "Het bericht is door het knooppunt geweigerd.",
+    }
+}
+
 impl Heen {
     pub fn afzender_is_gemeente(&self) -> bool {
         self.inhoud.bericht_type().afzender_is_gemeente()

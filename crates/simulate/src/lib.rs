@@ -92,6 +92,8 @@ pub struct Summary {
     pub gemeenten: usize,
     pub berichten: u64,
     pub bytes: u64,
+    /// Transport errors written (StUF form only).
+    pub fo01: u64,
 }
 
 /// A random stream for one purpose and key, derived from the seed (FNV-1a over both).
@@ -221,6 +223,7 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
         let s = result?;
         summary.berichten += s.berichten;
         summary.bytes += s.bytes;
+        summary.fo01 += s.fo01;
     }
     // Join the pieces of each truth file in task order.
     let truth_dir = options.out.join("truth");

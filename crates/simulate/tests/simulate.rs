@@ -752,6 +752,34 @@ fn the_stuf_form_wraps_the_same_messages_with_the_routing_data() {
         du01 += usize::from(envelope.soort == ketenzicht_envelope::Soort::Du01);
     }
     assert!(du01 > 0);
+
+    // Every refusal at transport has its Fo01 beside it, pointing to the refused UUID, valid
+    // against the StUF 03.01 XSD; no other Fo01s.
+    let refused: BTreeMap<String, &Value> = records
+        .iter()
+        .filter(|r| r["transport"] == "afgewezen")
+        .map(|r| (r["bestand"].as_str().expect("bestand").replace(".xml", "-Fo01.xml"), r))
+        .collect();
+    let fo01s: Vec<PathBuf> = files(&stuf.path().join("berichten"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with("-Fo01.xml"))
+        .collect();
+    assert!(!refused.is_empty());
+    assert_eq!(fo01s.len(), refused.len());
+    for path in &fo01s {
+        let rel = path.strip_prefix(stuf.path()).expect("inside").to_string_lossy().into_owned();
+        let r = refused.get(&rel).unwrap_or_else(|| panic!("{rel} answers no refused delivery"));
+        let bytes = std::fs::read(path).expect("Fo01");
+        let Ok(ketenzicht_envelope::Stuf::Fout(fout)) = ketenzicht_envelope::read_any(&bytes) else {
+            panic!("{rel} is not a Fo01")
+        };
+        assert_eq!(fout.cross_ref, r["uuid"]);
+        assert_eq!(Some(fout.code.as_str()), r["transport_code"].as_str());
+        assert_eq!(fout.ontvanger.organisatie, r["afzender"]);
+        assert!(fout.tijdstip > ts(&r["ontvangen"]));
+    }
+    let xsd = testkit::shared().join("stuf-ggk-2.1.04/xsd/0301/stuf0301.xsd");
+    testkit::xmllint(&xsd, &fo01s).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]

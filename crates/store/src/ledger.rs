@@ -58,6 +58,25 @@ pub struct QuarantaineEntry {
     pub bericht: Option<String>,
 }
 
+/// A transport error (Fo01) of the knooppunt: the delivery with this UUID was refused. Kept
+/// whole (it holds no client data), tied to its gemeente once that delivery is known.
+#[derive(Debug, Clone)]
+pub struct TransportFoutEntry {
+    /// The delivery key of the refused message (see [`LeveringEntry`]).
+    pub sleutel: Sleutel,
+    /// The UUID of the refused message (`crossRefnummer`).
+    pub uuid: String,
+    /// The Fo01's own UUID.
+    pub referentienummer: String,
+    pub tijdstip: String,
+    pub code: String,
+    pub plek: String,
+    pub omschrijving: String,
+    pub details: Option<String>,
+    /// The input: a file, or `archive#member`.
+    pub bron: String,
+}
+
 /// What one batch adds to the ledger.
 #[derive(Debug, Default)]
 pub struct Commit {
@@ -68,6 +87,7 @@ pub struct Commit {
     pub conflicten: Vec<(i64, Inhoud)>,
     /// Traffic without an order: counted by identity, its content discarded.
     pub zonder_opdracht: Vec<ZonderOpdracht>,
+    pub transportfouten: Vec<TransportFoutEntry>,
 }
 
 /// A message of a gemeente and law without an order in force: only this is kept of it.
@@ -88,6 +108,7 @@ impl Commit {
             && self.leveringen.is_empty()
             && self.quarantaine.is_empty()
             && self.zonder_opdracht.is_empty()
+            && self.transportfouten.is_empty()
     }
 }
 
@@ -169,6 +190,20 @@ CREATE TABLE IF NOT EXISTS generatie (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     waarde INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS transportfout (
+    sleutel BLOB PRIMARY KEY,
+    uuid TEXT NOT NULL,
+    referentienummer TEXT NOT NULL,
+    tijdstip TEXT NOT NULL,
+    code TEXT NOT NULL,
+    plek TEXT NOT NULL,
+    omschrijving TEXT NOT NULL,
+    details TEXT,
+    bron TEXT NOT NULL,
+    gemeente TEXT,
+    batch INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS transportfout_gemeente ON transportfout (gemeente);
 CREATE TABLE IF NOT EXISTS conflict (
     bericht INTEGER NOT NULL,
     inhoud BLOB NOT NULL,
@@ -336,13 +371,44 @@ impl Ledger {
                     .execute(params![&z.sleutel[..], z.gemeente, z.wet, z.maand, batch])
                     .map_err(|e| sql_error(&self.path, e))?;
             }
+            let mut fout = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO transportfout (sleutel, uuid, referentienummer, tijdstip, code, plek, omschrijving, details, bron, batch)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(|e| sql_error(&self.path, e))?;
+            for f in &commit.transportfouten {
+                fout.execute(params![
+                    &f.sleutel[..],
+                    f.uuid,
+                    f.referentienummer,
+                    f.tijdstip,
+                    f.code,
+                    f.plek,
+                    f.omschrijving,
+                    f.details,
+                    f.bron,
+                    batch
+                ])
+                .map_err(|e| sql_error(&self.path, e))?;
+            }
+            // A transport error and its delivery may come in either order: each batch ties the
+            // errors whose delivery is now known to its gemeente, which is then stale.
+            let tied: Vec<String> = tx
+                .prepare_cached(
+                    "UPDATE transportfout SET gemeente = (SELECT l.gemeente FROM levering l WHERE l.sleutel = transportfout.sleutel)
+                     WHERE gemeente IS NULL AND EXISTS (SELECT 1 FROM levering l WHERE l.sleutel = transportfout.sleutel)
+                     RETURNING gemeente",
+                )
+                .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect())
+                .map_err(|e| sql_error(&self.path, e))?;
             // Derived data of these gemeenten is stale until their Ketendata is rebuilt; recorded
             // in the same transaction, so a crash before the rebuild cannot lose it.
             let mut verouderd = tx
                 .prepare_cached("INSERT OR IGNORE INTO verouderd (gemeente) VALUES (?1)")
                 .map_err(|e| sql_error(&self.path, e))?;
             let gemeenten: std::collections::BTreeSet<&str> =
-                commit.leveringen.iter().map(|l| l.gemeente.as_str()).collect();
+                commit.leveringen.iter().map(|l| l.gemeente.as_str()).chain(tied.iter().map(String::as_str)).collect();
             for gemeente in gemeenten {
                 verouderd.execute([gemeente]).map_err(|e| sql_error(&self.path, e))?;
             }
@@ -372,6 +438,26 @@ impl Ledger {
             .prepare_cached("SELECT 1 FROM levering WHERE sleutel = ?1")
             .map_err(|e| sql_error(&self.path, e))?;
         stmt.exists([&sleutel[..]]).map_err(|e| sql_error(&self.path, e))
+    }
+
+    pub fn has_transportfout(&self, sleutel: &Sleutel) -> Result<bool, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM transportfout WHERE sleutel = ?1")
+            .map_err(|e| sql_error(&self.path, e))?;
+        stmt.exists([&sleutel[..]]).map_err(|e| sql_error(&self.path, e))
+    }
+
+    /// The transport errors tied to one gemeente: the refused delivery's UUID and the IB code.
+    pub fn transportfouten(&self, gemeente: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT uuid, code FROM transportfout WHERE gemeente = ?1 ORDER BY uuid")
+            .map_err(|e| sql_error(&self.path, e))?;
+        stmt.query_map([gemeente], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| sql_error(&self.path, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sql_error(&self.path, e))
     }
 
     pub fn has_quarantaine(&self, inhoud: &Inhoud) -> Result<bool, StoreError> {
@@ -532,6 +618,11 @@ impl Ledger {
         .map_err(sql)?;
         tx.execute("DELETE FROM conflict WHERE NOT EXISTS (SELECT 1 FROM bericht b WHERE b.id = conflict.bericht)", [])
             .map_err(sql)?;
+        tx.execute(
+            "DELETE FROM transportfout WHERE gemeente = ?1 AND NOT EXISTS (SELECT 1 FROM levering l WHERE l.sleutel = transportfout.sleutel)",
+            [gemeente],
+        )
+        .map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(forgotten)
     }
@@ -556,7 +647,7 @@ impl Ledger {
         let tx = self.conn.transaction().map_err(|e| sql_error(&self.path, e))?;
         tx.execute("DELETE FROM conflict WHERE bericht IN (SELECT id FROM bericht WHERE gemeente = ?1)", [gemeente])
             .map_err(|e| sql_error(&self.path, e))?;
-        for table in ["bericht", "levering", "quarantaine", "verouderd", "zonder_opdracht"] {
+        for table in ["bericht", "levering", "quarantaine", "verouderd", "zonder_opdracht", "transportfout"] {
             tx.execute(&format!("DELETE FROM {table} WHERE gemeente = ?1"), [gemeente])
                 .map_err(|e| sql_error(&self.path, e))?;
         }

@@ -67,7 +67,7 @@ pub async fn document() -> Json<Value> {
                     "application/gzip": {"schema": {"type": "string", "format": "binary"}}}},
                 "responses": {"202": {"description": "Ontvangen en duurzaam bewaard; `volg` geeft de status", "headers": {"Location": {"schema": {"type": "string"}}}},
                               "400": err, "401": err, "413": err, "415": err}}},
-            "/api/v1/aanleveringen/{id}": {"get": {"summary": "Status van een aanlevering: wacht, of verwerkt met de tellingen (nieuw, dubbel, al_bekend, conflicten, quarantaine, transport_afgewezen, zonder_opdracht)",
+            "/api/v1/aanleveringen/{id}": {"get": {"summary": "Status van een aanlevering: wacht, of verwerkt met de tellingen (nieuw, dubbel, al_bekend, conflicten, quarantaine, transport_afgewezen, fo01, zonder_opdracht)",
                 "security": [{"aanlevertoken": []}],
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "De status"}, "401": err, "404": err}}}
