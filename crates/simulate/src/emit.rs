@@ -93,8 +93,9 @@ pub struct Emitter<'a> {
     onderzoek: Vec<(String, String, NaiveDateTime)>,
     /// The current version of each toewijzing: (aanbieder, Ingangsdatum, Einddatum, deleted).
     toewijzingen: BTreeMap<u32, (String, NaiveDate, NaiveDate, bool)>,
-    /// Clients with a traject that counts (one client per traject), for the Ketendata truth.
-    trajecten: std::collections::HashSet<ketenzicht_message::leaf::Bsn>,
+    /// Trajecten that count (a client at an aanbieder; one product per client), for the
+    /// Ketendata truth.
+    trajecten: std::collections::HashSet<(ketenzicht_message::leaf::Bsn, ketenzicht_message::leaf::AgbCode)>,
 }
 
 impl<'a> Emitter<'a> {
@@ -466,7 +467,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// The Ketendata rows a heenbericht that counts as sent adds (one product per message
-    /// in the simulated traffic), and the traject it belongs to (one client per traject).
+    /// in the simulated traffic), and the traject it belongs to (a client at an aanbieder).
     fn count_ketendata(&mut self, h: &Heen) {
         let (g, w) = (self.gemeente.as_str(), self.wet.as_str());
         match &h.inhoud {
@@ -480,7 +481,7 @@ impl<'a> Emitter<'a> {
             Inhoud::Antwoord { .. } => {}
         }
         if !matches!(h.inhoud, Inhoud::Declaratie { .. } | Inhoud::Antwoord { .. })
-            && self.trajecten.insert(h.client.bsn)
+            && self.trajecten.insert((h.client.bsn, h.aanbieder))
         {
             self.truth.ketendata(g, w, Tabel::Zorgtrajecten, 1);
         }

@@ -69,6 +69,16 @@ pub struct Planner<'a> {
     declaratie_volgnummer: u32,
 }
 
+/// How a planned heenbericht arrives.
+#[derive(Debug, Clone, Copy)]
+struct Aankomst {
+    /// Without any fault (not refused, rejected or delivered twice).
+    schoon: bool,
+    /// The receipt of the delivery that counts: the message itself, or its resend after a
+    /// refusal or rejection; `None` when that falls after `--to`.
+    telt: Option<NaiveDateTime>,
+}
+
 fn at(day: NaiveDate, secs: u32) -> NaiveDateTime {
     day.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs.min(86_399), 0).unwrap_or_default())
 }
@@ -192,9 +202,9 @@ impl<'a> Planner<'a> {
         ontvangen: NaiveDateTime,
         inhoud: Inhoud,
         antwoord: Option<NaiveDateTime>,
-    ) -> bool {
+    ) -> Aankomst {
         if ontvangen.date() > self.to || ontvangen.date() < self.from {
-            return false;
+            return Aankomst { schoon: false, telt: None };
         }
         // Faults: 0.3% refused at transport (one in five of those unreadable), 1% rejected
         // technically (retour 0001), 0.5% delivered twice. A refused message is sent again.
@@ -240,15 +250,19 @@ impl<'a> Planner<'a> {
                     let shift = again - ontvangen;
                     let antwoord = antwoord.map(|a| a + shift);
                     self.enqueue(heen(Fout::Geen, again, inhoud, antwoord));
+                    return Aankomst { schoon: false, telt: Some(again) };
                 }
+                Aankomst { schoon: false, telt: None }
             }
             Fout::Geen => {
                 self.enqueue(heen(fout, ontvangen, inhoud, antwoord));
-                return true;
+                Aankomst { schoon: true, telt: Some(ontvangen) }
             }
-            _ => self.enqueue(heen(fout, ontvangen, inhoud, antwoord)),
+            _ => {
+                self.enqueue(heen(fout, ontvangen, inhoud, antwoord));
+                Aankomst { schoon: false, telt: Some(ontvangen) }
+            }
         }
-        false
     }
 
     fn enqueue(&mut self, heen: Heen) {
@@ -266,10 +280,10 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn send_301(&mut self, a: usize, client: Client, t: NaiveDateTime, versie: ToewijzingVersie) {
+    fn send_301(&mut self, a: usize, client: Client, t: NaiveDateTime, versie: ToewijzingVersie) -> Aankomst {
         let g = self.aanbieders[a].gedrag.clone();
         let antwoord = self.retour(t, g.retour_te_laat, g.retour_ontbreekt);
-        self.push(a, client, t, Inhoud::Toewijzing(versie), antwoord);
+        self.push(a, client, t, Inhoud::Toewijzing(versie), antwoord)
     }
 
     /// Plan every traject of the period, handing heenberichten to `sink` in receipt order as
@@ -298,19 +312,46 @@ impl<'a> Planner<'a> {
             let list = world::producten(self.wet);
             list[self.rng.random_range(0..list.len())]
         };
+        self.traject_bij(start, a, client, product, None);
+    }
+
+    /// Another aanbieder than `a` (the same when it is the only one).
+    fn pick_other_aanbieder(&mut self, a: usize) -> usize {
+        if self.aanbieders.len() < 2 {
+            return a;
+        }
+        let other = self.rng.random_range(0..self.aanbieders.len() - 1);
+        if other >= a { other + 1 } else { other }
+    }
+
+    /// One traject of `client` for `product` at aanbieder `a`. `vervolg`: the traject follows a
+    /// change of aanbieder; the gemeente grants it on its own initiative (no VOT) on `start`,
+    /// the day it shortened the previous toewijzing, from that date.
+    fn traject_bij(
+        &mut self,
+        start: NaiveDate,
+        a: usize,
+        client: Client,
+        product: ProductDef,
+        vervolg: Option<NaiveDate>,
+    ) {
         let nummer = self.next_nummer;
         self.next_nummer += 1;
         let duur = self.rng.random_range(90..365);
 
         // Toeleiding: a VOT (seven in ten) or the gemeente's own initiative.
-        let (besluit, ingang, referentie) = if self.rng.random_bool(0.7) {
+        let (besluit, ingang, referentie) = if let Some(ingang) = vervolg {
+            (self.kantoor(start), ingang, None)
+        } else if self.rng.random_bool(0.7) {
             let t315 = self.kantoor(start);
             let referentie = format!("R{:04}{:07}", self.gemeente.code.0, self.next_ref);
             self.next_ref += 1;
             let ingang = add_days(t315.date(), self.rng.random_range(0..14));
             let eind = add_days(ingang, duur);
             let retour = self.retour(t315, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
-            self.push(a, client, t315, Inhoud::Vot { referentie: referentie.clone(), ingang, eind, product }, retour);
+            let vot = Inhoud::Vot { referentie: referentie.clone(), ingang, eind, product };
+            // The gemeente answers the request it received: a refused or rejected 315 once resent.
+            let Some(t315) = self.push(a, client, t315, vot, retour).telt else { return };
             match self.beoordeel(a, client, t315, &referentie) {
                 Some(besluit) => (besluit, ingang, Some(referentie)),
                 None => return,
@@ -328,8 +369,8 @@ impl<'a> Planner<'a> {
             einddatum: add_days(ingang, duur),
             reden_wijziging: None,
         };
-        let t301 = besluit;
-        self.send_301(a, client, t301, versie.clone());
+        // The aanbieder acts on the toewijzing it received: a refused or rejected 301 once resent.
+        let Some(t301) = self.send_301(a, client, besluit, versie.clone()).telt else { return };
         // A deletion (one in a hundred): the toewijzing is withdrawn as if never sent
         // (RedenWijziging 13, Einddatum = Ingangsdatum, CS335); nothing follows.
         if self.rng.random_bool(0.01) {
@@ -396,14 +437,17 @@ impl<'a> Planner<'a> {
             let einddatum = add_days(versie.einddatum, self.rng.random_range(60..120));
             let retour = self.retour(t317, self.gedrag.retour_te_laat, self.gedrag.retour_ontbreekt);
             let inhoud = Inhoud::Vow { referentie: referentie.clone(), nummer, product, gewenst, einddatum };
-            self.push(a, client, t317, inhoud, retour);
+            let ontvangen = self.push(a, client, t317, inhoud, retour).telt;
             let k = if self.rng.random_bool(self.gedrag.vot_te_laat) {
                 self.rng.random_range(6..15)
             } else {
                 self.rng.random_range(1..=5)
             };
-            let besluit = self.answer_after(t317, k);
-            if self.rng.random_bool(0.8) {
+            // Answered once received (a refused or rejected 317 once resent).
+            let besluit = ontvangen.map(|t317| self.answer_after(t317, k));
+            if let Some(besluit) = besluit
+                && self.rng.random_bool(0.8)
+            {
                 versie.besluit = besluit;
                 versie.einddatum = einddatum;
                 versie.reden_wijziging = Some("12");
@@ -412,7 +456,7 @@ impl<'a> Planner<'a> {
                 if let Some(l) = self.leveringen.get_mut(&nummer) {
                     l.eind = versie.einddatum;
                 }
-            } else {
+            } else if let Some(besluit) = besluit {
                 let retour = self.retour(besluit, g.retour_te_laat, g.retour_ontbreekt);
                 let inhoud = Inhoud::Antwoord { referentie, in_onderzoek: false, reden: Some("4"), woonplaats: None };
                 self.push(a, client, besluit, inhoud, retour);
@@ -450,6 +494,14 @@ impl<'a> Planner<'a> {
                 l.eind = versie.einddatum;
             }
             self.stop(a, client, &versie, begindatum, versie.einddatum, beeindiging);
+            // A change of aanbieder: care goes on at another aanbieder from the next day, in a
+            // traject of its own (its own ToewijzingNummer).
+            if wijziging == "09" {
+                let next = self.pick_other_aanbieder(a);
+                let ingang = add_days(versie.einddatum, 1);
+                let besloten = add_days(versie.besluit.date(), 1);
+                self.traject_bij(besloten, next, client, product, Some(ingang));
+            }
             return;
         }
 
@@ -661,8 +713,9 @@ impl<'a> Planner<'a> {
                     .cloned()
                     .collect();
                 let client = prestaties[0].client;
-                let schoon =
-                    self.push(a, client, t, Inhoud::Declaratie { nummer: debet, maand, prestaties }, Some(antwoord));
+                let schoon = self
+                    .push(a, client, t, Inhoud::Declaratie { nummer: debet, maand, prestaties }, Some(antwoord))
+                    .schoon;
                 if schoon && !te_corrigeren.is_empty() {
                     self.correctie(a, maand, correctie, antwoord, te_corrigeren);
                 }

@@ -1017,3 +1017,86 @@ fn stops_per_reason_and_toewijzingen_without_start_equal_an_independent_reading(
     assert_eq!(zonder, truth_zonder);
     assert!(!zonder.is_empty(), "toewijzingen without a start are simulated");
 }
+
+#[test]
+fn a_change_of_aanbieder_continues_care_at_another_aanbieder() {
+    let (dir, _) = shared_run();
+    let to = shared_to();
+    // Per (gemeente, wet, client): every 301 that counts, as (aanbieder, toewijzingsdatum,
+    // Ingangsdatum, Einddatum, RedenWijziging).
+    type Versie = (String, NaiveDate, NaiveDate, NaiveDate, String);
+    let mut per_client: BTreeMap<(String, String, String), Vec<Versie>> = BTreeMap::new();
+    let records = routing(dir.path());
+    for r in counting(dir.path(), &records) {
+        let m = message(dir.path(), r);
+        if let Bericht::Toewijzing(b) = &m.bericht {
+            for p in b.client.toegewezen_producten.iter() {
+                let key = (b.header.afzender.to_string(), m.wet.as_str().to_owned(), b.client.bsn.to_string());
+                per_client.entry(key).or_default().push((
+                    b.header.ontvanger.to_string(),
+                    p.toewijzingsdatum.0,
+                    p.ingangsdatum.0,
+                    p.einddatum.expect("einddatum").0,
+                    p.reden_wijziging.map(|r| r.to_string()).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    let mut changes = 0;
+    for (key, versies) in &per_client {
+        for (aanbieder, besluit, _, einde, _) in versies.iter().filter(|v| v.4 == "09") {
+            // The follow-up is granted on a working day soon after; near --to it may not come.
+            if (to - *besluit).num_days() < 10 {
+                continue;
+            }
+            let next = einde.succ_opt().expect("date");
+            let follow_up = versies.iter().find(|v| v.2 == next && v.0 != *aanbieder && v.4.is_empty());
+            assert!(follow_up.is_some(), "{key:?}: ended at {aanbieder} on {einde}, no new toewijzing from {next}");
+            changes += 1;
+        }
+    }
+    assert!(changes > 3, "the period has changes of aanbieder: {changes}");
+}
+
+#[test]
+fn answers_follow_the_request_they_answer() {
+    let (dir, _) = shared_run();
+    let records = routing(dir.path());
+    // The first counting receipt of each request, by (gemeente, wet, ReferentieAanbieder).
+    let mut gevraagd: HashMap<(String, String, String), NaiveDateTime> = HashMap::new();
+    let mut answers = 0;
+    for r in counting(dir.path(), &records) {
+        let t = ts(&r["ontvangen"]);
+        let m = message(dir.path(), r);
+        let wet = m.wet.as_str().to_owned();
+        let (gemeente, referentie, is_request) = match &m.bericht {
+            Bericht::VerzoekOmToewijzing(b) => {
+                for p in b.client.aangevraagde_producten.iter() {
+                    let key = (b.header.ontvanger.to_string(), wet.clone(), p.referentie_aanbieder.to_string());
+                    gevraagd.entry(key).or_insert(t);
+                }
+                continue;
+            }
+            Bericht::VerzoekOmWijziging(b) => {
+                (b.header.ontvanger.to_string(), b.client.verzoek.referentie_aanbieder.to_string(), true)
+            }
+            Bericht::Antwoord(b) => (b.header.afzender.to_string(), b.antwoord.referentie_aanbieder.to_string(), false),
+            Bericht::Toewijzing(b) => {
+                match b.client.toegewezen_producten.iter().find_map(|p| p.referentie_aanbieder.as_ref()) {
+                    Some(r) => (b.header.afzender.to_string(), r.to_string(), false),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let key = (gemeente, wet, referentie);
+        if is_request {
+            gevraagd.entry(key).or_insert(t);
+        } else {
+            let asked = gevraagd.get(&key).unwrap_or_else(|| panic!("{key:?}: answered at {t}, never asked"));
+            assert!(*asked < t, "{key:?}: answered at {t}, asked at {asked}");
+            answers += 1;
+        }
+    }
+    assert!(answers > 100, "{answers}");
+}
