@@ -10,6 +10,7 @@ mod emit;
 mod event;
 mod plan;
 mod sink;
+mod spool;
 mod truth;
 pub mod world;
 
@@ -168,11 +169,16 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let threads = options.threads.max(1);
-    let results: Vec<Result<Summary, SimulateError>> = std::thread::scope(|scope| {
+    type Done = (Summary, Vec<(usize, usize, usize, u64, u64)>);
+    let results: Vec<Result<Done, SimulateError>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
+            .map(|worker| {
+                let (next, done, tasks, gemeenten, pools, cal, parts) =
+                    (&next, &done, &tasks, &gemeenten, &pools, &cal, &parts);
+                let progress = &progress;
+                scope.spawn(move || {
                     let mut summary = Summary::default();
+                    let mut spool = spool::WorkerSpool::create(parts, worker, &truth::Truth::FILES)?;
                     loop {
                         let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(&(gi, wet)) = tasks.get(k) else { break };
@@ -182,7 +188,7 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
                         };
                         let andere = gemeenten.iter().find(|x| x.code != g.code).map_or(g.code, |x| x.code);
                         let planner = plan::Planner::new(
-                            &cal,
+                            cal,
                             rng_for(options.seed, "plan", u64::from(g.code.0) * 2 + u64::from(wet == Wet::IJw)),
                             wet,
                             g,
@@ -193,7 +199,7 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
                             andere,
                         );
                         let mut truth = truth::Truth::default();
-                        let mut emitter = emit::Emitter::new(options, &cal, g, wet, &mut truth, &mut summary)?;
+                        let mut emitter = emit::Emitter::new(options, cal, g, wet, &mut truth, &mut summary)?;
                         let mut failed = None;
                         planner.run(|heen| {
                             if failed.is_none()
@@ -206,38 +212,27 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
                             return Err(e);
                         }
                         emitter.finish()?;
-                        for (name, text) in truth.files() {
-                            let path = parts.join(format!("{k:06}-{name}"));
-                            std::fs::write(&path, text).map_err(io(&path))?;
+                        for (index, (_, text)) in truth.files().into_iter().enumerate() {
+                            spool.put(index, k, &text)?;
                         }
                         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, tasks.len());
                     }
-                    Ok(summary)
+                    Ok((summary, spool.finish()?))
                 })
             })
             .collect();
         workers.into_iter().map(|w| w.join().unwrap_or(Err(SimulateError::Worker))).collect()
     });
     let mut summary = Summary { gemeenten: gemeenten.len(), ..Summary::default() };
+    let mut pieces = Vec::new();
     for result in results {
-        let s = result?;
+        let (s, p) = result?;
         summary.berichten += s.berichten;
         summary.bytes += s.bytes;
         summary.fo01 += s.fo01;
+        pieces.extend(p);
     }
-    // Join the pieces of each truth file in task order.
-    let truth_dir = options.out.join("truth");
-    for name in truth::Truth::FILES {
-        let path = truth_dir.join(name);
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io(&path))?);
-        for k in 0..tasks.len() {
-            let part = parts.join(format!("{k:06}-{name}"));
-            if let Ok(mut piece) = std::fs::File::open(&part) {
-                std::io::copy(&mut piece, &mut file).map_err(io(&path))?;
-            }
-        }
-        std::io::Write::flush(&mut file).map_err(io(&path))?;
-    }
+    spool::join(&parts, &options.out.join("truth"), &truth::Truth::FILES, threads, pieces)?;
     std::fs::remove_dir_all(&parts).map_err(io(&parts))?;
     Ok(summary)
 }

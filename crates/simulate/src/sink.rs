@@ -1,6 +1,7 @@
 //! Where message files go: loose files, or one compressed archive per gemeente, law and month.
 
 use std::fs::File;
+use std::io::Write;
 use std::path::Path;
 
 use chrono::NaiveDateTime;
@@ -64,13 +65,20 @@ impl Sink {
                 }
                 let path = out.join(&bestand);
                 let Some((_, builder)) = self.open.as_mut() else { unreachable!("opened above") };
-                // Fixed metadata, so that the same seed gives the same bytes.
+                // Fixed metadata, so that the same seed gives the same bytes. The member is
+                // written whole (header, data, padding to 512 bytes), not through `append_data`,
+                // which copies the data once more through a stack buffer.
                 let mut header = tar::Header::new_gnu();
+                header.set_path(name).map_err(io(&path))?;
                 header.set_size(bytes.len() as u64);
                 header.set_mode(0o644);
                 header.set_mtime(t.and_utc().timestamp().max(0) as u64);
                 header.set_cksum();
-                builder.append_data(&mut header, name, bytes).map_err(io(&path))?;
+                let out = builder.get_mut();
+                out.write_all(header.as_bytes()).map_err(io(&path))?;
+                out.write_all(bytes).map_err(io(&path))?;
+                let padding = (512 - bytes.len() % 512) % 512;
+                out.write_all(&[0u8; 512][..padding]).map_err(io(&path))?;
                 Ok(Placed { bestand, lid: Some(name.to_owned()) })
             }
         }
