@@ -69,7 +69,8 @@ pub struct Emitter<'a> {
     fout_ids: ChaCha8Rng,
     seq: u32,
     queue: BTreeMap<(NaiveDateTime, u8, u64), Item>,
-    slots: HashMap<u64, Slot>,
+    /// Boxed: a slot moves out of the map and back for every item it writes.
+    slots: HashMap<u64, Box<Slot>>,
     next_slot: u64,
     routing: std::io::BufWriter<std::fs::File>,
     routing_path: PathBuf,
@@ -159,7 +160,7 @@ impl<'a> Emitter<'a> {
             self.queue.insert((t, 2, id), Item::Antwoord);
             pending += 1;
         }
-        self.slots.insert(id, Slot { heen, written: None, pending });
+        self.slots.insert(id, Box::new(Slot { heen, written: None, pending }));
         Ok(())
     }
 
@@ -489,27 +490,27 @@ impl<'a> Emitter<'a> {
 
     fn dubbel(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<(), SimulateError> {
         let h = &slot.heen;
-        let Some(Written { message, bytes, file, .. }) = slot.written.clone() else { return Ok(()) };
+        let Some(Written { message, bytes, file, .. }) = slot.written.as_ref() else { return Ok(()) };
         let name = message.name();
         let id = message.bericht.kop().bericht_identificatie.identificatie.to_string();
         let file = file.replace(".xml", "-2.xml");
         self.deliver(
             h,
-            Delivery { t, name: &name, soort: "heen", id: &id, cross_ref: None, transport: None, file, bytes: &bytes },
+            Delivery { t, name: &name, soort: "heen", id: &id, cross_ref: None, transport: None, file, bytes },
         )
         .map(drop)
     }
 
     fn antwoord(&mut self, slot: &Slot, t: NaiveDateTime) -> Result<(), SimulateError> {
         let h = &slot.heen;
-        let Some(Written { message: heen, uuid: heen_uuid, .. }) = slot.written.clone() else { return Ok(()) };
+        let Some(Written { message: heen, uuid: heen_uuid, .. }) = slot.written.as_ref() else { return Ok(()) };
         let id = self.next_id();
         let oordeel = match h.fout {
             Fout::Technisch => build::Oordeel::Technisch,
             Fout::Inhoudelijk(code) => build::Oordeel::Inhoudelijk(code),
             _ => build::Oordeel::Goed,
         };
-        let message = build::antwoord(&heen, h, &id, t, oordeel);
+        let message = build::antwoord(heen, h, &id, t, oordeel);
         let code = match oordeel {
             build::Oordeel::Technisch => Some("0001"),
             build::Oordeel::Inhoudelijk(code) => Some(code),
@@ -528,7 +529,7 @@ impl<'a> Emitter<'a> {
             name: &name,
             soort: "retour",
             id: &id,
-            cross_ref: Some(&heen_uuid),
+            cross_ref: Some(heen_uuid),
             transport: None,
             file,
             bytes: &bytes,
