@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use ketenzicht_calendar::{Calendar, CalendarConfig, Feestdag};
 use ketenzicht_gemeenten::Gemeenten;
 use ketenzicht_indicators::{Dim, Filter, Options, defs};
-use ketenzicht_store::Store;
+use ketenzicht_store::StoreView;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum FormatArg {
@@ -117,7 +117,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Gemeenten::default()
     };
     let dir = ketenzicht_store::store_dir(args.store.as_deref());
-    let store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
+    // Read beside a writer: no lock, and the server's caches stay valid.
+    let store = StoreView::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
     let present = store.ledger.gemeenten()?;
     let scope: Vec<String> = if let Some(regio) = &args.regio {
         let leden = gemeenten.leden(regio);
@@ -166,7 +167,8 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         items: args.items,
         calendar: calendar(args)?,
     };
-    let report = ketenzicht_indicators::compute(&store, &gemeenten, &scope, &options)?;
+    let source = ketenzicht_indicators::Source::of(store.lake(), &store.ledger)?;
+    let report = ketenzicht_indicators::compute_from(&source, &gemeenten, &scope, &options, usize::MAX)?;
     let write = |path: Option<&PathBuf>, f: &dyn Fn(&mut dyn Write) -> std::io::Result<()>| -> anyhow::Result<()> {
         match path {
             Some(p) => {

@@ -18,6 +18,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
     ketenzicht_ingest::source::for_each_delivery(&args.paths, |input| -> anyhow::Result<()> {
+        if let Some(fout) = &input.fout {
+            eprintln!(
+                "{}: Fo01 {} for delivery {}: a transport error, not a message",
+                input.name, fout.code, fout.cross_ref
+            );
+            return Ok(());
+        }
         let bytes = match input.bytes {
             Ok(bytes) => bytes,
             Err((message, _)) => {

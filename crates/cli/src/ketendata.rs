@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use ketenzicht_store::Store;
+use ketenzicht_store::{Store, StoreView};
 
 /// Rebuild the Ketendata tables of these gemeenten.
 pub fn rebuild(store: &mut Store, gemeenten: &BTreeSet<String>) -> anyhow::Result<()> {
@@ -70,7 +70,8 @@ pub struct ExportArgs {
 
 pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let dir = ketenzicht_store::store_dir(args.store.as_deref());
-    let store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
+    // Read beside a writer: no lock, and the server's caches stay valid.
+    let store = StoreView::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
     if !store.ledger.gemeenten()?.contains(&args.gemeente) {
         anyhow::bail!("gemeente {} has no data in the store {}", args.gemeente, dir.display());
     }
@@ -102,7 +103,7 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         FormatArg::Csv => ketenzicht_ketendata::Format::Csv,
         FormatArg::CsvExcelNl => ketenzicht_ketendata::Format::CsvExcelNl,
     };
-    let written = ketenzicht_ketendata::export(&store, &args.gemeente, wet, format, &args.out)?;
+    let written = ketenzicht_ketendata::export(&store.lake(), &args.gemeente, wet, format, &args.out)?;
     for (path, rows) in &written {
         println!("{:>9} rijen  {}", rows, path.display());
     }

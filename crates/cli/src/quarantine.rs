@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use ketenzicht_store::Store;
+use ketenzicht_store::StoreView;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -33,7 +33,7 @@ pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
         Command::Original { bestand, store } => return original(bestand, store.as_deref()),
     };
     let dir = ketenzicht_store::store_dir(store.as_deref());
-    let store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
+    let store = StoreView::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
     let rows = store.ledger.quarantaine()?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -67,11 +67,11 @@ pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
 
 fn original(bestand: &str, store: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let dir = ketenzicht_store::store_dir(store);
-    let store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
+    let store = StoreView::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
     let Some(entry) = store.ledger.quarantaine()?.into_iter().find(|q| q.bestand == bestand) else {
         anyhow::bail!("no quarantine entry with bestand {bestand:?} (see `ketenzicht quarantine list`)");
     };
-    let bytes = store.quarantaine_original(entry.gemeente.as_deref(), &entry.bestand)?;
+    let bytes = store.lake().quarantaine_original(entry.gemeente.as_deref(), &entry.bestand)?;
     std::io::stdout().lock().write_all(&bytes)?;
     Ok(ExitCode::SUCCESS)
 }

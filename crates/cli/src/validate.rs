@@ -26,6 +26,24 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut invalid = 0usize;
     let stats = ketenzicht_ingest::source::for_each_delivery(&args.paths, |input| -> anyhow::Result<()> {
+        // A transport error of the knooppunt is no message: said as such, not judged.
+        if let Some(fout) = &input.fout {
+            return match args.format {
+                Format::Text => writeln!(
+                    out,
+                    "{}: Fo01 {} ({}), refused delivery {}",
+                    input.name, fout.code, fout.omschrijving, fout.cross_ref
+                ),
+                Format::Json => {
+                    let value = serde_json::json!({
+                        "file": input.name, "bericht": "Fo01", "valid": true, "findings": [],
+                        "transportfout": {"code": fout.code, "omschrijving": fout.omschrijving, "cross_ref": fout.cross_ref},
+                    });
+                    serde_json::to_writer(&mut out, &value).map_err(std::io::Error::from).and_then(|()| writeln!(out))
+                }
+            }
+            .context("cannot write output");
+        }
         let (name, findings) = match input.bytes {
             Err((message, _)) => (None, vec![Finding::new(ketenzicht_message::Level::Xml, "", None, message)]),
             Ok(bytes) => match ketenzicht_message::validate(&bytes) {

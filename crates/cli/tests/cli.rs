@@ -124,9 +124,12 @@ fn validate_reads_archives_and_stuf_envelopes_as_the_simulator_writes_them() {
     let validate = ketenzicht(&["validate", berichten.to_str().expect("path")]);
     let text = stdout(&validate);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), records, "one line per message in the archives");
+    // One line per message, and one per transport error (Fo01) beside each refused one.
+    assert_eq!(lines.len(), records + refused, "one line per message and Fo01 in the archives");
     assert!(lines.iter().all(|l| l.contains(".tar.gz#")), "names are archive#member");
-    let invalid = lines.iter().filter(|l| !l.contains(": OK (")).count();
+    let fo01 = lines.iter().filter(|l| l.contains("-Fo01.xml: Fo01 IB014 (")).count();
+    assert_eq!(fo01, refused, "every refusal has its Fo01");
+    let invalid = lines.iter().filter(|l| !l.contains(": OK (") && !l.contains(": Fo01 ")).count();
     assert!(invalid <= refused, "only messages refused at transport may be unreadable ({invalid} > {refused})");
     assert!(lines.len() > 500);
 }

@@ -207,8 +207,10 @@ pub struct Source {
 }
 
 impl Source {
-    pub fn of(store: &Store) -> Result<Source, IndicatorError> {
-        Ok(Source::with_quarantaine(store.lake(), &store.ledger.quarantaine()?))
+    /// A source over a store's lake, with the quarantine from its ledger (of a [`Store`] or,
+    /// beside a writer, a [`ketenzicht_store::StoreView`]).
+    pub fn of(lake: Lake, ledger: &ketenzicht_store::ledger::Ledger) -> Result<Source, IndicatorError> {
+        Ok(Source::with_quarantaine(lake, &ledger.quarantaine()?))
     }
 
     /// A source over `lake` with the quarantine entries the caller has read already.
@@ -225,7 +227,7 @@ pub fn compute(
     scope: &[String],
     options: &Options,
 ) -> Result<Report, IndicatorError> {
-    compute_from(&Source::of(store)?, gemeenten, scope, options, usize::MAX)
+    compute_from(&Source::of(store.lake(), &store.ledger)?, gemeenten, scope, options, usize::MAX)
 }
 
 /// [`compute`] from a [`Source`], on at most `max_threads` threads.

@@ -52,7 +52,7 @@ fn same_identity_other_content_is_a_conflict_kept_in_quarantine() {
     assert!(q[0].bron.ends_with("changed.xml"), "{:?}", q[0].bron);
     let sealed = std::fs::read(store.root().join(&q[0].bestand)).expect("original bytes kept");
     assert!(!sealed.windows(changed.len().min(64)).any(|w| w == &changed.as_bytes()[..w.len()]), "kept in the clear");
-    let kept = store.quarantaine_original(q[0].gemeente.as_deref(), &q[0].bestand).expect("opens with the key");
+    let kept = store.lake().quarantaine_original(q[0].gemeente.as_deref(), &q[0].bestand).expect("opens with the key");
     assert_eq!(kept, changed.as_bytes());
     // And again: still one conflict.
     let third = ingest(&mut store, &[changed_path]);
@@ -102,7 +102,7 @@ fn bad_input_is_quarantined_once_with_file_path_and_rule() {
         let entry = find(name);
         assert_eq!(entry.soort, "onleesbaar");
         assert!(entry.reden.contains("unreadable archive"), "{entry:?}");
-        let original = store.quarantaine_original(None, &entry.bestand).expect("original bytes");
+        let original = store.lake().quarantaine_original(None, &entry.bestand).expect("original bytes");
         assert_eq!(original, std::fs::read(dir.path().join(name)).expect("input"), "{name} kept whole");
     }
     for entry in &q {

@@ -251,7 +251,7 @@ pub enum Format {
 
 /// Write the Ketendata of one gemeente (optionally one law) to `out`, one file per table.
 pub fn export(
-    store: &Store,
+    lake: &Lake,
     gemeente: &str,
     wet: Option<Wet>,
     format: Format,
@@ -260,7 +260,7 @@ pub fn export(
     std::fs::create_dir_all(out).map_err(|source| KetendataError::Io { path: out.to_owned(), source })?;
     let mut written = Vec::new();
     for name in TABLES {
-        let mut table = read(store, name, gemeente)?;
+        let mut table = read_columns(lake, name, gemeente, None)?;
         if let (Some(wet), Some(col)) = (wet, table.column("wet")) {
             table.rows.retain(|r| r[col].as_text() == Some(wet.as_str()));
         }

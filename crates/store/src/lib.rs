@@ -129,6 +129,13 @@ impl Lake {
 
     /// Read a lake file of `gemeente` (some columns, or all when `columns` is `None`),
     /// opening it with the gemeente's key when it is sealed.
+    /// The original bytes of a quarantine entry (its `bestand`), opened with its gemeente's key.
+    pub fn quarantaine_original(&self, gemeente: Option<&str>, bestand: &str) -> Result<Vec<u8>, StoreError> {
+        let path = self.root.join(bestand);
+        let sealed = std::fs::read(&path).map_err(StoreError::io(&path))?;
+        self.keys.open(gemeente.unwrap_or(keys::ONBEKEND), &sealed)
+    }
+
     pub fn read_table(&self, path: &Path, gemeente: &str, columns: Option<&[&str]>) -> Result<Table, StoreError> {
         if path.extension().is_some_and(|e| e == SEALED) {
             let sealed = std::fs::read(path).map_err(StoreError::io(path))?;
@@ -241,13 +248,6 @@ impl Store {
             remove_tmp_files(&self.root.join(dir))?;
         }
         Ok(())
-    }
-
-    /// The original bytes of a quarantine entry (its `bestand`), opened with its gemeente's key.
-    pub fn quarantaine_original(&self, gemeente: Option<&str>, bestand: &str) -> Result<Vec<u8>, StoreError> {
-        let path = self.root.join(bestand);
-        let sealed = std::fs::read(&path).map_err(StoreError::io(&path))?;
-        self.keys.open(gemeente.unwrap_or(keys::ONBEKEND), &sealed)
     }
 
     /// The lake of this store, for readers on other threads.
