@@ -291,6 +291,10 @@ impl<'i> XmlIn<'i> {
     /// The next child element of the current element, or `None` at its end tag.
     /// Whitespace and comments between elements are skipped; text there is a finding.
     pub fn next_child(&mut self, cx: &mut ReadCx) -> Result<Option<Child>, Fatal> {
+        // Between elements, whitespace is skipped inside quick-xml: no event for indentation
+        // (a third of the events of an indented message). Text that is not whitespace still
+        // comes as an event and is a finding. `text` turns this off again for leaf content.
+        self.reader.config_mut().trim_text_start = true;
         loop {
             let event = match self.reader.read_event() {
                 Ok(event) => event,
@@ -333,6 +337,8 @@ impl<'i> XmlIn<'i> {
     /// finding (and are skipped). Returns `None` after a finding. Text in one piece is
     /// borrowed from the input; end-of-line handling follows XML 1.0.
     pub fn text(&mut self, cx: &mut ReadCx) -> Result<Option<Cow<'i, str>>, Fatal> {
+        // A leaf's text is taken as it stands, leading whitespace included.
+        self.reader.config_mut().trim_text_start = false;
         let mut text: Option<Cow<'i, str>> = None;
         let mut ok = true;
         loop {
