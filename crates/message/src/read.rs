@@ -27,10 +27,9 @@ fn check_bytes(bytes: &[u8]) -> Result<&[u8], ReadError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(xml_error("wrong encoding: UTF-16 byte order mark; iWmo/iJw messages are UTF-8"));
     }
+    // UTF-8 is checked by quick-xml on every event (text, tags, references, comments), so
+    // not here in a pass of its own; see `fatal_error` in `xml::input` for the wording.
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(xml_error(format!("wrong encoding: invalid UTF-8 at byte {}", e.valid_up_to())));
-    }
     if let Some(pos) = memchr::memchr(0, bytes) {
         return Err(xml_error(format!("NUL character at byte {pos} is not allowed in XML")));
     }

@@ -66,7 +66,13 @@ fn corpus() -> Vec<Case> {
             "",
             "wrong encoding",
         ),
-        case("invalid UTF-8", bad_utf8, "", "invalid UTF-8"),
+        // Named where it stands, with the byte of the bad sequence.
+        case(
+            "invalid UTF-8",
+            bad_utf8,
+            "Client/Naam/Geslachtsnaam/Achternaam",
+            String::leak(format!("invalid UTF-8 at byte {pos}")),
+        ),
         case("NUL byte", replace_once(&jw301, "Wit", "W\0t"), "", "NUL character"),
         case("truncated inside a tag", jw301[..jw301.len() / 2].to_owned(), "*", "truncated XML"),
         case(

@@ -150,7 +150,7 @@ impl ReadCx {
 /// A streaming reader over one XML document held in memory.
 pub struct XmlIn<'i> {
     reader: Reader<&'i [u8]>,
-    len: u64,
+    input: &'i [u8],
     /// Element depth: 1 inside the root.
     depth: u32,
     /// Namespace declarations in scope, innermost last. Messages declare their namespaces on
@@ -187,7 +187,7 @@ impl<'i> XmlIn<'i> {
         config.expand_empty_elements = true;
         config.check_end_names = true;
         config.trim_text(false);
-        XmlIn { reader, len: input.len() as u64, depth: 0, bindings: Vec::with_capacity(4) }
+        XmlIn { reader, input, depth: 0, bindings: Vec::with_capacity(4) }
     }
 
     fn position(&self) -> u64 {
@@ -199,7 +199,7 @@ impl<'i> XmlIn<'i> {
     }
 
     fn fatal_error(&self, cx: &ReadCx, err: quick_xml::Error) -> Fatal {
-        fatal_error(self.reader.error_position(), self.len, cx, err)
+        fatal_error(self.reader.error_position(), self.input, cx, err)
     }
 
     /// Read the prolog and the root start tag. Refuses DOCTYPE (entity declarations: XXE,
@@ -208,7 +208,7 @@ impl<'i> XmlIn<'i> {
         loop {
             let event = match self.reader.read_event() {
                 Ok(event) => event,
-                Err(e) => return Err(fatal_error(self.reader.error_position(), self.len, cx, e)),
+                Err(e) => return Err(fatal_error(self.reader.error_position(), self.input, cx, e)),
             };
             match event {
                 Event::Decl(decl) => {
@@ -298,7 +298,7 @@ impl<'i> XmlIn<'i> {
         loop {
             let event = match self.reader.read_event() {
                 Ok(event) => event,
-                Err(e) => return Err(fatal_error(self.reader.error_position(), self.len, cx, e)),
+                Err(e) => return Err(fatal_error(self.reader.error_position(), self.input, cx, e)),
             };
             match event {
                 Event::Start(start) => {
@@ -418,7 +418,8 @@ impl<'i> XmlIn<'i> {
     }
 }
 
-fn fatal_error(at: u64, len: u64, cx: &ReadCx, err: quick_xml::Error) -> Fatal {
+fn fatal_error(at: u64, input: &[u8], cx: &ReadCx, err: quick_xml::Error) -> Fatal {
+    let len = input.len() as u64;
     let message = match &err {
         // Every syntax error but a bad `<!` means the input ended inside a construct.
         quick_xml::Error::Syntax(e) if !matches!(e, quick_xml::errors::SyntaxError::InvalidBangMarkup) || at >= len => {
@@ -426,6 +427,11 @@ fn fatal_error(at: u64, len: u64, cx: &ReadCx, err: quick_xml::Error) -> Fatal {
         }
         quick_xml::Error::Syntax(e) => format!("malformed XML: {e}"),
         quick_xml::Error::IllFormed(e) => format!("malformed XML: {e}"),
+        // quick-xml checks each event; the byte is found again in the whole input.
+        quick_xml::Error::Encoding(quick_xml::encoding::EncodingError::Utf8(_)) => {
+            let byte = std::str::from_utf8(input).err().map_or(at, |e| e.valid_up_to() as u64);
+            return cx.fatal(format!("wrong encoding: invalid UTF-8 at byte {byte}"));
+        }
         quick_xml::Error::Encoding(e) => format!("wrong encoding, UTF-8 expected: {e}"),
         other => format!("malformed XML: {other}"),
     };
