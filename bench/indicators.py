@@ -36,11 +36,14 @@ def main():
     ap.add_argument("--to", required=True)
     ap.add_argument("--from", dest="van")
     ap.add_argument("--bin", default="target/release/ketenzicht")
+    ap.add_argument("--gemeente", action="append", default=[], help="only these gemeenten (repeat)")
     args = ap.parse_args()
     store = pathlib.Path(args.store)
     base = [args.bin, "indicators", "--store", str(store), "--to", args.to]
     if args.van:
         base += ["--from", args.van]
+    for g in args.gemeente:
+        base += ["--gemeente", g]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = pathlib.Path(tmp)
@@ -54,8 +57,9 @@ def main():
         ours = json.loads((out / "w.json").read_text())["indicatoren"][0]["rijen"]
         rows.append(("ketenzicht: wachttijd_toewijzing_start", secs, mb, f"{len(ours):,} rows"))
 
-        files = str(store / "lake" / "ketendata" / "regie" / "*" / "*" / "*.parquet")
-        sql = (HERE / "wachttijd_toewijzing_start.sql").read_text().replace("$REGIE", "'" + files + "'")
+        regie = store / "lake" / "ketendata" / "regie"
+        globs = [str(regie / f"gemeente={g}" / "*" / "*.parquet") for g in args.gemeente] or [str(regie / "*" / "*" / "*.parquet")]
+        sql = (HERE / "wachttijd_toewijzing_start.sql").read_text().replace("$REGIE", "[" + ", ".join(repr(g) for g in globs) + "]")
         if args.van:
             sql = sql.replace("WHERE volgorde = 1", f"WHERE begindatum >= DATE '{args.van}' AND volgorde = 1")
         con = duckdb.connect()

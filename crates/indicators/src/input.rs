@@ -4,11 +4,17 @@
 
 use std::collections::HashMap;
 
-use arrow_array::{Array, BooleanArray, Date32Array, Int64Array, RecordBatch, StringArray, TimestampSecondArray};
+use std::cell::OnceCell;
+
+use arrow_array::types::Int32Type;
+use arrow_array::{
+    Array, BooleanArray, Date32Array, DictionaryArray, Int32Array, Int64Array, RecordBatch, StringArray,
+    TimestampSecondArray,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_store::Lake;
 use ketenzicht_store::ledger::QuarantaineRow;
-use ketenzicht_store::parquet_io::{date32, read_batches, timestamp_seconds};
+use ketenzicht_store::parquet_io::{date32, read_batches_dictionary, timestamp_seconds};
 
 use crate::IndicatorError;
 use crate::defs::{Bron, Definitie};
@@ -26,7 +32,12 @@ impl<'b> Batch<'b> {
         self.batch.column_by_name(name).ok_or_else(missing)?.as_any().downcast_ref::<T>().ok_or_else(missing)
     }
     fn text(&self, name: &str) -> Result<Texts<'b>, IndicatorError> {
-        self.column::<StringArray>(name).map(Texts)
+        if let Ok(dict) = self.column::<DictionaryArray<Int32Type>>(name)
+            && let Some(values) = dict.values().as_any().downcast_ref::<StringArray>()
+        {
+            return Ok(Texts::Dictionary { keys: dict.keys(), values, syms: OnceCell::new() });
+        }
+        self.column::<StringArray>(name).map(Texts::Plain)
     }
     /// A text column that may have been left out of the read (`None` then).
     fn opt_text(&self, name: &str) -> Result<Option<Texts<'b>>, IndicatorError> {
@@ -46,13 +57,33 @@ impl<'b> Batch<'b> {
     }
 }
 
-struct Texts<'b>(&'b StringArray);
+/// A text column: plain, or as Parquet's dictionary (each distinct value interned once).
+enum Texts<'b> {
+    Plain(&'b StringArray),
+    Dictionary { keys: &'b Int32Array, values: &'b StringArray, syms: OnceCell<Vec<Sym>> },
+}
 impl Texts<'_> {
     fn get(&self, i: usize) -> Option<&str> {
-        (!self.0.is_null(i)).then(|| self.0.value(i))
+        match self {
+            Texts::Plain(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Texts::Dictionary { keys, values, .. } => (!keys.is_null(i)).then(|| values.value(keys.value(i) as usize)),
+        }
     }
     fn sym(&self, i: usize, pool: &mut Pool) -> Sym {
-        self.get(i).map_or(Sym::EMPTY, |s| pool.intern(s))
+        match self {
+            Texts::Plain(_) => self.get(i).map_or(Sym::EMPTY, |s| pool.intern(s)),
+            Texts::Dictionary { keys, values, syms } => {
+                if keys.is_null(i) {
+                    return Sym::EMPTY;
+                }
+                let syms = syms.get_or_init(|| {
+                    (0..values.len())
+                        .map(|v| if values.is_null(v) { Sym::EMPTY } else { pool.intern(values.value(v)) })
+                        .collect()
+                });
+                syms.get(keys.value(i) as usize).copied().unwrap_or(Sym::EMPTY)
+            }
+        }
     }
 }
 struct Ints<'b>(&'b Int64Array);
@@ -287,7 +318,7 @@ fn each_batch(
 ) -> Result<(), IndicatorError> {
     let columns: Vec<&str> = columns.iter().copied().filter(|c| !skip.contains(c)).collect();
     for file in ketenzicht_ketendata::files(lake, table, gemeente)? {
-        let (_, batches) = read_batches(&file, Some(&columns))?;
+        let (_, batches) = read_batches_dictionary(&file, Some(&columns))?;
         for batch in &batches {
             each(&Batch { batch, table })?;
         }
