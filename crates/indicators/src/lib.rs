@@ -213,6 +213,20 @@ impl Source {
         Ok(Source::with_quarantaine(lake, &ledger.quarantaine()?))
     }
 
+    /// A source with what `options` need: the quarantine (the unreadable files refused at
+    /// transport) is read only for indicators on `berichten`.
+    pub fn for_options(
+        lake: Lake,
+        ledger: &ketenzicht_store::ledger::Ledger,
+        options: &Options,
+    ) -> Result<Source, IndicatorError> {
+        if input::Need::of(&options.selected()).berichten {
+            Source::of(lake, ledger)
+        } else {
+            Ok(Source::with_quarantaine(lake, &[]))
+        }
+    }
+
     /// A source over `lake` with the quarantine entries the caller has read already.
     pub fn with_quarantaine(lake: Lake, quarantaine: &[ketenzicht_store::ledger::QuarantaineRow]) -> Source {
         Source { lake, onleesbaar: input::onleesbaar(quarantaine) }
@@ -227,7 +241,7 @@ pub fn compute(
     scope: &[String],
     options: &Options,
 ) -> Result<Report, IndicatorError> {
-    compute_from(&Source::of(store.lake(), &store.ledger)?, gemeenten, scope, options, usize::MAX)
+    compute_from(&Source::for_options(store.lake(), &store.ledger, options)?, gemeenten, scope, options, usize::MAX)
 }
 
 /// [`compute`] from a [`Source`], on at most `max_threads` threads.
@@ -238,8 +252,7 @@ pub fn compute_from(
     options: &Options,
     max_threads: usize,
 ) -> Result<Report, IndicatorError> {
-    let selected: Vec<&'static Definitie> =
-        if options.indicators.is_empty() { defs::ALLE.to_vec() } else { options.indicators.clone() };
+    let selected = options.selected();
     let need = input::Need { trajecten: options.items, ..input::Need::of(&selected) };
     let lake = &source.lake;
     let next = AtomicUsize::new(0);
@@ -300,4 +313,11 @@ pub fn compute_from(
 /// peildatum; an item's day may lie after it (a start reported before its Begindatum).
 fn keeps(options: &Options, item: &Item) -> bool {
     item.indicator.soort == Soort::Lijst || options.van.is_none_or(|van| item.datum >= van)
+}
+
+impl Options {
+    /// The indicators asked for: all of them when none are named.
+    pub fn selected(&self) -> Vec<&'static Definitie> {
+        if self.indicators.is_empty() { defs::ALLE.to_vec() } else { self.indicators.clone() }
+    }
 }

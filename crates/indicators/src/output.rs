@@ -30,6 +30,82 @@ fn measures(u: &Uitslag, r: &Rij) -> Vec<(&'static str, Value)> {
     out
 }
 
+/// A JSON object written into a buffer, field by field.
+struct JsonObject<'b> {
+    buf: &'b mut Vec<u8>,
+    first: bool,
+}
+
+impl<'b> JsonObject<'b> {
+    fn open(buf: &'b mut Vec<u8>) -> Self {
+        buf.push(b'{');
+        JsonObject { buf, first: true }
+    }
+    fn key(&mut self, name: &str) -> &mut Vec<u8> {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(name.as_bytes());
+        self.buf.extend_from_slice(b"\":");
+        self.buf
+    }
+    fn text(&mut self, name: &str, value: &str) -> std::io::Result<()> {
+        serde_json::to_writer(self.key(name), value).map_err(std::io::Error::from)
+    }
+    fn int(&mut self, name: &str, value: impl itoa::Integer) {
+        let mut digits = itoa::Buffer::new();
+        let text = digits.format(value);
+        self.key(name).extend_from_slice(text.as_bytes());
+    }
+    /// A float as serde_json writes it (`null` when absent or not finite).
+    fn float(&mut self, name: &str, value: Option<f64>) -> std::io::Result<()> {
+        let buf = self.key(name);
+        match value {
+            Some(v) => serde_json::to_writer(buf, &v).map_err(std::io::Error::from),
+            None => {
+                buf.extend_from_slice(b"null");
+                Ok(())
+            }
+        }
+    }
+    fn opt_int(&mut self, name: &str, value: Option<i64>) {
+        match value {
+            Some(v) => self.int(name, v),
+            None => self.key(name).extend_from_slice(b"null"),
+        }
+    }
+    fn close(self) {
+        self.buf.push(b'}');
+    }
+}
+
+/// One row of an indicator as JSON: its dimensions, then the measures of [`measures`].
+fn write_row(buf: &mut Vec<u8>, report: &Report, u: &Uitslag, r: &Rij) -> std::io::Result<()> {
+    let mut o = JsonObject::open(buf);
+    for (dim, value) in report.per.iter().zip(&r.key) {
+        o.text(dim.name(), value)?;
+    }
+    o.int("n", r.n);
+    for (name, n) in u.definitie.uitkomsten.iter().zip(&r.uitkomsten) {
+        o.int(name, *n);
+    }
+    if !u.definitie.noemer.is_empty() {
+        o.float("aandeel", r.aandeel)?;
+    }
+    if u.definitie.soort == Soort::Duur {
+        let s = r.stats.as_ref();
+        o.float("gemiddelde", s.map(|s| s.gemiddelde))?;
+        o.opt_int("mediaan", s.map(|s| s.mediaan));
+        o.opt_int("p80", s.map(|s| s.p80));
+        o.opt_int("p90", s.map(|s| s.p90));
+        o.opt_int("max", s.map(|s| s.max));
+    }
+    o.close();
+    Ok(())
+}
+
 /// An indicator's definition as a JSON object (without rows).
 pub fn definitie_json(d: &Definitie) -> Map<String, Value> {
     let v = json!({
@@ -123,20 +199,14 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> std::io::Result<()> 
         let head = Value::Object(definitie_json(u.definitie)).to_string();
         // The definition's fields, then the rows (and items) streamed.
         write!(out, "    {},\n      \"rijen\": [", &head[..head.len() - 1])?;
+        // Each row is written field by field into one buffer: the same object as
+        // `rows_json`, without building it (a national report has 100,000s of rows).
+        let mut row = Vec::with_capacity(256);
         for (j, r) in u.rijen.iter().enumerate() {
-            // Written field by field: the same object as `rows_json`, without building it.
-            write!(out, "{}\n        {{", if j == 0 { "" } else { "," })?;
-            let mut first = true;
-            for (dim, value) in report.per.iter().zip(&r.key) {
-                write!(out, "{}\"{}\":", if first { "" } else { "," }, dim.name())?;
-                serde_json::to_writer(&mut *out, value)?;
-                first = false;
-            }
-            for (name, value) in measures(u, r) {
-                write!(out, "{}\"{name}\":{value}", if first { "" } else { "," })?;
-                first = false;
-            }
-            write!(out, "}}")?;
+            row.clear();
+            row.extend_from_slice(if j == 0 { b"\n        " } else { b",\n        " });
+            write_row(&mut row, report, u, r)?;
+            out.write_all(&row)?;
         }
         write!(out, "\n      ]")?;
         if !u.items.is_empty() {
