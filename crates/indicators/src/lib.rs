@@ -151,9 +151,16 @@ pub fn items_of(input: &input::Input, cal: &Calendar, peildatum: NaiveDate) -> V
 struct Partial {
     /// Groups that may continue in another gemeente (the grouping has no gemeente).
     groups: aggregate::Groups,
-    /// Groups that are complete: the grouping has the gemeente, so no other gemeente adds to them.
-    complete: Vec<(usize, Vec<String>, aggregate::Acc)>,
+    /// Rows of groups that are complete, one block per gemeente: the grouping has the
+    /// gemeente, so no other gemeente adds to them. Made (statistics included) and sorted on
+    /// the worker's thread.
+    complete: Vec<Vec<(usize, Rij)>>,
     items: Vec<ItemRecord>,
+}
+
+/// Rows in report order: by indicator, then by their key.
+fn row_order(a: &(usize, Rij), b: &(usize, Rij)) -> std::cmp::Ordering {
+    (a.0, &a.1.key).cmp(&(b.0, &b.1.key))
 }
 
 /// The groups and kept items of one gemeente.
@@ -188,13 +195,18 @@ fn gemeente_partial(
             partial.items.push(item.record(input));
         }
     });
+    let mut block = Vec::new();
     for ((index, codes), acc) in local {
         let key = per.iter().zip(codes).map(|(dim, code)| dim.text(code, input, gemeenten)).collect();
         if per.contains(&Dim::Gemeente) {
-            partial.complete.push((index, key, acc));
+            block.push((index, Rij::from_acc(selected[index], key, acc)));
         } else {
             partial.groups.entry((index, key)).or_default().merge(acc);
         }
+    }
+    if !block.is_empty() {
+        block.sort_unstable_by(row_order);
+        partial.complete.push(block);
     }
 }
 
@@ -276,24 +288,33 @@ pub fn compute_from(
         workers.into_iter().map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
     let mut groups = aggregate::Groups::default();
-    let mut complete = Vec::new();
+    let mut blocks: Vec<Vec<(usize, Rij)>> = Vec::new();
     let mut items = Vec::new();
     for result in results {
         let partial = result?;
         for (key, acc) in partial.groups {
             groups.entry(key).or_default().merge(acc);
         }
-        complete.extend(partial.complete);
+        blocks.extend(partial.complete);
         items.extend(partial.items);
     }
     items.sort_by(|a, b| (&a.gemeente, a.datum, a.bericht_id).cmp(&(&b.gemeente, b.datum, b.bericht_id)));
     let mut uitslagen: Vec<Uitslag> =
         selected.iter().map(|d| Uitslag { definitie: d, rijen: Vec::new(), items: Vec::new() }).collect();
-    let mut groups: Vec<_> = groups.into_iter().chain(complete.into_iter().map(|(i, k, a)| ((i, k), a))).collect();
-    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for ((index, key), acc) in groups {
-        let def = selected[index];
-        uitslagen[index].rijen.push(Rij::from_acc(def, key, acc));
+    let merged = groups.into_iter().map(|((index, key), acc)| (index, Rij::from_acc(selected[index], key, acc)));
+    if options.per.first() == Some(&Dim::Gemeente) {
+        // Grouped by gemeente first: each gemeente's block is sorted already, and the blocks
+        // in order of gemeente give every indicator its rows in order (no other groups).
+        blocks.sort_unstable_by(|a, b| a[0].1.key[0].cmp(&b[0].1.key[0]));
+        for (index, rij) in blocks.into_iter().flatten().chain(merged) {
+            uitslagen[index].rijen.push(rij);
+        }
+    } else {
+        let mut rows: Vec<(usize, Rij)> = blocks.into_iter().flatten().chain(merged).collect();
+        rows.sort_unstable_by(row_order);
+        for (index, rij) in rows {
+            uitslagen[index].rijen.push(rij);
+        }
     }
     for item in items {
         if let Some(u) = uitslagen.iter_mut().find(|u| std::ptr::eq(u.definitie, item.indicator)) {

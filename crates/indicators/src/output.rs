@@ -81,6 +81,30 @@ impl<'b> JsonObject<'b> {
     }
 }
 
+/// The rows of one indicator as JSON text (`\n        {…},\n        {…}`), field by field:
+/// the same objects as `rows_json`, without building them. A national report has
+/// 100,000s of rows: they are formatted in parts on every core, in order.
+fn rows_json_text(report: &Report, u: &Uitslag) -> std::io::Result<Vec<Vec<u8>>> {
+    let format = |start: usize, rows: &[Rij]| -> std::io::Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(rows.len() * 160);
+        for (j, r) in rows.iter().enumerate() {
+            buf.extend_from_slice(if start + j == 0 { b"\n        " } else { b",\n        " });
+            write_row(&mut buf, report, u, r)?;
+        }
+        Ok(buf)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || u.rijen.len() < 20_000 {
+        return Ok(vec![format(0, &u.rijen)?]);
+    }
+    let size = u.rijen.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> =
+            u.rijen.chunks(size).enumerate().map(|(i, rows)| s.spawn(move || format(i * size, rows))).collect();
+        parts.into_iter().map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
 /// One row of an indicator as JSON: its dimensions, then the measures of [`measures`].
 fn write_row(buf: &mut Vec<u8>, report: &Report, u: &Uitslag, r: &Rij) -> std::io::Result<()> {
     let mut o = JsonObject::open(buf);
@@ -199,14 +223,8 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> std::io::Result<()> 
         let head = Value::Object(definitie_json(u.definitie)).to_string();
         // The definition's fields, then the rows (and items) streamed.
         write!(out, "    {},\n      \"rijen\": [", &head[..head.len() - 1])?;
-        // Each row is written field by field into one buffer: the same object as
-        // `rows_json`, without building it (a national report has 100,000s of rows).
-        let mut row = Vec::with_capacity(256);
-        for (j, r) in u.rijen.iter().enumerate() {
-            row.clear();
-            row.extend_from_slice(if j == 0 { b"\n        " } else { b",\n        " });
-            write_row(&mut row, report, u, r)?;
-            out.write_all(&row)?;
+        for chunk in rows_json_text(report, u)? {
+            out.write_all(&chunk)?;
         }
         write!(out, "\n      ]")?;
         if !u.items.is_empty() {
