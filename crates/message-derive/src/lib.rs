@@ -221,9 +221,6 @@ fn gen_read(fields: &[Field], ns: &Tokens) -> Tokens {
         if guard.is_empty() { quote!(#lit => #i,) } else { quote!(#lit if #(#guard)&&* => #i,) }
     });
 
-    // Fields whose match arm has a guard: the in-order fast path leaves them to the match.
-    let guarded: Vec<bool> = fields.iter().map(|f| f.ijw_only || matches!(f.kind, Kind::Retour { .. })).collect();
-
     let arms_read = fields.iter().enumerate().map(|(i, f)| {
         let v = var(i);
         let name = &f.name;
@@ -292,30 +289,15 @@ fn gen_read(fields: &[Field], ns: &Tokens) -> Tokens {
             cx: &mut crate::xml::input::ReadCx,
         ) -> crate::xml::input::ReadResult<Self> {
             const NAMES: [&str; #n] = [#(#names),*];
-            const GUARDED: [bool; #n] = [#(#guarded),*];
             let mut ok = true;
             let mut next: usize = 0;
             let mut seen = [false; #n];
             #(#decls)*
             while let Some(child) = input.next_child(cx)? {
                 let idx: usize = if child.ns == Some(#ns) {
-                    // Children mostly come in schema order: look from the next field on
-                    // first, then anywhere (out of order, twice, or guarded).
-                    let local = child.local();
-                    let mut found = usize::MAX;
-                    for j in next..#n {
-                        if !GUARDED[j] && NAMES[j].as_bytes() == local {
-                            found = j;
-                            break;
-                        }
-                    }
-                    if found != usize::MAX {
-                        found
-                    } else {
-                        match local {
-                            #(#arms_index)*
-                            _ => usize::MAX,
-                        }
+                    match child.local() {
+                        #(#arms_index)*
+                        _ => usize::MAX,
                     }
                 } else {
                     usize::MAX
