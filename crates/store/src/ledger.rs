@@ -654,3 +654,71 @@ impl Ledger {
         tx.commit().map_err(|e| sql_error(&self.path, e))
     }
 }
+
+#[cfg(test)]
+mod transportfout_tests {
+    use super::*;
+
+    fn fout(sleutel: Sleutel, uuid: &str) -> TransportFoutEntry {
+        TransportFoutEntry {
+            sleutel,
+            uuid: uuid.to_owned(),
+            referentienummer: format!("fo01-{uuid}"),
+            tijdstip: "2024-03-01T10:00:02".to_owned(),
+            code: "IB014".to_owned(),
+            plek: "client".to_owned(),
+            omschrijving: "XSD".to_owned(),
+            details: None,
+            bron: "test".to_owned(),
+        }
+    }
+
+    fn delivery(sleutel: Sleutel, id: i64, gemeente: &str) -> Commit {
+        Commit {
+            berichten: vec![BerichtEntry {
+                sleutel: [id as u8; 16],
+                id,
+                inhoud: [0; 32],
+                gemeente: gemeente.into(),
+                jaar: 2024,
+            }],
+            leveringen: vec![LeveringEntry { sleutel, bericht: id, gemeente: gemeente.into() }],
+            ..Commit::default()
+        }
+    }
+
+    fn commit(ledger: &mut Ledger, commit: &Commit) {
+        let (batch, _) = ledger.begin_batch(|_| Vec::new()).expect("begin");
+        ledger.finish_batch(batch, commit).expect("finish");
+    }
+
+    #[test]
+    fn a_transport_error_is_tied_to_its_delivery_in_either_order_and_goes_with_its_gemeente() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut ledger = Ledger::open(&dir.path().join("ledger.sqlite")).expect("ledger");
+        // The Fo01 first: kept, tied to no gemeente yet.
+        let early = [1u8; 16];
+        commit(&mut ledger, &Commit { transportfouten: vec![fout(early, "u-early")], ..Commit::default() });
+        assert!(ledger.has_transportfout(&early).expect("has"));
+        assert!(ledger.transportfouten("0363").expect("list").is_empty());
+        // Its delivery comes: tied to the delivery's gemeente.
+        commit(&mut ledger, &delivery(early, 1, "0363"));
+        assert_eq!(ledger.transportfouten("0363").expect("list"), vec![("u-early".to_owned(), "IB014".to_owned())]);
+
+        // The delivery first, the Fo01 later: tied, and the gemeente is stale again.
+        let late = [2u8; 16];
+        commit(&mut ledger, &delivery(late, 2, "0599"));
+        ledger.bijgewerkt("0599").expect("rebuilt");
+        commit(&mut ledger, &Commit { transportfouten: vec![fout(late, "u-late")], ..Commit::default() });
+        assert_eq!(ledger.verouderd().expect("stale"), vec!["0599".to_owned()]);
+        assert_eq!(ledger.transportfouten("0599").expect("list").len(), 1);
+        // The same Fo01 again is no new row.
+        commit(&mut ledger, &Commit { transportfouten: vec![fout(late, "u-late")], ..Commit::default() });
+        assert_eq!(ledger.transportfouten("0599").expect("list").len(), 1);
+
+        // Deleting a gemeente takes its transport errors along.
+        ledger.delete_gemeente("0363").expect("delete");
+        assert!(!ledger.has_transportfout(&early).expect("has"));
+        assert!(ledger.has_transportfout(&late).expect("has"));
+    }
+}
