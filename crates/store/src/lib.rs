@@ -127,8 +127,6 @@ impl Lake {
         Ok(out)
     }
 
-    /// Read a lake file of `gemeente` (some columns, or all when `columns` is `None`),
-    /// opening it with the gemeente's key when it is sealed.
     /// The original bytes of a quarantine entry (its `bestand`), opened with its gemeente's key.
     pub fn quarantaine_original(&self, gemeente: Option<&str>, bestand: &str) -> Result<Vec<u8>, StoreError> {
         let path = self.root.join(bestand);
@@ -136,6 +134,8 @@ impl Lake {
         self.keys.open(gemeente.unwrap_or(keys::ONBEKEND), &sealed)
     }
 
+    /// Read a lake file of `gemeente` (some columns, or all when `columns` is `None`),
+    /// opening it with the gemeente's key when it is sealed.
     pub fn read_table(&self, path: &Path, gemeente: &str, columns: Option<&[&str]>) -> Result<Table, StoreError> {
         if path.extension().is_some_and(|e| e == SEALED) {
             let sealed = std::fs::read(path).map_err(StoreError::io(path))?;
