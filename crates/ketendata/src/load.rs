@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use arrow_array::{Array, BinaryArray, Int64Array};
 use chrono::NaiveDateTime;
 use ketenzicht_message::Message;
 use ketenzicht_store::{Store, Table, Value};
@@ -71,38 +72,53 @@ pub fn load(store: &Store, gemeente: &str) -> Result<Vec<Msg>, KetendataError> {
     let mut out = Vec::new();
     let lake = store.lake();
     for file in store.files(ketenzicht_store::lake::RUW, gemeente)? {
-        let table = lake.read_table(&file, gemeente, None)?;
-        let (id, xml) = (column(&table, "bericht_id", &file)?, column(&table, "xml", &file)?);
-        for row in table.rows {
-            let Some(bericht) = row[id].as_int() else { continue };
-            let bytes = row[xml].as_binary().unwrap_or_default();
-            let message = ketenzicht_message::read(bytes).map_err(|e| {
-                KetendataError::Lake(format!("{}: bericht {bericht} no longer reads: {e}", file.display()))
-            })?;
-            let mut deliveries = leveringen.remove(&bericht).unwrap_or_default();
-            deliveries.sort_by_key(|l| (l.ontvangen.is_none(), l.ontvangen));
-            let counting =
-                deliveries.iter().find(|l| l.transport.as_deref() != Some("afgewezen")).or_else(|| deliveries.first());
-            let dagtekening = message.bericht.eigen_identiteit().dagtekening.0;
-            let (ontvangen, t0_bron) = match counting.and_then(|l| l.ontvangen) {
-                Some(t) => (t, "ontvangen"),
-                None => (dagtekening.and_hms_opt(0, 0, 0).unwrap_or_default(), "dagtekening"),
-            };
-            out.push(Msg {
-                id: bericht,
-                name: message.name(),
-                message,
-                ontvangen,
-                t0_bron,
-                uuid: counting.and_then(|l| l.uuid.clone()),
-                leveringen: deliveries.len() as i64,
-                transport_afgewezen: !deliveries.is_empty()
-                    && deliveries.iter().all(|l| l.transport.as_deref() == Some("afgewezen")),
-                transport: counting.and_then(|l| l.transport.clone()),
-                transport_code: counting.and_then(|l| l.transport_code.clone()),
-            });
+        // Straight from the Arrow buffers: no copy of each message's XML.
+        for batch in lake.read_batches(&file, gemeente, Some(&["bericht_id", "xml"]))? {
+            let missing = |name: &str| KetendataError::Lake(format!("{}: no column {name}", file.display()));
+            let ids = batch.column(0).as_any().downcast_ref::<Int64Array>().ok_or_else(|| missing("bericht_id"))?;
+            let xml = batch.column(1).as_any().downcast_ref::<BinaryArray>().ok_or_else(|| missing("xml"))?;
+            for row in 0..batch.num_rows() {
+                if ids.is_null(row) {
+                    continue;
+                }
+                let (bericht, bytes) = (ids.value(row), if xml.is_null(row) { &[][..] } else { xml.value(row) });
+                out.push(parse_one(file.as_path(), bericht, bytes, &mut leveringen)?);
+            }
         }
     }
     out.sort_by_key(|m| (m.ontvangen, m.id));
     Ok(out)
+}
+
+/// One stored message, parsed again, with its deliveries folded into one receipt.
+fn parse_one(
+    file: &std::path::Path,
+    bericht: i64,
+    bytes: &[u8],
+    leveringen: &mut HashMap<i64, Vec<Levering>>,
+) -> Result<Msg, KetendataError> {
+    let message = ketenzicht_message::read(bytes)
+        .map_err(|e| KetendataError::Lake(format!("{}: bericht {bericht} no longer reads: {e}", file.display())))?;
+    let mut deliveries = leveringen.remove(&bericht).unwrap_or_default();
+    deliveries.sort_by_key(|l| (l.ontvangen.is_none(), l.ontvangen));
+    let counting =
+        deliveries.iter().find(|l| l.transport.as_deref() != Some("afgewezen")).or_else(|| deliveries.first());
+    let dagtekening = message.bericht.eigen_identiteit().dagtekening.0;
+    let (ontvangen, t0_bron) = match counting.and_then(|l| l.ontvangen) {
+        Some(t) => (t, "ontvangen"),
+        None => (dagtekening.and_hms_opt(0, 0, 0).unwrap_or_default(), "dagtekening"),
+    };
+    Ok(Msg {
+        id: bericht,
+        name: message.name(),
+        message,
+        ontvangen,
+        t0_bron,
+        uuid: counting.and_then(|l| l.uuid.clone()),
+        leveringen: deliveries.len() as i64,
+        transport_afgewezen: !deliveries.is_empty()
+            && deliveries.iter().all(|l| l.transport.as_deref() == Some("afgewezen")),
+        transport: counting.and_then(|l| l.transport.clone()),
+        transport_code: counting.and_then(|l| l.transport_code.clone()),
+    })
 }

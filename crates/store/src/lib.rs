@@ -138,13 +138,31 @@ impl Lake {
     /// opening it with the gemeente's key when it is sealed.
     pub fn read_table(&self, path: &Path, gemeente: &str, columns: Option<&[&str]>) -> Result<Table, StoreError> {
         if path.extension().is_some_and(|e| e == SEALED) {
-            let sealed = std::fs::read(path).map_err(StoreError::io(path))?;
-            let plain =
-                self.keys.open(gemeente, &sealed).map_err(|e| StoreError::Key(format!("{}: {e}", path.display())))?;
-            parquet_io::read_parquet_bytes(plain, path, columns)
+            parquet_io::read_parquet_bytes(self.opened(path, gemeente)?, path, columns)
         } else {
             parquet_io::read_parquet_columns(path, columns)
         }
+    }
+
+    /// [`Lake::read_table`] as Arrow record batches, for readers that take the columns as they
+    /// are (the raw XML as one buffer per batch instead of a copy per message).
+    pub fn read_batches(
+        &self,
+        path: &Path,
+        gemeente: &str,
+        columns: Option<&[&str]>,
+    ) -> Result<Vec<arrow_array::RecordBatch>, StoreError> {
+        if path.extension().is_some_and(|e| e == SEALED) {
+            parquet_io::read_batches_bytes(self.opened(path, gemeente)?, path, columns)
+        } else {
+            parquet_io::read_batches(path, columns).map(|(_, batches)| batches)
+        }
+    }
+
+    /// The Parquet bytes of a sealed lake file, opened with the gemeente's key.
+    fn opened(&self, path: &Path, gemeente: &str) -> Result<Vec<u8>, StoreError> {
+        let sealed = std::fs::read(path).map_err(StoreError::io(path))?;
+        self.keys.open(gemeente, &sealed).map_err(|e| StoreError::Key(format!("{}: {e}", path.display())))
     }
 
     /// Write a lake file of `gemeente` atomically, sealed when its name ends in `.kzs`.

@@ -197,6 +197,15 @@ pub fn read_batches_dictionary(
     batches_of(ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata), path, columns)
 }
 
+/// [`read_batches`] of a Parquet file held in memory (a sealed file once opened).
+pub fn read_batches_bytes(
+    bytes: Vec<u8>,
+    path: &Path,
+    columns: Option<&[&str]>,
+) -> Result<Vec<RecordBatch>, StoreError> {
+    read_batches_from(bytes::Bytes::from(bytes), path, columns).map(|(_, batches)| batches)
+}
+
 fn read_batches_from<R: parquet::file::reader::ChunkReader + 'static>(
     input: R,
     path: &Path,
