@@ -16,6 +16,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the knooppunt's transport errors (Fo01): when, the refused delivery's UUID, the IB
+    /// code and text, and its gemeente, or `-` while that delivery is not in the store.
+    Transport {
+        /// The store directory [default: $KETENZICHT_STORE, else ./data]
+        #[arg(long)]
+        store: Option<PathBuf>,
+        /// JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the original bytes of one quarantine entry (its `bestand`, as `list` shows it) to
     /// standard output. They are kept sealed with the gemeente's key.
     Original {
@@ -31,6 +41,7 @@ pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
     let (store, json) = match command {
         Command::List { store, json } => (store, *json),
         Command::Original { bestand, store } => return original(bestand, store.as_deref()),
+        Command::Transport { store, json } => return transport(store.as_deref(), *json),
     };
     let dir = ketenzicht_store::store_dir(store.as_deref());
     let store = StoreView::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
@@ -61,6 +72,32 @@ pub fn run(command: &Command) -> anyhow::Result<ExitCode> {
     out.flush()?;
     if !json {
         eprintln!("{} in quarantaine", rows.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn transport(store: Option<&std::path::Path>, json: bool) -> anyhow::Result<ExitCode> {
+    let dir = ketenzicht_store::store_dir(store);
+    let store = StoreView::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
+    let rows = store.ledger.transportfouten_alle()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (tijdstip, uuid, code, omschrijving, details, bron, gemeente) in &rows {
+        if json {
+            let value = serde_json::json!({
+                "tijdstip": tijdstip, "uuid": uuid, "code": code, "omschrijving": omschrijving,
+                "details": details, "bron": bron, "gemeente": gemeente,
+            });
+            writeln!(out, "{value}")?;
+        } else {
+            let gemeente = gemeente.as_deref().unwrap_or("-");
+            let details = details.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+            writeln!(out, "{tijdstip} {code} {gemeente} {uuid}{details}: {omschrijving} ← {bron}")?;
+        }
+    }
+    out.flush()?;
+    if !json {
+        let open = rows.iter().filter(|r| r.6.is_none()).count();
+        eprintln!("{} transportfouten (Fo01), {open} zonder bekende levering", rows.len());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,4 @@
-//! The `ketenzicht` binary as a user runs it: `inspect` and `validate`.
+//! The `ketenzicht` binary as a user runs it: `inspect`, `validate` and `quarantine transport`.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -132,4 +132,31 @@ fn validate_reads_archives_and_stuf_envelopes_as_the_simulator_writes_them() {
     let invalid = lines.iter().filter(|l| !l.contains(": OK (") && !l.contains(": Fo01 ")).count();
     assert!(invalid <= refused, "only messages refused at transport may be unreadable ({invalid} > {refused})");
     assert!(lines.len() > 500);
+}
+
+#[test]
+fn transport_errors_are_listed_with_their_refused_delivery() {
+    let store = tempfile::tempdir().expect("tempdir");
+    let fo01 = ketenzicht_testkit::shared().join("stuf-ggk-2.1.04/voorbeelden/Fo01.xml");
+    let s = store.path().to_str().expect("path");
+    let ingest = ketenzicht(&["ingest", "--store", s, fo01.to_str().expect("path")]);
+    assert!(ingest.status.success(), "{}", String::from_utf8_lossy(&ingest.stderr));
+    assert!(stdout(&ingest).contains("transportfouten Fo01: 1"), "{}", stdout(&ingest));
+    let list = ketenzicht(&["quarantine", "transport", "--store", s]);
+    assert!(list.status.success(), "{}", String::from_utf8_lossy(&list.stderr));
+    let text = stdout(&list);
+    assert!(
+        text.contains(
+            "IB210 - 9c0f7b90-5c69-11e5-a837-0800200c9a66 (JW315-00010004): Ontvangende organisatie onbekend"
+        ),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&list.stderr).contains("1 transportfouten (Fo01), 1 zonder bekende levering"));
+    let json = stdout(&ketenzicht(&["quarantine", "transport", "--store", s, "--json"]));
+    let row: serde_json::Value = serde_json::from_str(json.trim()).expect("one JSON line");
+    assert_eq!(row["code"], "IB210");
+    assert_eq!(row["gemeente"], serde_json::Value::Null);
+    // Nothing of it went to the quarantine: a Fo01 is no broken message.
+    let q = ketenzicht(&["quarantine", "list", "--store", s, "--json"]);
+    assert_eq!(stdout(&q).lines().count(), 0);
 }

@@ -460,6 +460,24 @@ impl Ledger {
             .map_err(|e| sql_error(&self.path, e))
     }
 
+    /// Every transport error: (tijdstip, uuid of the refused delivery, code, omschrijving,
+    /// details, bron, gemeente once its delivery is known), in order of time.
+    #[allow(clippy::type_complexity)]
+    pub fn transportfouten_alle(
+        &self,
+    ) -> Result<Vec<(String, String, String, String, Option<String>, String, Option<String>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT tijdstip, uuid, code, omschrijving, details, bron, gemeente FROM transportfout ORDER BY tijdstip, uuid",
+            )
+            .map_err(|e| sql_error(&self.path, e))?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
+            .map_err(|e| sql_error(&self.path, e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| sql_error(&self.path, e))
+    }
+
     pub fn has_quarantaine(&self, inhoud: &Inhoud) -> Result<bool, StoreError> {
         let mut stmt = self
             .conn
