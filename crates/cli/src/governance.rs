@@ -332,6 +332,15 @@ pub fn run_retention(store: &mut Store, vandaag: NaiveDate, actor: &str) -> anyh
             )?;
         }
     }
+    // Transport errors whose delivery never came belong to no gemeente: the period applies.
+    let weg = store.ledger.forget_transportfouten_zonder_levering(grens)?;
+    if weg > 0 {
+        record(
+            "transportfouten".to_owned(),
+            &format!("zonder levering, ouder dan de bewaartermijn ({jaren} jaar, voor {grens})"),
+            serde_json::json!({"transportfouten": weg}),
+        )?;
+    }
     Ok(report)
 }
 

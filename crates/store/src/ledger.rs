@@ -460,6 +460,15 @@ impl Ledger {
             .map_err(|e| sql_error(&self.path, e))
     }
 
+    /// Forget the transport errors received before `grens` whose refused delivery never came
+    /// into the store (they belong to no gemeente, so no gemeente's retention removes them).
+    pub fn forget_transportfouten_zonder_levering(&self, grens: chrono::NaiveDate) -> Result<u64, StoreError> {
+        self.conn
+            .execute("DELETE FROM transportfout WHERE gemeente IS NULL AND tijdstip < ?1", [grens.to_string()])
+            .map(|n| n as u64)
+            .map_err(|e| sql_error(&self.path, e))
+    }
+
     /// Every transport error: (tijdstip, uuid of the refused delivery, code, omschrijving,
     /// details, bron, gemeente once its delivery is known), in order of time.
     #[allow(clippy::type_complexity)]
@@ -740,5 +749,14 @@ mod transportfout_tests {
         ledger.delete_gemeente("0363").expect("delete");
         assert!(!ledger.has_transportfout(&early).expect("has"));
         assert!(ledger.has_transportfout(&late).expect("has"));
+
+        // One whose delivery never comes is forgotten after the retention period, not before.
+        let orphan = [3u8; 16];
+        commit(&mut ledger, &Commit { transportfouten: vec![fout(orphan, "u-orphan")], ..Commit::default() });
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2024, 3, d).expect("date");
+        assert_eq!(ledger.forget_transportfouten_zonder_levering(day(1)).expect("forget"), 0);
+        assert_eq!(ledger.forget_transportfouten_zonder_levering(day(2)).expect("forget"), 1);
+        assert!(!ledger.has_transportfout(&orphan).expect("has"));
+        assert!(ledger.has_transportfout(&late).expect("tied ones stay"));
     }
 }
