@@ -75,8 +75,9 @@ pub fn load(store: &Store, gemeente: &str) -> Result<Vec<Msg>, KetendataError> {
         // Straight from the Arrow buffers: no copy of each message's XML.
         for batch in lake.read_batches(&file, gemeente, Some(&["bericht_id", "xml"]))? {
             let missing = |name: &str| KetendataError::Lake(format!("{}: no column {name}", file.display()));
-            let ids = batch.column(0).as_any().downcast_ref::<Int64Array>().ok_or_else(|| missing("bericht_id"))?;
-            let xml = batch.column(1).as_any().downcast_ref::<BinaryArray>().ok_or_else(|| missing("xml"))?;
+            let ids = batch.column_by_name("bericht_id").and_then(|c| c.as_any().downcast_ref::<Int64Array>());
+            let xml = batch.column_by_name("xml").and_then(|c| c.as_any().downcast_ref::<BinaryArray>());
+            let (ids, xml) = (ids.ok_or_else(|| missing("bericht_id"))?, xml.ok_or_else(|| missing("xml"))?);
             for row in 0..batch.num_rows() {
                 if ids.is_null(row) {
                     continue;

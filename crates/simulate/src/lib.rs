@@ -169,7 +169,7 @@ pub fn run(options: &Options, progress: impl Fn(usize, usize) + Sync) -> Result<
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let threads = options.threads.max(1);
-    type Done = (Summary, Vec<(usize, usize, usize, u64, u64)>);
+    type Done = (Summary, Vec<spool::Piece>);
     let results: Vec<Result<Done, SimulateError>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|worker| {

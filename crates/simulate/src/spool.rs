@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::{SimulateError, io};
 
 /// Where one piece lies: (truth file index, task, worker, offset, length).
-type Piece = (usize, usize, usize, u64, u64);
+pub(crate) type Piece = (usize, usize, usize, u64, u64);
 
 /// One worker's spool: a file per truth file, appended to.
 pub struct WorkerSpool {

@@ -433,19 +433,11 @@ impl Ledger {
     }
 
     pub fn has_levering(&self, sleutel: &Sleutel) -> Result<bool, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM levering WHERE sleutel = ?1")
-            .map_err(|e| sql_error(&self.path, e))?;
-        stmt.exists([&sleutel[..]]).map_err(|e| sql_error(&self.path, e))
+        self.exists("SELECT 1 FROM levering WHERE sleutel = ?1", &sleutel[..])
     }
 
     pub fn has_transportfout(&self, sleutel: &Sleutel) -> Result<bool, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM transportfout WHERE sleutel = ?1")
-            .map_err(|e| sql_error(&self.path, e))?;
-        stmt.exists([&sleutel[..]]).map_err(|e| sql_error(&self.path, e))
+        self.exists("SELECT 1 FROM transportfout WHERE sleutel = ?1", &sleutel[..])
     }
 
     /// The transport errors tied to one gemeente: the refused delivery's UUID and the IB code.
@@ -488,19 +480,11 @@ impl Ledger {
     }
 
     pub fn has_quarantaine(&self, inhoud: &Inhoud) -> Result<bool, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM quarantaine WHERE inhoud = ?1")
-            .map_err(|e| sql_error(&self.path, e))?;
-        stmt.exists([&inhoud[..]]).map_err(|e| sql_error(&self.path, e))
+        self.exists("SELECT 1 FROM quarantaine WHERE inhoud = ?1", &inhoud[..])
     }
 
     pub fn has_zonder_opdracht(&self, sleutel: &Sleutel) -> Result<bool, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM zonder_opdracht WHERE sleutel = ?1")
-            .map_err(|e| sql_error(&self.path, e))?;
-        stmt.exists([&sleutel[..]]).map_err(|e| sql_error(&self.path, e))
+        self.exists("SELECT 1 FROM zonder_opdracht WHERE sleutel = ?1", &sleutel[..])
     }
 
     /// Traffic without an order, counted per gemeente, law and month.
@@ -580,6 +564,12 @@ impl Ledger {
     }
 
     /// The values of a query with one text column.
+    /// Does `query` (one key parameter) find a row? Prepared once per connection.
+    fn exists(&self, query: &str, key: &[u8]) -> Result<bool, StoreError> {
+        let mut stmt = self.conn.prepare_cached(query).map_err(|e| sql_error(&self.path, e))?;
+        stmt.exists([key]).map_err(|e| sql_error(&self.path, e))
+    }
+
     fn texts(&self, query: &str) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare(query).map_err(|e| sql_error(&self.path, e))?;
         stmt.query_map([], |r| r.get(0))

@@ -129,9 +129,7 @@ impl Lake {
 
     /// The original bytes of a quarantine entry (its `bestand`), opened with its gemeente's key.
     pub fn quarantaine_original(&self, gemeente: Option<&str>, bestand: &str) -> Result<Vec<u8>, StoreError> {
-        let path = self.root.join(bestand);
-        let sealed = std::fs::read(&path).map_err(StoreError::io(&path))?;
-        self.keys.open(gemeente.unwrap_or(keys::ONBEKEND), &sealed)
+        self.opened(&self.root.join(bestand), gemeente.unwrap_or(keys::ONBEKEND))
     }
 
     /// Read a lake file of `gemeente` (some columns, or all when `columns` is `None`),
@@ -159,7 +157,7 @@ impl Lake {
         }
     }
 
-    /// The Parquet bytes of a sealed lake file, opened with the gemeente's key.
+    /// The bytes of a sealed file of the store, opened with the gemeente's key.
     fn opened(&self, path: &Path, gemeente: &str) -> Result<Vec<u8>, StoreError> {
         let sealed = std::fs::read(path).map_err(StoreError::io(path))?;
         self.keys.open(gemeente, &sealed).map_err(|e| StoreError::Key(format!("{}: {e}", path.display())))
