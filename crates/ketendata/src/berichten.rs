@@ -4,8 +4,8 @@
 use chrono::Datelike;
 use ketenzicht_store::{Kind, Table, Value};
 
-use crate::Cx;
 use crate::link::retour_termijn;
+use crate::{Cx, Emit, KetendataError, Rows};
 
 pub fn columns() -> Table {
     Table::new(&[
@@ -39,54 +39,48 @@ pub fn columns() -> Table {
     ])
 }
 
-pub fn build(cx: &Cx<'_>) -> Table {
-    let mut table = columns();
+/// The rows of `berichten`, handed to `emit` a chunk at a time.
+pub fn build(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
+    let mut table = Rows::new(columns(), emit);
     for (i, m) in cx.msgs.iter().enumerate() {
-        let t = m.message.bericht_type();
-        let (_, aanbieder) = m.message.bericht.partijen();
-        let eigen = m.message.bericht.eigen_identiteit();
+        let t = m.bericht_type;
         let soort = if t.retour().is_some() { "heen" } else { "antwoord" };
-        let antwoord = cx.links.antwoord[i].map(|a| &cx.msgs[a]);
+        let antwoord = cx.links.antwoord_op(cx.msgs, i);
         let termijn = retour_termijn(t);
-        let responstijd = antwoord.map(|a| cx.cal.working_days_between(m.ontvangen.date(), a.ontvangen.date()));
+        let responstijd = antwoord.map(|(a, _)| cx.cal.working_days_between(m.ontvangen.date(), a.ontvangen.date()));
         let tijdig = match (termijn, antwoord) {
-            (Some((_, n)), Some(a)) => Some(cx.cal.on_time(m.ontvangen.date(), a.ontvangen.date(), n)),
+            (Some((_, n)), Some((a, _))) => Some(cx.cal.on_time(m.ontvangen.date(), a.ontvangen.date(), n)),
             _ => None,
         };
-        let codes: Vec<&str> = cx.links.codes[i].iter().map(|(_, c)| c.as_str()).collect();
-        let regels: Vec<String> = ketenzicht_message::rules::check(&m.message)
-            .iter()
-            .map(|f| format!("{}@{}", f.rule.unwrap_or("?"), f.path))
-            .collect();
         table.push(vec![
             m.id.into(),
             cx.gemeente.into(),
-            m.message.wet.as_str().into(),
-            m.name.clone().into(),
+            m.wet.as_str().into(),
+            m.name().into(),
             soort.into(),
-            aanbieder.to_string().into(),
-            eigen.verzender.to_string().into(),
-            eigen.identificatie.to_string().into(),
-            eigen.dagtekening.0.into(),
-            m.uuid.clone().into(),
+            (*m.aanbieder).into(),
+            (*m.verzender).into(),
+            (*m.identificatie).into(),
+            m.dagtekening.into(),
+            m.uuid.as_deref().into(),
             m.ontvangen.into(),
-            m.t0_bron.into(),
+            m.t0_bron.as_str().into(),
             m.leveringen.into(),
-            m.transport.clone().into(),
-            m.transport_code.clone().into(),
+            m.transport.as_deref().into(),
+            m.transport_code.as_deref().into(),
             cx.links.heen[i].map(|h| cx.msgs[h].id).into(),
-            antwoord.map(|a| a.id).into(),
-            antwoord.map(|a| a.ontvangen).into(),
+            antwoord.map(|(a, _)| a.id).into(),
+            antwoord.map(|(a, _)| a.ontvangen).into(),
             termijn.map(|(r, _)| r).into(),
             responstijd.into(),
             tijdig.into(),
-            cx.links.oordeel[i].map(|o| o.as_str()).into(),
-            (!codes.is_empty()).then(|| codes.join(" ")).into(),
-            (!cx.links.afwijzing[i].is_empty()).then(|| cx.links.afwijzing[i].join(" ")).into(),
+            antwoord.map(|(_, a)| a.oordeel.as_str()).into(),
+            m.antwoord.as_ref().and_then(|a| a.retourcodes.as_deref()).into(),
+            antwoord.and_then(|(_, a)| a.afwijzing.as_deref()).into(),
             cx.links.telt(cx.msgs, i).into(),
-            (!regels.is_empty()).then(|| regels.join(" ")).into(),
+            m.regelcontrole.as_deref().into(),
             Value::Int(m.ontvangen.year().into()),
-        ]);
+        ])?;
     }
-    table
+    table.finish()
 }

@@ -4,11 +4,12 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Datelike;
-use ketenzicht_message::Bericht;
-use ketenzicht_message::model::{BedragMetDc, TotaalBedragMetDc};
+use chrono::NaiveDate;
+use ketenzicht_message::model::{BedragMetDc, Bericht323, Bericht325, TotaalBedragMetDc};
 use ketenzicht_store::{Kind, Table, Value};
 
-use crate::Cx;
+use crate::load::{Inhoud, Interner, Msg, Tekst};
+use crate::{Cx, Emit, KetendataError, Rows};
 
 fn signed(b: &BedragMetDc) -> i64 {
     let cents = i64::from(b.bedrag.0);
@@ -20,141 +21,221 @@ fn signed_totaal(b: &TotaalBedragMetDc) -> i64 {
     if b.debet_credit.to_string() == "C" { -cents } else { cents }
 }
 
-pub fn build(cx: &Cx<'_>) -> (Table, Table) {
-    let mut declaraties = Table::new(&[
-        ("bericht_id", Kind::Int),
-        ("gemeente", Kind::Text),
-        ("wet", Kind::Text),
-        ("aanbieder", Kind::Text),
-        ("declaratie_nummer", Kind::Text),
-        ("periode_begin", Kind::Date),
-        ("periode_eind", Kind::Date),
-        ("declaratie_dagtekening", Kind::Date),
-        ("ontvangen", Kind::Timestamp),
-        ("totaal_ingediend", Kind::Int),
-        ("prestaties", Kind::Int),
-        ("antwoord_bericht_id", Kind::Int),
-        ("antwoord_ontvangen", Kind::Timestamp),
-        ("antwoord_werkdagen", Kind::Int),
-        ("totaal_toegekend", Kind::Int),
-        ("prestaties_afgewezen", Kind::Int),
-        ("jaar", Kind::Int),
-    ]);
-    let mut prestaties = crate::table_with_kop(&[
-        ("declaratie_nummer", Kind::Text),
-        ("referentie_nummer", Kind::Text),
-        ("vorig_referentie_nummer", Kind::Text),
-        ("debet_credit", Kind::Text),
-        ("gecrediteerd", Kind::Bool),
-        ("toewijzing_nummer", Kind::Int),
-        ("product_categorie", Kind::Text),
-        ("product_code", Kind::Text),
-        ("periode_begin", Kind::Date),
-        ("periode_eind", Kind::Date),
-        ("geleverd_volume", Kind::Int),
-        ("eenheid", Kind::Text),
-        ("product_tarief", Kind::Int),
-        ("ingediend_bedrag", Kind::Int),
-        ("status", Kind::Text),
-        ("retourcodes", Kind::Text),
-        ("ontvangen", Kind::Timestamp),
-        ("jaar", Kind::Int),
-    ]);
-    // Debit lines credited later (VorigReferentieNummer of a credit line), per wet and aanbieder.
-    let mut gecrediteerd: HashSet<(ketenzicht_message::Wet, String, String)> = HashSet::new();
-    for (i, m) in cx.msgs.iter().enumerate() {
-        if let Bericht::Declaratie(b) = &m.message.bericht
-            && cx.links.telt(cx.msgs, i)
-        {
-            for c in b.declaratie.clienten.iter() {
-                for p in c.prestaties.iter() {
-                    if let Some(vorig) = &p.product_referentie.vorig_referentie_nummer {
-                        gecrediteerd.insert((m.message.wet, b.header.afzender.to_string(), vorig.to_string()));
-                    }
-                }
+/// What `declaraties` and `prestaties` need of a 323.
+#[derive(Debug)]
+pub struct Declaratie {
+    aanbieder: Tekst,
+    nummer: Tekst,
+    periode: (NaiveDate, NaiveDate),
+    dagtekening: NaiveDate,
+    totaal_ingediend: i64,
+    prestaties: Vec<Prestatie>,
+}
+
+#[derive(Debug)]
+struct Prestatie {
+    bsn: Tekst,
+    referentie: Tekst,
+    vorig: Option<Tekst>,
+    debet_credit: Tekst,
+    toewijzing_nummer: u32,
+    categorie: Tekst,
+    code: Tekst,
+    periode: (NaiveDate, NaiveDate),
+    volume: i64,
+    eenheid: Tekst,
+    tarief: Option<i64>,
+    ingediend: i64,
+}
+
+pub fn declaratie_van(b: &Bericht323, t: &mut Interner) -> Declaratie {
+    let d = &b.declaratie;
+    let prestaties = d
+        .clienten
+        .iter()
+        .flat_map(|c| c.prestaties.iter().map(move |p| (c.bsn, p)))
+        .map(|(bsn, p)| Prestatie {
+            bsn: t.of(bsn),
+            referentie: t.of(&p.product_referentie.referentie_nummer),
+            vorig: p.product_referentie.vorig_referentie_nummer.as_ref().map(|v| t.of(v)),
+            debet_credit: t.of(p.ingediend_bedrag.debet_credit),
+            toewijzing_nummer: p.toewijzing_nummer.0,
+            categorie: t.of(p.product_categorie),
+            code: t.of(&p.product_code),
+            periode: (p.product_periode.begindatum.0, p.product_periode.einddatum.0),
+            volume: i64::from(p.geleverd_volume.0),
+            eenheid: t.of(p.eenheid),
+            tarief: p.product_tarief.map(|t| i64::from(t.0)),
+            ingediend: signed(&p.ingediend_bedrag),
+        })
+        .collect();
+    Declaratie {
+        aanbieder: t.of(b.header.afzender),
+        nummer: t.of(&d.declaratie_nummer),
+        periode: (d.declaratie_periode.begindatum.0, d.declaratie_periode.einddatum.0),
+        dagtekening: d.declaratie_dagtekening.0,
+        totaal_ingediend: signed_totaal(&d.totaal_ingediend_bedrag),
+        prestaties,
+    }
+}
+
+/// What a 325 says: the amount granted, and per rejected prestatie (by ReferentieNummer) its codes.
+#[derive(Debug, Default)]
+pub struct Beoordeling {
+    toegekend: Option<i64>,
+    afgewezen: Option<HashMap<Tekst, Vec<Tekst>>>,
+}
+
+pub fn beoordeling_van(b: &Bericht325, t: &mut Interner) -> Beoordeling {
+    let mut out = Beoordeling::default();
+    if let Some(da) = &b.declaratie_antwoord {
+        out.toegekend = Some(signed_totaal(&da.totaal_toegekend_bedrag));
+        for c in da.clienten.iter().flat_map(|c| c.iter()) {
+            for p in c.prestaties.iter() {
+                let codes = p.retour_codes.codes().iter().map(|c| t.of(c)).collect();
+                out.afgewezen.get_or_insert_default().insert(t.of(&p.product_referentie.referentie_nummer), codes);
             }
         }
     }
-    for (i, m) in cx.msgs.iter().enumerate() {
-        let Bericht::Declaratie(b) = &m.message.bericht else { continue };
+    out
+}
+
+/// The 323s that count as sent, each with its answer (a 325) if there is one.
+fn declaraties<'a>(
+    cx: &'a Cx<'_>,
+    geen: &'a Beoordeling,
+) -> impl Iterator<Item = (&'a Msg, &'a Declaratie, Option<(&'a Msg, &'a Beoordeling)>)> {
+    cx.msgs.iter().enumerate().filter_map(move |(i, m)| {
+        let Inhoud::Declaratie(d) = &m.inhoud else { return None };
         if !cx.links.telt(cx.msgs, i) {
-            continue;
+            return None;
         }
-        let d = &b.declaratie;
-        let aanbieder = b.header.afzender.to_string();
-        let antwoord = cx.links.antwoord[i].map(|a| &cx.msgs[a]);
-        let mut afgewezen: HashMap<String, Vec<String>> = HashMap::new();
-        let mut toegekend = None;
-        if let Some(Bericht::DeclaratieAntwoord(a)) = antwoord.map(|a| &a.message.bericht)
-            && let Some(da) = &a.declaratie_antwoord
-        {
-            toegekend = Some(signed_totaal(&da.totaal_toegekend_bedrag));
-            for c in da.clienten.iter().flat_map(|c| c.iter()) {
-                for p in c.prestaties.iter() {
-                    let codes = p.retour_codes.codes().iter().map(ToString::to_string).collect();
-                    afgewezen.insert(p.product_referentie.referentie_nummer.to_string(), codes);
-                }
-            }
-        }
-        let mut n = 0i64;
-        for c in d.clienten.iter() {
-            let bsn = c.bsn.to_string();
-            for p in c.prestaties.iter() {
-                n += 1;
-                let referentie = p.product_referentie.referentie_nummer.to_string();
-                let codes = afgewezen.get(&referentie);
-                let status = match (antwoord, codes) {
-                    (None, _) => "geen_antwoord",
-                    (Some(_), Some(_)) => "afgewezen",
-                    (Some(_), None) => "toegekend",
-                };
-                let code = p.product_code.to_string();
-                prestaties.push(
-                    cx.kop(m.id, m.message.wet, &aanbieder, &bsn, &code)
-                        .into_iter()
-                        .chain([
-                            d.declaratie_nummer.to_string().into(),
-                            referentie.clone().into(),
-                            p.product_referentie.vorig_referentie_nummer.as_ref().map(ToString::to_string).into(),
-                            p.ingediend_bedrag.debet_credit.to_string().into(),
-                            gecrediteerd.contains(&(m.message.wet, aanbieder.clone(), referentie)).into(),
-                            i64::from(p.toewijzing_nummer.0).into(),
-                            p.product_categorie.to_string().into(),
-                            code.into(),
-                            p.product_periode.begindatum.0.into(),
-                            p.product_periode.einddatum.0.into(),
-                            i64::from(p.geleverd_volume.0).into(),
-                            p.eenheid.to_string().into(),
-                            p.product_tarief.map(|t| i64::from(t.0)).into(),
-                            signed(&p.ingediend_bedrag).into(),
-                            status.into(),
-                            codes.map(|c| c.join(" ")).into(),
-                            m.ontvangen.into(),
-                            Value::Int(m.ontvangen.year().into()),
-                        ])
-                        .collect(),
-                );
-            }
-        }
-        declaraties.push(vec![
+        let antwoord = cx.links.antwoord[i].map(|a| &cx.msgs[a]).map(|a| match &a.inhoud {
+            Inhoud::Beoordeling(b) => (a, &**b),
+            _ => (a, geen),
+        });
+        Some((m, &**d, antwoord))
+    })
+}
+
+/// `declaraties`: one row per 323 that counts as sent.
+pub fn build_declaraties(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
+    let geen = Beoordeling::default();
+    let mut table = Rows::new(
+        Table::new(&[
+            ("bericht_id", Kind::Int),
+            ("gemeente", Kind::Text),
+            ("wet", Kind::Text),
+            ("aanbieder", Kind::Text),
+            ("declaratie_nummer", Kind::Text),
+            ("periode_begin", Kind::Date),
+            ("periode_eind", Kind::Date),
+            ("declaratie_dagtekening", Kind::Date),
+            ("ontvangen", Kind::Timestamp),
+            ("totaal_ingediend", Kind::Int),
+            ("prestaties", Kind::Int),
+            ("antwoord_bericht_id", Kind::Int),
+            ("antwoord_ontvangen", Kind::Timestamp),
+            ("antwoord_werkdagen", Kind::Int),
+            ("totaal_toegekend", Kind::Int),
+            ("prestaties_afgewezen", Kind::Int),
+            ("jaar", Kind::Int),
+        ]),
+        emit,
+    );
+    for (m, d, antwoord) in declaraties(cx, &geen) {
+        table.push(vec![
             m.id.into(),
             cx.gemeente.into(),
-            m.message.wet.as_str().into(),
-            aanbieder.into(),
-            d.declaratie_nummer.to_string().into(),
-            d.declaratie_periode.begindatum.0.into(),
-            d.declaratie_periode.einddatum.0.into(),
-            d.declaratie_dagtekening.0.into(),
+            m.wet.as_str().into(),
+            d.aanbieder.as_ref().into(),
+            d.nummer.as_ref().into(),
+            d.periode.0.into(),
+            d.periode.1.into(),
+            d.dagtekening.into(),
             m.ontvangen.into(),
-            signed_totaal(&d.totaal_ingediend_bedrag).into(),
-            n.into(),
-            antwoord.map(|a| a.id).into(),
-            antwoord.map(|a| a.ontvangen).into(),
-            antwoord.map(|a| cx.cal.working_days_between(m.ontvangen.date(), a.ontvangen.date())).into(),
-            toegekend.into(),
-            (antwoord.is_some().then_some(afgewezen.len() as i64)).into(),
+            d.totaal_ingediend.into(),
+            (d.prestaties.len() as i64).into(),
+            antwoord.map(|(a, _)| a.id).into(),
+            antwoord.map(|(a, _)| a.ontvangen).into(),
+            antwoord.map(|(a, _)| cx.cal.working_days_between(m.ontvangen.date(), a.ontvangen.date())).into(),
+            antwoord.and_then(|(_, b)| b.toegekend).into(),
+            antwoord.map(|(_, b)| b.afgewezen.as_ref().map_or(0, |a| a.len() as i64)).into(),
             Value::Int(m.ontvangen.year().into()),
-        ]);
+        ])?;
     }
-    (declaraties, prestaties)
+    table.finish()
+}
+
+/// `prestaties`: one row per prestatie of a 323 that counts as sent, with the 325's verdict.
+pub fn build_prestaties(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
+    let geen = Beoordeling::default();
+    // Debit lines credited later (VorigReferentieNummer of a credit line), per wet and aanbieder.
+    let mut gecrediteerd: HashSet<(ketenzicht_message::Wet, &str, &str)> = HashSet::new();
+    for (m, d, _) in declaraties(cx, &geen) {
+        for p in &d.prestaties {
+            if let Some(vorig) = &p.vorig {
+                gecrediteerd.insert((m.wet, &d.aanbieder, vorig));
+            }
+        }
+    }
+    let mut table = Rows::new(
+        crate::table_with_kop(&[
+            ("declaratie_nummer", Kind::Text),
+            ("referentie_nummer", Kind::Text),
+            ("vorig_referentie_nummer", Kind::Text),
+            ("debet_credit", Kind::Text),
+            ("gecrediteerd", Kind::Bool),
+            ("toewijzing_nummer", Kind::Int),
+            ("product_categorie", Kind::Text),
+            ("product_code", Kind::Text),
+            ("periode_begin", Kind::Date),
+            ("periode_eind", Kind::Date),
+            ("geleverd_volume", Kind::Int),
+            ("eenheid", Kind::Text),
+            ("product_tarief", Kind::Int),
+            ("ingediend_bedrag", Kind::Int),
+            ("status", Kind::Text),
+            ("retourcodes", Kind::Text),
+            ("ontvangen", Kind::Timestamp),
+            ("jaar", Kind::Int),
+        ]),
+        emit,
+    );
+    for (m, d, antwoord) in declaraties(cx, &geen) {
+        for p in &d.prestaties {
+            let codes = antwoord.and_then(|(_, b)| b.afgewezen.as_ref()?.get(&p.referentie));
+            let status = match (antwoord, codes) {
+                (None, _) => "geen_antwoord",
+                (Some(_), Some(_)) => "afgewezen",
+                (Some(_), None) => "toegekend",
+            };
+            table.push(
+                cx.kop(m.id, m.wet, &d.aanbieder, &p.bsn, &p.code)
+                    .into_iter()
+                    .chain([
+                        d.nummer.as_ref().into(),
+                        p.referentie.as_ref().into(),
+                        p.vorig.as_deref().into(),
+                        p.debet_credit.as_ref().into(),
+                        gecrediteerd.contains(&(m.wet, d.aanbieder.as_ref(), p.referentie.as_ref())).into(),
+                        i64::from(p.toewijzing_nummer).into(),
+                        p.categorie.as_ref().into(),
+                        p.code.as_ref().into(),
+                        p.periode.0.into(),
+                        p.periode.1.into(),
+                        p.volume.into(),
+                        p.eenheid.as_ref().into(),
+                        p.tarief.into(),
+                        p.ingediend.into(),
+                        status.into(),
+                        codes.map(|c| c.join(" ")).into(),
+                        m.ontvangen.into(),
+                        Value::Int(m.ontvangen.year().into()),
+                    ])
+                    .collect(),
+            )?;
+        }
+    }
+    table.finish()
 }

@@ -9,8 +9,9 @@
 
 mod berichten;
 mod declaraties;
-pub mod link;
-pub mod load;
+mod files;
+mod link;
+mod load;
 mod regie;
 mod toewijzingen;
 mod trajecten;
@@ -24,6 +25,7 @@ use ketenzicht_message::Wet;
 use ketenzicht_store::csv::Dialect;
 use ketenzicht_store::{Kind, Lake, Store, StoreError, Table, Value};
 
+use crate::files::TableFiles;
 use crate::link::Links;
 use crate::load::Msg;
 
@@ -51,7 +53,7 @@ pub struct Cx<'a> {
     pub links: Links,
     pub cal: Calendar,
     pseudonyms: &'a ketenzicht_store::Pseudonymizer,
-    versies: Vec<toewijzingen::Versie>,
+    versies: Vec<&'a toewijzingen::Versie>,
     actueel: HashMap<(Wet, u32), usize>,
     regels: Vec<regie::Regel>,
 }
@@ -113,92 +115,86 @@ fn lake_table(name: &str) -> String {
     format!("{}/{name}", ketenzicht_store::lake::KETENDATA)
 }
 
-/// Every Ketendata table of one gemeente, built from the lake.
-pub fn tables(store: &Store, gemeente: &str) -> Result<Vec<(&'static str, Table)>, KetendataError> {
-    let mut out = Vec::new();
-    each_table(store, gemeente, &mut |name, table| {
-        out.push((name, table));
-        Ok(())
-    })?;
-    out.sort_by_key(|(name, _)| TABLES.iter().position(|t| t == name));
-    Ok(out)
+/// Rows handed to the writer at a time.
+const CHUNK: usize = 1 << 14;
+
+/// Where a table builder hands its rows, a chunk at a time.
+pub(crate) type Emit<'a> = dyn FnMut(Table) -> Result<(), KetendataError> + 'a;
+
+/// Rows of one table on their way to the lake, handed on a chunk at a time.
+pub(crate) struct Rows<'e> {
+    table: Table,
+    emit: &'e mut Emit<'e>,
 }
 
-/// Build the Ketendata tables of one gemeente and hand each to `sink` as soon as it is
-/// complete, so that memory holds the parsed messages and the tables still needed, not all
-/// seven at once: `berichten`, `declaraties` and `prestaties` go first; the parsed messages
-/// are dropped before `zorgtrajecten` is folded from the three tables it needs.
-pub fn each_table(
-    store: &Store,
-    gemeente: &str,
-    sink: &mut dyn FnMut(&'static str, Table) -> Result<(), KetendataError>,
-) -> Result<(), KetendataError> {
+impl<'e> Rows<'e> {
+    /// Rows with the columns of `columns` (an empty table) for `emit`.
+    pub fn new(columns: Table, emit: &'e mut Emit<'e>) -> Rows<'e> {
+        Rows { table: columns, emit }
+    }
+
+    pub fn push(&mut self, row: Vec<Value>) -> Result<(), KetendataError> {
+        self.table.push(row);
+        if self.table.len() >= CHUNK { self.flush() } else { Ok(()) }
+    }
+
+    fn flush(&mut self) -> Result<(), KetendataError> {
+        let empty = Table { columns: self.table.columns.clone(), rows: Vec::new() };
+        (self.emit)(std::mem::replace(&mut self.table, empty))
+    }
+
+    /// Hand on the last rows.
+    pub fn finish(mut self) -> Result<(), KetendataError> {
+        self.flush()
+    }
+}
+
+/// Build the Ketendata tables of one gemeente and write each into the lake as it is made, a
+/// chunk of rows at a time. Memory holds what the tables need of each message (not the
+/// parsed messages), one chunk per table, and the trajecten being folded: no table is ever
+/// whole in memory.
+fn each_table(store: &Store, gemeente: &str, summary: &mut BuildSummary) -> Result<(), KetendataError> {
     let msgs = load::load(store, gemeente)?;
     let links = Links::new(&msgs);
-    let mut cx = Cx {
+    let versies = toewijzingen::versies(&msgs, &links);
+    let regels = regie::regels(&msgs, &links);
+    let cx = Cx {
         gemeente,
         msgs: &msgs,
+        actueel: toewijzingen::actueel(&versies),
+        versies,
+        regels,
         links,
         cal: Calendar::atw(),
         pseudonyms: store.pseudonymizer(),
-        versies: Vec::new(),
-        actueel: HashMap::new(),
-        regels: Vec::new(),
     };
-    cx.versies = toewijzingen::versies(&cx);
-    cx.actueel = toewijzingen::actueel(&cx.versies);
-    cx.regels = regie::regels(&cx);
-    sink("berichten", berichten::build(&cx))?;
-    let (declaraties, prestaties) = declaraties::build(&cx);
-    sink("declaraties", declaraties)?;
-    sink("prestaties", prestaties)?;
-    let toewijzingen = toewijzingen::build(&cx);
-    let verzoeken = verzoeken::build(&cx);
-    let regie = regie::build(&cx);
+    let mut write = |name: &'static str,
+                     build: &mut dyn FnMut(&mut Emit<'_>) -> Result<(), KetendataError>,
+                     fold: &mut dyn FnMut(&Table)| {
+        let mut files = TableFiles::new(store, name, gemeente);
+        build(&mut |chunk| {
+            fold(&chunk);
+            files.push(chunk)
+        })?;
+        summary.rows.push((name, files.finish()?));
+        Ok::<_, KetendataError>(())
+    };
+    write("berichten", &mut |emit| berichten::build(&cx, emit), &mut |_| ())?;
+    write("declaraties", &mut |emit| declaraties::build_declaraties(&cx, emit), &mut |_| ())?;
+    write("prestaties", &mut |emit| declaraties::build_prestaties(&cx, emit), &mut |_| ())?;
+    let mut trajecten = trajecten::Trajecten::default();
+    write("verzoeken", &mut |emit| verzoeken::build(&cx, emit), &mut |chunk| trajecten.verzoeken(chunk))?;
+    write("toewijzingen", &mut |emit| toewijzingen::build(&cx, emit), &mut |chunk| trajecten.toewijzingen(chunk))?;
+    write("regie", &mut |emit| regie::build(&cx, emit), &mut |chunk| trajecten.regie(chunk))?;
     drop(cx);
     drop(msgs);
-    let zorgtrajecten = trajecten::build(&verzoeken, &toewijzingen, &regie);
-    sink("zorgtrajecten", zorgtrajecten)?;
-    sink("toewijzingen", toewijzingen)?;
-    sink("verzoeken", verzoeken)?;
-    sink("regie", regie)
-}
-
-/// Split a table by its `jaar` column.
-fn by_year(table: Table) -> Vec<(i32, Table)> {
-    let Some(col) = table.column("jaar") else { return vec![(0, table)] };
-    let mut parts: std::collections::BTreeMap<i32, Table> = std::collections::BTreeMap::new();
-    let columns = table.columns.clone();
-    for row in table.rows {
-        let year = row[col].as_int().unwrap_or(0) as i32;
-        parts.entry(year).or_insert_with(|| Table { columns: columns.clone(), rows: Vec::new() }).rows.push(row);
-    }
-    parts.into_iter().collect()
+    write("zorgtrajecten", &mut |emit| std::mem::take(&mut trajecten).build(emit), &mut |_| ())
 }
 
 /// Rebuild the Ketendata of one gemeente in the lake, replacing what was there.
 pub fn build(store: &Store, gemeente: &str) -> Result<BuildSummary, KetendataError> {
     let mut summary = BuildSummary::default();
-    each_table(store, gemeente, &mut |name, table| {
-        summary.rows.push((name, table.len()));
-        let dir = store.gemeente_dir(&lake_table(name), gemeente);
-        let mut written = Vec::new();
-        for (year, part) in by_year(table) {
-            let path = dir.join(format!("jaar={year}")).join("data.parquet");
-            ketenzicht_store::write_atomic(&path, |tmp| ketenzicht_store::parquet_io::write_parquet(tmp, &part))?;
-            written.push(path);
-        }
-        // Years that no longer have rows.
-        if dir.exists() {
-            for year_dir in ketenzicht_store::read_dir_sorted(&dir)? {
-                if !written.iter().any(|w| w.parent() == Some(year_dir.as_path())) {
-                    std::fs::remove_dir_all(&year_dir)
-                        .map_err(|source| KetendataError::Io { path: year_dir.clone(), source })?;
-                }
-            }
-        }
-        Ok(())
-    })?;
+    each_table(store, gemeente, &mut summary)?;
     // The summary lists the tables in their documented order.
     summary.rows.sort_by_key(|(name, _)| TABLES.iter().position(|t| t == name));
     store.ledger.bijgewerkt(gemeente)?;

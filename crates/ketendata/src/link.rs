@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use ketenzicht_message::{Bericht, BerichtType, Wet};
+use ketenzicht_message::{Bericht, BerichtType, Message, Wet};
 
-use crate::load::Msg;
+use crate::load::{Interner, Msg, Tekst};
 
 /// Codes that do not reject: 0200 (accepted), 0233 (accepted with remark), 8001 (declaration
 /// accepted as a whole).
@@ -33,7 +33,7 @@ impl Oordeel {
 }
 
 /// Every RetourCode in a message with the path of its class (`Header`, `Client/StartProducten/…`).
-pub fn retourcodes(msg: &Msg) -> Vec<(String, String)> {
+fn retourcodes(message: &Message) -> Vec<(String, String)> {
     fn walk(value: &serde_json::Value, path: &str, out: &mut Vec<(String, String)>) {
         match value {
             serde_json::Value::Object(map) => {
@@ -55,15 +55,14 @@ pub fn retourcodes(msg: &Msg) -> Vec<(String, String)> {
         }
     }
     let mut out = Vec::new();
-    walk(&ketenzicht_message::json::to_json(&msg.message), "", &mut out);
+    walk(&ketenzicht_message::json::to_json(message), "", &mut out);
     out
 }
 
 /// The codes of an answer that reject its heenbericht, each once, in order: 0001 in the
 /// header, and the rejecting codes in a class (in a 325 only class DeclaratieAntwoord: codes
 /// on prestaties reject those prestaties, not the declaration).
-fn afwijzingscodes(msg: &Msg, codes: &[(String, String)]) -> Vec<String> {
-    let is_325 = msg.message.bericht_type() == BerichtType::T325;
+fn afwijzingscodes(is_325: bool, codes: &[(String, String)]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (path, code) in codes {
         let rejects = match path.as_str() {
@@ -88,77 +87,85 @@ fn oordeel(codes: &[(String, String)], afwijzend: &[String]) -> Oordeel {
     }
 }
 
-type HeenKey = (Wet, BerichtType, String, String, NaiveDate);
+/// The key of a heenbericht: law, type, real sender, Identificatie and Dagtekening.
+pub type HeenKey = (Wet, BerichtType, Tekst, Tekst, NaiveDate);
 
-fn heen_key_of_answer(msg: &Msg) -> Option<HeenKey> {
-    let heen = msg.message.bericht_type().heenbericht()?;
-    let (id, afzender) = match &msg.message.bericht {
-        Bericht::DeclaratieAntwoord(b) => (&b.header.declaratie_identificatie, b.header.ontvanger.to_string()),
-        other => {
-            let kop = other.kop();
-            (kop.bericht_identificatie, kop.afzender.to_string())
-        }
-    };
-    Some((msg.message.wet, heen, afzender, id.identificatie.to_string(), id.dagtekening.0))
+/// What an answer (retour or 325) says about its heenbericht, taken from it when read.
+#[derive(Debug)]
+pub struct Antwoord {
+    /// The heenbericht it answers.
+    pub heen: HeenKey,
+    /// Every RetourCode in it, space-separated.
+    pub retourcodes: Option<Tekst>,
+    pub oordeel: Oordeel,
+    /// The codes with which it rejects its heenbericht, space-separated.
+    pub afwijzing: Option<Tekst>,
 }
 
-/// The links and verdicts of one gemeente's messages (indexes into the loaded list).
+impl Antwoord {
+    /// The answer part of a retour or 325; `None` for a heenbericht.
+    pub fn of(message: &Message, t: &mut Interner) -> Option<Antwoord> {
+        let soort = message.bericht_type();
+        let heen = soort.heenbericht()?;
+        let (id, afzender) = match &message.bericht {
+            Bericht::DeclaratieAntwoord(b) => (&b.header.declaratie_identificatie, t.of(b.header.ontvanger)),
+            other => {
+                let kop = other.kop();
+                (kop.bericht_identificatie, t.of(kop.afzender))
+            }
+        };
+        let codes = retourcodes(message);
+        let afwijzend = afwijzingscodes(soort == BerichtType::T325, &codes);
+        let heen = (message.wet, heen, afzender, t.of(&id.identificatie), id.dagtekening.0);
+        let mut joined = |items: Vec<&str>| (!items.is_empty()).then(|| t.get(&items.join(" ")));
+        Some(Antwoord {
+            heen,
+            retourcodes: joined(codes.iter().map(|(_, c)| c.as_str()).collect()),
+            oordeel: oordeel(&codes, &afwijzend),
+            afwijzing: joined(afwijzend.iter().map(String::as_str).collect()),
+        })
+    }
+}
+
+/// The links between one gemeente's messages (indexes into the loaded list).
 #[derive(Debug)]
 pub struct Links {
     pub antwoord: Vec<Option<usize>>,
     pub heen: Vec<Option<usize>>,
-    pub codes: Vec<Vec<(String, String)>>,
-    /// For a heenbericht with an answer: the answer's verdict.
-    pub oordeel: Vec<Option<Oordeel>>,
-    /// For a heenbericht with an answer: the codes with which it was rejected.
-    pub afwijzing: Vec<Vec<String>>,
 }
 
 impl Links {
     pub fn new(msgs: &[Msg]) -> Links {
         let mut by_key: HashMap<HeenKey, usize> = HashMap::new();
         for (i, m) in msgs.iter().enumerate() {
-            let t = m.message.bericht_type();
-            if t.retour().is_some() {
-                let eigen = m.message.bericht.eigen_identiteit();
-                let key = (
-                    m.message.wet,
-                    t,
-                    eigen.verzender.to_string(),
-                    eigen.identificatie.to_string(),
-                    eigen.dagtekening.0,
-                );
-                by_key.entry(key).or_insert(i);
+            if m.bericht_type.retour().is_some() {
+                by_key.entry(m.eigen_key()).or_insert(i);
             }
         }
-        let mut links = Links {
-            antwoord: vec![None; msgs.len()],
-            heen: vec![None; msgs.len()],
-            codes: vec![Vec::new(); msgs.len()],
-            oordeel: vec![None; msgs.len()],
-            afwijzing: vec![Vec::new(); msgs.len()],
-        };
+        let mut links = Links { antwoord: vec![None; msgs.len()], heen: vec![None; msgs.len()] };
         for (i, m) in msgs.iter().enumerate() {
-            let Some(key) = heen_key_of_answer(m) else { continue };
-            let codes = retourcodes(m);
-            if let Some(&h) = by_key.get(&key)
+            let Some(antwoord) = &m.antwoord else { continue };
+            if let Some(&h) = by_key.get(&antwoord.heen)
                 && links.antwoord[h].is_none()
             {
                 links.antwoord[h] = Some(i);
                 links.heen[i] = Some(h);
-                let afwijzend = afwijzingscodes(m, &codes);
-                links.oordeel[h] = Some(oordeel(&codes, &afwijzend));
-                links.afwijzing[h] = afwijzend;
             }
-            links.codes[i] = codes;
         }
         links
+    }
+
+    /// The answer to heenbericht `i`, with what it says.
+    pub fn antwoord_op<'m>(&self, msgs: &'m [Msg], i: usize) -> Option<(&'m Msg, &'m Antwoord)> {
+        let a = &msgs[self.antwoord[i]?];
+        Some((a, a.antwoord.as_deref()?))
     }
 
     /// Does this message count as sent: accepted at transport and, for a heenbericht, not
     /// rejected by its retour (0001 or a class code; OP286, IV028)?
     pub fn telt(&self, msgs: &[Msg], i: usize) -> bool {
-        !msgs[i].transport_afgewezen && !matches!(self.oordeel[i], Some(o) if o != Oordeel::Geaccepteerd)
+        !msgs[i].transport_afgewezen
+            && self.antwoord_op(msgs, i).is_none_or(|(_, a)| a.oordeel == Oordeel::Geaccepteerd)
     }
 }
 

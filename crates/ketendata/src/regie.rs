@@ -5,25 +5,30 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use ketenzicht_message::codes::StatusAanlevering;
+use ketenzicht_message::leaf::{AgbCode, Bsn, Nummer};
+use ketenzicht_message::model::Product;
 use ketenzicht_message::{Bericht, Wet};
-use ketenzicht_store::{Kind, Table, Value};
+use ketenzicht_store::{Kind, Value};
 
-use crate::Cx;
+use crate::link::Links;
+use crate::load::{Inhoud, Interner, Msg, Tekst};
+use crate::{Cx, Emit, KetendataError, Rows};
 
 #[derive(Debug, Clone)]
 pub struct Regel {
     pub wet: Wet,
     pub start: bool,
-    pub bsn: String,
-    pub aanbieder: String,
+    pub bsn: Tekst,
+    pub aanbieder: Tekst,
     pub nummer: Option<u32>,
-    pub categorie: Option<String>,
-    pub code: Option<String>,
+    pub categorie: Option<Tekst>,
+    pub code: Option<Tekst>,
     pub toewijzing_ingangsdatum: Option<NaiveDate>,
     pub begindatum: NaiveDate,
     pub einddatum: Option<NaiveDate>,
-    pub reden: Option<String>,
-    pub status: String,
+    pub reden: Option<Tekst>,
+    pub status: Tekst,
     pub geldig: bool,
     pub ontvangen: NaiveDateTime,
     pub bericht_id: i64,
@@ -31,97 +36,98 @@ pub struct Regel {
 
 impl Regel {
     /// The product: as written, else that of the toewijzing.
-    pub fn product_key(&self, cx: &Cx<'_>) -> String {
+    pub fn product_key<'c>(&'c self, cx: &Cx<'c>) -> &'c str {
         self.code
-            .clone()
+            .as_deref()
             .or_else(|| {
-                let v = self.nummer.and_then(|n| cx.actueel.get(&(self.wet, n))).map(|&i| &cx.versies[i]);
+                let v = self.nummer.and_then(|n| cx.actueel.get(&(self.wet, n))).map(|&i| cx.versies[i]);
                 v.map(|v| v.product_key())
             })
-            .or_else(|| self.categorie.clone())
+            .or(self.categorie.as_deref())
             .unwrap_or_default()
     }
 }
 
-/// One StartProduct or StopProduct: ToewijzingNummer, Product, (ToewijzingIngangsdatum,
-/// Begindatum, Einddatum of a stop), RedenBeeindiging, StatusAanlevering.
-type Item<'a> = (
-    Option<ketenzicht_message::leaf::Nummer>,
-    &'a Option<ketenzicht_message::model::Product>,
-    (Option<NaiveDate>, NaiveDate, Option<NaiveDate>),
-    Option<String>,
-    String,
-);
-
-pub fn regels(cx: &Cx<'_>) -> Vec<Regel> {
-    let mut out: Vec<Regel> = Vec::new();
-    for (i, m) in cx.msgs.iter().enumerate() {
-        if !cx.links.telt(cx.msgs, i) {
-            continue;
+/// Every StartProduct of a 305 or StopProduct of a 307, as a record (valid until a
+/// deletion says otherwise).
+pub fn regels_van(
+    bericht: &Bericht,
+    wet: Wet,
+    bericht_id: i64,
+    ontvangen: NaiveDateTime,
+    t: &mut Interner,
+) -> Vec<Regel> {
+    let regel = |t: &mut Interner,
+                 bsn: Bsn,
+                 aanbieder: AgbCode,
+                 nummer: Option<Nummer>,
+                 p: &Option<Product>,
+                 status: StatusAanlevering| Regel {
+        wet,
+        start: true,
+        bsn: t.of(bsn),
+        aanbieder: t.of(aanbieder),
+        nummer: nummer.map(|n| n.0),
+        categorie: p.as_ref().map(|p| t.of(p.categorie)),
+        code: p.as_ref().and_then(|p| p.code.as_ref()).map(|c| t.of(c)),
+        toewijzing_ingangsdatum: None,
+        begindatum: NaiveDate::MIN,
+        einddatum: None,
+        reden: None,
+        status: t.of(status),
+        geldig: true,
+        ontvangen,
+        bericht_id,
+    };
+    match bericht {
+        Bericht::Start(b) => b
+            .client
+            .start_producten
+            .iter()
+            .map(|p| Regel {
+                toewijzing_ingangsdatum: p.toewijzing_ingangsdatum.map(|d| d.0),
+                begindatum: p.begindatum.0,
+                ..regel(t, b.client.bsn, b.header.afzender, p.toewijzing_nummer, &p.product, p.status_aanlevering)
+            })
+            .collect(),
+        Bericht::Stop(b) => {
+            let mut out = Vec::new();
+            for p in b.client.stop_producten.iter() {
+                let r =
+                    regel(t, b.client.bsn, b.header.afzender, p.toewijzing_nummer, &p.product, p.status_aanlevering);
+                out.push(Regel {
+                    start: false,
+                    toewijzing_ingangsdatum: p.toewijzing_ingangsdatum.map(|d| d.0),
+                    begindatum: p.begindatum.0,
+                    einddatum: Some(p.einddatum.0),
+                    reden: Some(t.of(p.reden_beeindiging)),
+                    ..r
+                });
+            }
+            out
         }
-        let wet = m.message.wet;
-        let product = |p: &Option<ketenzicht_message::model::Product>| {
-            (
-                p.as_ref().map(|p| p.categorie.to_string()),
-                p.as_ref().and_then(|p| p.code.as_ref()).map(ToString::to_string),
-            )
-        };
-        let (bsn, aanbieder, items): (String, String, Vec<Item<'_>>) = match &m.message.bericht {
-            Bericht::Start(b) => (
-                b.client.bsn.to_string(),
-                b.header.afzender.to_string(),
-                b.client
-                    .start_producten
-                    .iter()
-                    .map(|p| {
-                        let dates = (p.toewijzing_ingangsdatum.map(|d| d.0), p.begindatum.0, None);
-                        (p.toewijzing_nummer, &p.product, dates, None, p.status_aanlevering.to_string())
-                    })
-                    .collect(),
-            ),
-            Bericht::Stop(b) => (
-                b.client.bsn.to_string(),
-                b.header.afzender.to_string(),
-                b.client
-                    .stop_producten
-                    .iter()
-                    .map(|p| {
-                        let dates = (p.toewijzing_ingangsdatum.map(|d| d.0), p.begindatum.0, Some(p.einddatum.0));
-                        let reden = Some(p.reden_beeindiging.to_string());
-                        (p.toewijzing_nummer, &p.product, dates, reden, p.status_aanlevering.to_string())
-                    })
-                    .collect(),
-            ),
-            _ => continue,
-        };
-        for (nummer, p, (ingang, begindatum, einddatum), reden, status) in items {
-            let (categorie, code) = product(p);
-            out.push(Regel {
-                wet,
-                start: einddatum.is_none(),
-                bsn: bsn.clone(),
-                aanbieder: aanbieder.clone(),
-                nummer: nummer.map(|n| n.0),
-                categorie,
-                code,
-                toewijzing_ingangsdatum: ingang,
-                begindatum,
-                einddatum,
-                reden,
-                status,
-                geldig: true,
-                ontvangen: m.ontvangen,
-                bericht_id: m.id,
-            });
+        _ => Vec::new(),
+    }
+}
+
+/// The starts and stops of the 305s and 307s that count as sent, in receipt order, with
+/// deletions applied.
+pub fn regels(msgs: &[Msg], links: &Links) -> Vec<Regel> {
+    let mut out: Vec<Regel> = Vec::new();
+    for (i, m) in msgs.iter().enumerate() {
+        if let Inhoud::Regie(regels) = &m.inhoud
+            && links.telt(msgs, i)
+        {
+            out.extend(regels.iter().cloned());
         }
     }
     // A deletion (3) invalidates itself and the last valid record with the same key.
-    type Key = (Wet, bool, String, Option<u32>, Option<String>, NaiveDate);
+    type Key = (Wet, bool, Tekst, Option<u32>, Option<Tekst>, NaiveDate);
     let mut last: HashMap<Key, usize> = HashMap::new();
     for i in 0..out.len() {
         let r = &out[i];
         let key = (r.wet, r.start, r.bsn.clone(), r.nummer, r.code.clone(), r.begindatum);
-        if r.status == "3" {
+        if &*r.status == "3" {
             out[i].geldig = false;
             if let Some(j) = last.remove(&key) {
                 out[j].geldig = false;
@@ -133,24 +139,27 @@ pub fn regels(cx: &Cx<'_>) -> Vec<Regel> {
     out
 }
 
-pub fn build(cx: &Cx<'_>) -> Table {
-    let mut table = crate::table_with_kop(&[
-        ("soort", Kind::Text),
-        ("toewijzing_nummer", Kind::Int),
-        ("product_categorie", Kind::Text),
-        ("product_code", Kind::Text),
-        ("toewijzing_ingangsdatum", Kind::Date),
-        ("begindatum", Kind::Date),
-        ("einddatum", Kind::Date),
-        ("reden_beeindiging", Kind::Text),
-        ("status_aanlevering", Kind::Text),
-        ("geldig", Kind::Bool),
-        ("ontvangen", Kind::Timestamp),
-        ("jaar", Kind::Int),
-    ]);
+pub fn build(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
+    let mut table = Rows::new(
+        crate::table_with_kop(&[
+            ("soort", Kind::Text),
+            ("toewijzing_nummer", Kind::Int),
+            ("product_categorie", Kind::Text),
+            ("product_code", Kind::Text),
+            ("toewijzing_ingangsdatum", Kind::Date),
+            ("begindatum", Kind::Date),
+            ("einddatum", Kind::Date),
+            ("reden_beeindiging", Kind::Text),
+            ("status_aanlevering", Kind::Text),
+            ("geldig", Kind::Bool),
+            ("ontvangen", Kind::Timestamp),
+            ("jaar", Kind::Int),
+        ]),
+        emit,
+    );
     for r in &cx.regels {
         table.push(
-            cx.kop(r.bericht_id, r.wet, &r.aanbieder, &r.bsn, &r.product_key(cx))
+            cx.kop(r.bericht_id, r.wet, &r.aanbieder, &r.bsn, r.product_key(cx))
                 .into_iter()
                 .chain([
                     (if r.start { "start" } else { "stop" }).into(),
@@ -167,7 +176,7 @@ pub fn build(cx: &Cx<'_>) -> Table {
                     Value::Int(r.ontvangen.year().into()),
                 ])
                 .collect(),
-        );
+        )?;
     }
-    table
+    table.finish()
 }

@@ -4,32 +4,50 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDateTime};
+use ketenzicht_message::model::Bericht319;
 use ketenzicht_message::{Bericht, Wet};
-use ketenzicht_store::{Kind, Table, Value};
+use ketenzicht_store::{Kind, Value};
 
-use crate::Cx;
+use crate::load::{Inhoud, Interner, Tekst};
+use crate::{Cx, Emit, KetendataError, Rows};
 
+/// An answer to a request: a 319 (in onderzoek or afwijzing), or a toegewezen product of a
+/// 301 with the request's ReferentieAanbieder.
 #[derive(Debug, Clone)]
-struct Antwoord {
+pub struct Reactie {
+    referentie: Tekst,
     soort: &'static str,
     ontvangen: NaiveDateTime,
     in_onderzoek: bool,
-    reden: Option<String>,
+    reden: Option<Tekst>,
+}
+
+/// The answer of a 319.
+pub fn reactie_van(b: &Bericht319, ontvangen: NaiveDateTime, t: &mut Interner) -> Reactie {
+    let a = &b.antwoord;
+    let in_onderzoek = a.verzoek_antwoord.to_string() == "2";
+    Reactie {
+        referentie: t.of(&a.referentie_aanbieder),
+        soort: if in_onderzoek { "in_onderzoek" } else { "afwijzing" },
+        ontvangen,
+        in_onderzoek,
+        reden: a.reden_afwijzing_verzoek.map(|r| t.of(r)),
+    }
 }
 
 /// Answers per (wet, aanbieder, ReferentieAanbieder), in receipt order.
-fn antwoorden(cx: &Cx<'_>) -> HashMap<(Wet, String, String), Vec<Antwoord>> {
-    let mut out: HashMap<(Wet, String, String), Vec<Antwoord>> = HashMap::new();
+fn reacties<'a>(cx: &Cx<'a>) -> HashMap<(Wet, &'a str, &'a str), Vec<Reactie>> {
+    let mut out: HashMap<(Wet, &str, &str), Vec<Reactie>> = HashMap::new();
     for (i, m) in cx.msgs.iter().enumerate() {
         if !cx.links.telt(cx.msgs, i) {
             continue;
         }
-        let wet = m.message.wet;
-        match &m.message.bericht {
-            Bericht::Toewijzing(b) => {
-                for p in b.client.toegewezen_producten.iter() {
-                    if let Some(r) = &p.referentie_aanbieder {
-                        out.entry((wet, b.header.ontvanger.to_string(), r.to_string())).or_default().push(Antwoord {
+        match &m.inhoud {
+            Inhoud::Toewijzing(versies) => {
+                for v in versies {
+                    if let Some(r) = &v.referentie {
+                        out.entry((m.wet, &v.aanbieder, r)).or_default().push(Reactie {
+                            referentie: r.clone(),
                             soort: "toewijzing",
                             ontvangen: m.ontvangen,
                             in_onderzoek: false,
@@ -38,18 +56,7 @@ fn antwoorden(cx: &Cx<'_>) -> HashMap<(Wet, String, String), Vec<Antwoord>> {
                     }
                 }
             }
-            Bericht::Antwoord(b) => {
-                let a = &b.antwoord;
-                let in_onderzoek = a.verzoek_antwoord.to_string() == "2";
-                out.entry((wet, b.header.ontvanger.to_string(), a.referentie_aanbieder.to_string())).or_default().push(
-                    Antwoord {
-                        soort: if in_onderzoek { "in_onderzoek" } else { "afwijzing" },
-                        ontvangen: m.ontvangen,
-                        in_onderzoek,
-                        reden: a.reden_afwijzing_verzoek.map(|r| r.to_string()),
-                    },
-                );
-            }
+            Inhoud::Reactie(r) => out.entry((m.wet, &m.aanbieder, &r.referentie)).or_default().push((**r).clone()),
             _ => {}
         }
     }
@@ -57,112 +64,127 @@ fn antwoorden(cx: &Cx<'_>) -> HashMap<(Wet, String, String), Vec<Antwoord>> {
 }
 
 /// One request (a VOT product or a VOW).
-struct Verzoek {
+#[derive(Debug)]
+pub struct Verzoek {
     wet: Wet,
     soort: &'static str,
-    aanbieder: String,
-    bsn: String,
-    referentie: String,
-    categorie: Option<String>,
-    code: Option<String>,
+    aanbieder: Tekst,
+    bsn: Tekst,
+    referentie: Tekst,
+    /// Of a VOT product; a VOW takes the product of the toewijzing it would change.
+    categorie: Option<Tekst>,
+    code: Option<Tekst>,
     nummer: Option<u32>,
     /// TypeVerwijzer of a VOT product (COD327); a VOW names none.
-    verwijzer: Option<String>,
+    verwijzer: Option<Tekst>,
     bericht_id: i64,
     dagtekening: chrono::NaiveDate,
     ontvangen: NaiveDateTime,
 }
 
-fn verzoeken(cx: &Cx<'_>) -> Vec<Verzoek> {
-    let mut out = Vec::new();
-    for (i, m) in cx.msgs.iter().enumerate() {
-        if !cx.links.telt(cx.msgs, i) {
-            continue;
+/// The requests of a 315 (one per aangevraagd product) or a 317 (one).
+pub fn verzoeken_van(
+    bericht: &Bericht,
+    wet: Wet,
+    bericht_id: i64,
+    ontvangen: NaiveDateTime,
+    t: &mut Interner,
+) -> Vec<Verzoek> {
+    match bericht {
+        Bericht::VerzoekOmToewijzing(b) => b
+            .client
+            .aangevraagde_producten
+            .iter()
+            .map(|p| Verzoek {
+                wet,
+                soort: "VOT",
+                aanbieder: t.of(b.header.afzender),
+                bsn: t.of(b.client.bsn),
+                referentie: t.of(&p.referentie_aanbieder),
+                categorie: p.product.as_ref().map(|p| t.of(p.categorie)),
+                code: p.product.as_ref().and_then(|p| p.code.as_ref()).map(|c| t.of(c)),
+                nummer: None,
+                verwijzer: Some(t.of(p.verwijzer.r#type)),
+                bericht_id,
+                dagtekening: b.header.bericht_identificatie.dagtekening.0,
+                ontvangen,
+            })
+            .collect(),
+        Bericht::VerzoekOmWijziging(b) => {
+            let v = &b.client.verzoek;
+            vec![Verzoek {
+                wet,
+                soort: "VOW",
+                aanbieder: t.of(b.header.afzender),
+                bsn: t.of(b.client.bsn),
+                referentie: t.of(&v.referentie_aanbieder),
+                categorie: None,
+                code: None,
+                nummer: v.te_wijzigen_producten.as_ref().and_then(|p| p.iter().next()).map(|p| p.toewijzing_nummer.0),
+                verwijzer: None,
+                bericht_id,
+                dagtekening: b.header.bericht_identificatie.dagtekening.0,
+                ontvangen,
+            }]
         }
-        let wet = m.message.wet;
-        match &m.message.bericht {
-            Bericht::VerzoekOmToewijzing(b) => {
-                for p in b.client.aangevraagde_producten.iter() {
-                    out.push(Verzoek {
-                        wet,
-                        soort: "VOT",
-                        aanbieder: b.header.afzender.to_string(),
-                        bsn: b.client.bsn.to_string(),
-                        referentie: p.referentie_aanbieder.to_string(),
-                        categorie: p.product.as_ref().map(|p| p.categorie.to_string()),
-                        code: p.product.as_ref().and_then(|p| p.code.as_ref()).map(ToString::to_string),
-                        nummer: None,
-                        verwijzer: Some(p.verwijzer.r#type.to_string()),
-                        bericht_id: m.id,
-                        dagtekening: b.header.bericht_identificatie.dagtekening.0,
-                        ontvangen: m.ontvangen,
-                    });
-                }
-            }
-            Bericht::VerzoekOmWijziging(b) => {
-                let v = &b.client.verzoek;
-                let nummer =
-                    v.te_wijzigen_producten.as_ref().and_then(|p| p.iter().next()).map(|p| p.toewijzing_nummer.0);
-                let huidig = nummer.and_then(|n| cx.actueel.get(&(wet, n))).map(|&i| &cx.versies[i]);
-                out.push(Verzoek {
-                    wet,
-                    soort: "VOW",
-                    aanbieder: b.header.afzender.to_string(),
-                    bsn: b.client.bsn.to_string(),
-                    referentie: v.referentie_aanbieder.to_string(),
-                    categorie: huidig.and_then(|h| h.categorie.clone()),
-                    code: huidig.and_then(|h| h.code.clone()),
-                    nummer,
-                    verwijzer: None,
-                    bericht_id: m.id,
-                    dagtekening: b.header.bericht_identificatie.dagtekening.0,
-                    ontvangen: m.ontvangen,
-                });
-            }
-            _ => {}
-        }
+        _ => Vec::new(),
     }
-    out
 }
 
-pub fn build(cx: &Cx<'_>) -> Table {
-    let mut table = crate::table_with_kop(&[
-        ("soort", Kind::Text),
-        ("referentie_aanbieder", Kind::Text),
-        ("product_categorie", Kind::Text),
-        ("product_code", Kind::Text),
-        ("toewijzing_nummer", Kind::Int),
-        ("verwijzer_type", Kind::Text),
-        ("dagtekening", Kind::Date),
-        ("ontvangen", Kind::Timestamp),
-        ("eerste_antwoord", Kind::Text),
-        ("eerste_antwoord_ontvangen", Kind::Timestamp),
-        ("antwoord_werkdagen", Kind::Int),
-        ("in_onderzoek", Kind::Bool),
-        ("in_onderzoek_ontvangen", Kind::Timestamp),
-        ("definitief_antwoord", Kind::Text),
-        ("definitief_antwoord_ontvangen", Kind::Timestamp),
-        ("reden_afwijzing", Kind::Text),
-        ("jaar", Kind::Int),
-    ]);
-    let antwoorden = antwoorden(cx);
+/// The requests of the 315s and 317s that count as sent, in receipt order.
+fn verzoeken<'a>(cx: &Cx<'a>) -> impl Iterator<Item = &'a Verzoek> {
+    cx.msgs.iter().enumerate().filter(|(i, _)| cx.links.telt(cx.msgs, *i)).flat_map(|(_, m)| match &m.inhoud {
+        Inhoud::Verzoeken(v) => v.as_slice(),
+        _ => &[],
+    })
+}
+
+pub fn build(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
+    let mut table = Rows::new(
+        crate::table_with_kop(&[
+            ("soort", Kind::Text),
+            ("referentie_aanbieder", Kind::Text),
+            ("product_categorie", Kind::Text),
+            ("product_code", Kind::Text),
+            ("toewijzing_nummer", Kind::Int),
+            ("verwijzer_type", Kind::Text),
+            ("dagtekening", Kind::Date),
+            ("ontvangen", Kind::Timestamp),
+            ("eerste_antwoord", Kind::Text),
+            ("eerste_antwoord_ontvangen", Kind::Timestamp),
+            ("antwoord_werkdagen", Kind::Int),
+            ("in_onderzoek", Kind::Bool),
+            ("in_onderzoek_ontvangen", Kind::Timestamp),
+            ("definitief_antwoord", Kind::Text),
+            ("definitief_antwoord_ontvangen", Kind::Timestamp),
+            ("reden_afwijzing", Kind::Text),
+            ("jaar", Kind::Int),
+        ]),
+        emit,
+    );
+    let reacties = reacties(cx);
     for v in verzoeken(cx) {
-        let found = antwoorden.get(&(v.wet, v.aanbieder.clone(), v.referentie.clone()));
+        let found = reacties.get(&(v.wet, &*v.aanbieder, &*v.referentie));
         // Every answer with the request's reference counts, also one that came before this
         // copy of the request (the gemeente answered an earlier sending that was refused).
-        let na: Vec<&Antwoord> = found.map(|a| a.iter().collect()).unwrap_or_default();
+        let na: Vec<&Reactie> = found.map(|a| a.iter().collect()).unwrap_or_default();
         let eerste = na.first();
         let definitief = na.iter().find(|a| !a.in_onderzoek);
         let onderzoek = na.iter().find(|a| a.in_onderzoek);
-        let product = v.code.clone().or_else(|| v.categorie.clone()).unwrap_or_default();
+        // A VOW: the product of the current version of the toewijzing it would change.
+        let huidig = (v.soort == "VOW").then(|| v.nummer.and_then(|n| cx.actueel.get(&(v.wet, n)))).flatten();
+        let huidig = huidig.map(|&i| cx.versies[i]);
+        let categorie = if v.soort == "VOW" { huidig.and_then(|h| h.categorie.clone()) } else { v.categorie.clone() };
+        let code = if v.soort == "VOW" { huidig.and_then(|h| h.code.clone()) } else { v.code.clone() };
+        let product = code.clone().or_else(|| categorie.clone()).unwrap_or_default();
         table.push(
             cx.kop(v.bericht_id, v.wet, &v.aanbieder, &v.bsn, &product)
                 .into_iter()
                 .chain([
                     v.soort.into(),
                     v.referentie.clone().into(),
-                    v.categorie.clone().into(),
-                    v.code.clone().into(),
+                    categorie.into(),
+                    code.into(),
                     v.nummer.map(i64::from).into(),
                     v.verwijzer.clone().into(),
                     v.dagtekening.into(),
@@ -178,7 +200,7 @@ pub fn build(cx: &Cx<'_>) -> Table {
                     Value::Int(v.ontvangen.year().into()),
                 ])
                 .collect(),
-        );
+        )?;
     }
-    table
+    table.finish()
 }

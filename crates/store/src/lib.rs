@@ -157,6 +157,22 @@ impl Lake {
         }
     }
 
+    /// [`Lake::read_batches`], `batch_rows` rows at a time, each batch decoded as it is taken:
+    /// a reader of the raw XML holds one batch, not a whole file decoded.
+    pub fn batch_iter(
+        &self,
+        path: &Path,
+        gemeente: &str,
+        columns: Option<&[&str]>,
+        batch_rows: usize,
+    ) -> Result<Box<dyn Iterator<Item = Result<arrow_array::RecordBatch, StoreError>>>, StoreError> {
+        Ok(if path.extension().is_some_and(|e| e == SEALED) {
+            Box::new(parquet_io::batch_iter_bytes(self.opened(path, gemeente)?, path, columns, batch_rows)?)
+        } else {
+            Box::new(parquet_io::batch_iter_file(path, columns, batch_rows)?)
+        })
+    }
+
     /// The bytes of a sealed file of the store, opened with the gemeente's key.
     fn opened(&self, path: &Path, gemeente: &str) -> Result<Vec<u8>, StoreError> {
         let sealed = std::fs::read(path).map_err(StoreError::io(path))?;
@@ -327,17 +343,28 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<(), StoreEr
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(StoreError::io(parent))?;
     }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(TMP_SUFFIX);
-    let tmp = PathBuf::from(tmp);
+    let tmp = tmp_path(path);
     write(&tmp)?;
     std::fs::rename(&tmp, path).map_err(StoreError::io(path))?;
+    sync_parent(path);
+    Ok(())
+}
+
+/// The temporary name under which `path` is written before it is renamed into place; a
+/// leftover after a crash is removed when the store is next opened for writing.
+pub fn tmp_path(path: &Path) -> PathBuf {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(TMP_SUFFIX);
+    PathBuf::from(tmp)
+}
+
+/// Make a rename in `path`'s directory durable (best effort: not every file system allows it).
+pub fn sync_parent(path: &Path) {
     if let Some(parent) = path.parent()
         && let Ok(dir) = File::open(parent)
     {
         let _ = dir.sync_all();
     }
-    Ok(())
 }
 
 /// Write bytes atomically and durably.

@@ -11,7 +11,9 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use chrono::{DateTime, NaiveDate};
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
@@ -46,10 +48,8 @@ fn kind_of(data_type: &DataType) -> Option<Kind> {
     })
 }
 
-fn schema(table: &Table) -> Arc<Schema> {
-    Arc::new(Schema::new(
-        table.columns.iter().map(|c| Field::new(&c.name, data_type(c.kind), true)).collect::<Vec<_>>(),
-    ))
+fn schema(columns: &[Column]) -> Arc<Schema> {
+    Arc::new(Schema::new(columns.iter().map(|c| Field::new(&c.name, data_type(c.kind), true)).collect::<Vec<_>>()))
 }
 
 fn array(table: &Table, index: usize) -> ArrayRef {
@@ -80,7 +80,7 @@ fn array(table: &Table, index: usize) -> ArrayRef {
 pub fn record_batch(table: &Table) -> Result<RecordBatch, StoreError> {
     table.check().map_err(|e| StoreError::Shape(e.to_string()))?;
     let arrays = (0..table.columns.len()).map(|i| array(table, i)).collect();
-    RecordBatch::try_new(schema(table), arrays).map_err(|e| StoreError::Shape(e.to_string()))
+    RecordBatch::try_new(schema(&table.columns), arrays).map_err(|e| StoreError::Shape(e.to_string()))
 }
 
 /// Write the table as a Parquet file at `path` (created or truncated) and sync it to disk.
@@ -93,16 +93,59 @@ pub fn write_parquet(path: &Path, table: &Table) -> Result<(), StoreError> {
 
 /// Write the table as Parquet into `out` (a file, or a buffer to seal); `path` names it in errors.
 pub fn write_parquet_to<W: std::io::Write + Send>(out: W, table: &Table, path: &Path) -> Result<W, StoreError> {
-    let batch = record_batch(table)?;
-    let properties = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_created_by(format!("ketenzicht {}", env!("CARGO_PKG_VERSION")))
-        .build();
-    let parquet_error =
-        |e: parquet::errors::ParquetError| StoreError::Parquet { path: path.to_owned(), message: e.to_string() };
-    let mut writer = ArrowWriter::try_new(out, batch.schema(), Some(properties)).map_err(parquet_error)?;
-    writer.write(&batch).map_err(parquet_error)?;
-    writer.into_inner().map_err(parquet_error)
+    let mut writer = TableWriter::new(out, &table.columns, path)?;
+    writer.write(table)?;
+    writer.finish()
+}
+
+/// Rows per row group: the writer holds one row group, encoded, until it is full, so this
+/// bounds the memory of writing a large table (DuckDB writes 122,880).
+const ROW_GROUP_ROWS: usize = 1 << 17;
+
+/// A Parquet file written a chunk of rows at a time, for tables too large to hold whole.
+/// The chunks fill the same row groups that one write of the whole table would.
+pub struct TableWriter<W: std::io::Write + Send> {
+    writer: ArrowWriter<W>,
+    schema: Arc<Schema>,
+    path: std::path::PathBuf,
+}
+
+impl<W: std::io::Write + Send> TableWriter<W> {
+    /// A writer of tables with these columns into `out`; `path` names it in errors.
+    pub fn new(out: W, columns: &[Column], path: &Path) -> Result<Self, StoreError> {
+        let schema = schema(columns);
+        let properties = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_created_by(format!("ketenzicht {}", env!("CARGO_PKG_VERSION")))
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .build();
+        let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties)).map_err(parquet_error(path))?;
+        Ok(TableWriter { writer, schema, path: path.to_owned() })
+    }
+
+    /// Append the rows of `table`, whose columns must be those the writer was made with.
+    pub fn write(&mut self, table: &Table) -> Result<(), StoreError> {
+        let batch = record_batch(table)?;
+        if batch.schema() != self.schema {
+            return Err(StoreError::Shape(format!("{}: a chunk with other columns", self.path.display())));
+        }
+        self.writer.write(&batch).map_err(parquet_error(&self.path))
+    }
+
+    /// Finish the file and hand back what it was written into.
+    pub fn finish(self) -> Result<W, StoreError> {
+        self.writer.into_inner().map_err(parquet_error(&self.path))
+    }
+}
+
+impl<W: std::io::Write + Send> std::fmt::Debug for TableWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableWriter").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+fn parquet_error(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> StoreError + '_ {
+    move |e| StoreError::Parquet { path: path.to_owned(), message: e.to_string() }
 }
 
 fn cell(array: &dyn Array, kind: Kind, row: usize) -> Value {
@@ -218,10 +261,24 @@ fn read_batches_from<R: parquet::file::reader::ChunkReader + 'static>(
 
 /// Read the named columns (all when `None`) from a reader builder.
 fn batches_of<R: parquet::file::reader::ChunkReader + 'static>(
-    mut builder: ParquetRecordBatchReaderBuilder<R>,
+    builder: ParquetRecordBatchReaderBuilder<R>,
     path: &Path,
     columns: Option<&[&str]>,
 ) -> Result<(Arc<Schema>, Vec<RecordBatch>), StoreError> {
+    let reader = reader_of(builder, path, columns, 64 * 1024)?;
+    let schema = reader.schema();
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| StoreError::Parquet { path: path.to_owned(), message: e.to_string() })?;
+    Ok((schema, batches))
+}
+
+fn reader_of<R: parquet::file::reader::ChunkReader + 'static>(
+    mut builder: ParquetRecordBatchReaderBuilder<R>,
+    path: &Path,
+    columns: Option<&[&str]>,
+    batch_rows: usize,
+) -> Result<ParquetRecordBatchReader, StoreError> {
     let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
     if let Some(names) = columns {
         let fields = builder.schema().fields();
@@ -236,10 +293,41 @@ fn batches_of<R: parquet::file::reader::ChunkReader + 'static>(
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
         builder = builder.with_projection(mask);
     }
-    let reader = builder.with_batch_size(64 * 1024).build().map_err(|e| parquet_error(e.to_string()))?;
-    let schema = reader.schema();
-    let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| parquet_error(e.to_string()))?;
-    Ok((schema, batches))
+    builder.with_batch_size(batch_rows).build().map_err(|e| parquet_error(e.to_string()))
+}
+
+/// The record batches of Parquet held in memory (an opened sealed file), `batch_rows` rows
+/// at a time and decoded only as they are taken: a reader of large columns (the raw XML)
+/// holds one batch, not the whole file decoded.
+pub fn batch_iter_bytes(
+    bytes: Vec<u8>,
+    path: &Path,
+    columns: Option<&[&str]>,
+    batch_rows: usize,
+) -> Result<impl Iterator<Item = Result<RecordBatch, StoreError>> + use<>, StoreError> {
+    batch_iter(ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes)), path, columns, batch_rows)
+}
+
+/// [`batch_iter_bytes`] for a Parquet file on disk.
+pub fn batch_iter_file(
+    path: &Path,
+    columns: Option<&[&str]>,
+    batch_rows: usize,
+) -> Result<impl Iterator<Item = Result<RecordBatch, StoreError>> + use<>, StoreError> {
+    let file = File::open(path).map_err(StoreError::io(path))?;
+    batch_iter(ParquetRecordBatchReaderBuilder::try_new(file), path, columns, batch_rows)
+}
+
+fn batch_iter<R: parquet::file::reader::ChunkReader + 'static>(
+    builder: Result<ParquetRecordBatchReaderBuilder<R>, parquet::errors::ParquetError>,
+    path: &Path,
+    columns: Option<&[&str]>,
+    batch_rows: usize,
+) -> Result<impl Iterator<Item = Result<RecordBatch, StoreError>> + use<R>, StoreError> {
+    let builder = builder.map_err(parquet_error(path))?;
+    let reader = reader_of(builder, path, columns, batch_rows)?;
+    let path = path.to_owned();
+    Ok(reader.map(move |batch| batch.map_err(|e| StoreError::Parquet { path: path.clone(), message: e.to_string() })))
 }
 
 /// Days since 1970-01-01 of an Arrow Date32 as a date. Dates from 1970 to 2099 come from a

@@ -98,6 +98,12 @@ impl From<String> for Value {
         Value::Text(v)
     }
 }
+impl From<std::rc::Rc<str>> for Value {
+    fn from(s: std::rc::Rc<str>) -> Self {
+        Value::Text(s.as_ref().to_owned())
+    }
+}
+
 impl From<&str> for Value {
     fn from(v: &str) -> Self {
         Value::Text(v.to_owned())
