@@ -11,6 +11,9 @@ mod serve;
 mod simulate;
 mod validate;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
