@@ -19,13 +19,14 @@ pub fn rebuild(store: &mut Store, gemeenten: &BTreeSet<String>) -> anyhow::Resul
     };
     let started = Instant::now();
     let mut berichten = 0;
-    for gemeente in gemeenten {
-        bar.set_message(gemeente.clone());
-        let summary = ketenzicht_ketendata::build(store, gemeente)
-            .with_context(|| format!("building the Ketendata of gemeente {gemeente}"))?;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let gemeenten: Vec<String> = gemeenten.iter().cloned().collect();
+    ketenzicht_ketendata::build_many(store, &gemeenten, threads, &mut |gemeente, summary| {
+        bar.set_message(gemeente.to_owned());
         berichten += summary.berichten();
         bar.inc(1);
-    }
+    })
+    .context("building Ketendata")?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     println!(

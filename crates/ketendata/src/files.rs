@@ -11,7 +11,7 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 
 use ketenzicht_store::parquet_io::TableWriter;
-use ketenzicht_store::{Store, StoreError, Table};
+use ketenzicht_store::{Lake, StoreError, Table};
 
 use crate::KetendataError;
 
@@ -29,8 +29,8 @@ pub struct TableFiles {
 }
 
 impl TableFiles {
-    pub fn new(store: &Store, name: &str, gemeente: &str) -> TableFiles {
-        TableFiles { dir: store.gemeente_dir(&crate::lake_table(name), gemeente), years: BTreeMap::new(), rows: 0 }
+    pub fn new(lake: &Lake, name: &str, gemeente: &str) -> TableFiles {
+        TableFiles { dir: lake.gemeente_dir(&crate::lake_table(name), gemeente), years: BTreeMap::new(), rows: 0 }
     }
 
     /// Append rows, each to the file of its `jaar`.

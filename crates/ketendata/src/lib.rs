@@ -12,6 +12,7 @@ mod declaraties;
 mod files;
 mod link;
 mod load;
+mod many;
 mod regie;
 mod toewijzingen;
 mod trajecten;
@@ -28,6 +29,7 @@ use ketenzicht_store::{Kind, Lake, Store, StoreError, Table, Value};
 use crate::files::TableFiles;
 use crate::link::Links;
 use crate::load::Msg;
+pub use crate::many::build_many;
 
 /// The Ketendata tables, in the order they are built and documented.
 pub const TABLES: [&str; 7] =
@@ -43,6 +45,12 @@ pub enum KetendataError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("unknown table {0:?}; the tables are {TABLES:?}")]
     UnknownTable(String),
+    #[error("gemeente {gemeente}")]
+    Gemeente {
+        gemeente: String,
+        #[source]
+        source: Box<KetendataError>,
+    },
 }
 
 /// Everything the table builders share for one gemeente.
@@ -153,8 +161,8 @@ impl<'e> Rows<'e> {
 /// chunk of rows at a time. Memory holds what the tables need of each message (not the
 /// parsed messages), one chunk per table, and the trajecten being folded: no table is ever
 /// whole in memory.
-fn each_table(store: &Store, gemeente: &str, summary: &mut BuildSummary) -> Result<(), KetendataError> {
-    let msgs = load::load(store, gemeente)?;
+fn each_table(bron: &Bron, gemeente: &str, summary: &mut BuildSummary) -> Result<(), KetendataError> {
+    let msgs = load::load(&bron.lake, &bron.fouten, gemeente)?;
     let links = Links::new(&msgs);
     let versies = toewijzingen::versies(&msgs, &links);
     let regels = regie::regels(&msgs, &links);
@@ -166,12 +174,12 @@ fn each_table(store: &Store, gemeente: &str, summary: &mut BuildSummary) -> Resu
         regels,
         links,
         cal: Calendar::atw(),
-        pseudonyms: store.pseudonymizer(),
+        pseudonyms: &bron.pseudonyms,
     };
     let mut write = |name: &'static str,
                      build: &mut dyn FnMut(&mut Emit<'_>) -> Result<(), KetendataError>,
                      fold: &mut dyn FnMut(&Table)| {
-        let mut files = TableFiles::new(store, name, gemeente);
+        let mut files = TableFiles::new(&bron.lake, name, gemeente);
         build(&mut |chunk| {
             fold(&chunk);
             files.push(chunk)
@@ -191,12 +199,37 @@ fn each_table(store: &Store, gemeente: &str, summary: &mut BuildSummary) -> Resu
     write("zorgtrajecten", &mut |emit| std::mem::take(&mut trajecten).build(emit), &mut |_| ())
 }
 
+/// What a build reads: the lake, the pseudonym key, and the gemeente's transport errors
+/// from the ledger. It holds no ledger connection, so builds can run on worker threads.
+#[derive(Debug)]
+struct Bron {
+    lake: Lake,
+    pseudonyms: ketenzicht_store::Pseudonymizer,
+    fouten: HashMap<String, String>,
+}
+
+impl Bron {
+    fn of(store: &Store, gemeente: &str) -> Result<Bron, KetendataError> {
+        Ok(Bron {
+            lake: store.lake(),
+            pseudonyms: store.pseudonymizer().clone(),
+            fouten: store.ledger.transportfouten(gemeente)?.into_iter().collect(),
+        })
+    }
+
+    /// Rebuild one gemeente's Ketendata files.
+    fn build(&self, gemeente: &str) -> Result<BuildSummary, KetendataError> {
+        let mut summary = BuildSummary::default();
+        each_table(self, gemeente, &mut summary)?;
+        // The summary lists the tables in their documented order.
+        summary.rows.sort_by_key(|(name, _)| TABLES.iter().position(|t| t == name));
+        Ok(summary)
+    }
+}
+
 /// Rebuild the Ketendata of one gemeente in the lake, replacing what was there.
 pub fn build(store: &Store, gemeente: &str) -> Result<BuildSummary, KetendataError> {
-    let mut summary = BuildSummary::default();
-    each_table(store, gemeente, &mut summary)?;
-    // The summary lists the tables in their documented order.
-    summary.rows.sort_by_key(|(name, _)| TABLES.iter().position(|t| t == name));
+    let summary = Bron::of(store, gemeente)?.build(gemeente)?;
     store.ledger.bijgewerkt(gemeente)?;
     Ok(summary)
 }

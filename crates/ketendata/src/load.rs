@@ -14,7 +14,7 @@ use std::rc::Rc;
 use arrow_array::{Array, BinaryArray, Int64Array, StringArray, TimestampSecondArray};
 use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_message::{Bericht, BerichtType, Message, Wet};
-use ketenzicht_store::Store;
+use ketenzicht_store::Lake;
 
 use crate::KetendataError;
 use crate::declaraties::{Beoordeling, Declaratie};
@@ -146,10 +146,14 @@ struct Levering {
 /// Every delivery of one gemeente's messages, ordered by message and then receipt (a
 /// delivery without a receipt last), so that a message finds its deliveries by binary
 /// search instead of through a map of small vectors.
-fn leveringen(store: &Store, gemeente: &str, t: &mut Interner) -> Result<Vec<Levering>, KetendataError> {
-    let fouten: HashMap<String, String> = store.ledger.transportfouten(gemeente)?.into_iter().collect();
+fn leveringen(
+    lake: &Lake,
+    fouten: &HashMap<String, String>,
+    gemeente: &str,
+    t: &mut Interner,
+) -> Result<Vec<Levering>, KetendataError> {
     let mut out = Vec::new();
-    for file in store.files(ketenzicht_store::lake::LEVERINGEN, gemeente)? {
+    for file in lake.files(ketenzicht_store::lake::LEVERINGEN, gemeente)? {
         let names = ["bericht_id", "uuid", "ontvangen", "transport", "transport_code"];
         let (_, batches) = ketenzicht_store::parquet_io::read_batches(&file, Some(&names))?;
         for batch in batches {
@@ -193,13 +197,13 @@ fn leveringen(store: &Store, gemeente: &str, t: &mut Interner) -> Result<Vec<Lev
     Ok(out)
 }
 
-/// Every message of one gemeente, sorted by receipt (then id).
-pub fn load(store: &Store, gemeente: &str) -> Result<Vec<Msg>, KetendataError> {
+/// Every message of one gemeente, sorted by receipt (then id). `fouten` are the gemeente's
+/// transport errors (Fo01) from the ledger: refused delivery UUID → error code.
+pub fn load(lake: &Lake, fouten: &HashMap<String, String>, gemeente: &str) -> Result<Vec<Msg>, KetendataError> {
     let mut teksten = Interner::default();
-    let mut leveringen = leveringen(store, gemeente, &mut teksten)?;
+    let mut leveringen = leveringen(lake, fouten, gemeente, &mut teksten)?;
     let mut out = Vec::new();
-    let lake = store.lake();
-    for file in store.files(ketenzicht_store::lake::RUW, gemeente)? {
+    for file in lake.files(ketenzicht_store::lake::RUW, gemeente)? {
         // Straight from the Arrow buffers: no copy of each message's XML.
         for batch in lake.batch_iter(&file, gemeente, Some(&["bericht_id", "xml"]), 4096)? {
             let batch = batch?;

@@ -188,9 +188,9 @@ fn work(state: &AppState) -> Result<(), IntakeError> {
             tracing::info!(id, nieuw = summary.nieuw, quarantaine = summary.quarantaine, "delivery ingested");
             done.push((id, path, summary));
         }
-        for gemeente in store.ledger.verouderd()? {
-            ketenzicht_ketendata::build(store, &gemeente)?;
-        }
+        let verouderd = store.ledger.verouderd()?;
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        ketenzicht_ketendata::build_many(store, &verouderd, threads, &mut |_, _| {})?;
         let verwerkt = state.now().format("%Y-%m-%dT%H:%M:%S").to_string();
         for (id, path, summary) in done {
             state.inbox.finish(id, path, &outcome(id, &verwerkt, &summary))?;
