@@ -43,6 +43,9 @@ pub enum IngestError {
     DeliveryId(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The reading thread stopped because storing failed (that error is the one reported).
+    #[error("ingest stopped")]
+    Stopped,
 }
 
 impl IngestError {
@@ -503,12 +506,18 @@ impl Ingester<'_> {
         // The lake files come first in `names`, in the order of `parts`.
         let root = self.store.root().to_owned();
         let lake = self.store.lake();
+        // Every file is written first and made durable together before the ledger commits
+        // the batch (a crash before that commit removes them: `Store::recover`).
+        let mut written = Vec::with_capacity(names.len());
         for (name, (_, gemeente, table, _)) in names.iter().zip(&parts) {
-            lake.write_table(&root.join(name), gemeente, table)?;
+            written.push(root.join(name));
+            lake.write_table_unsynced(&root.join(name), gemeente, table)?;
         }
         for (name, bytes) in &quarantine_files {
-            ketenzicht_store::write_bytes_atomic(&root.join(name), bytes)?;
+            written.push(root.join(name));
+            ketenzicht_store::write_bytes_renamed(&root.join(name), bytes)?;
         }
+        ketenzicht_store::sync_paths(&written)?;
         let commit = std::mem::take(&mut self.commit);
         self.store.ledger.finish_batch(batch, &commit)?;
         self.pending_berichten.clear();
@@ -547,25 +556,44 @@ pub fn ingest(
         buffered: 0,
         summary: Summary::default(),
     };
-    // Deliveries are read (parsed and hashed) a chunk at a time on every core, then taken in
-    // their order on this thread, which alone decides what is new, a duplicate or a conflict.
+    // A reading thread takes the deliveries from the input (inflate, tar, envelopes) and reads
+    // them (parse and hash) a chunk at a time, while this thread stores the chunk before it:
+    // this thread alone decides, in input order, what is new, a duplicate or a conflict.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    let mut chunk: Vec<Delivery> = Vec::with_capacity(CHUNK);
-    let take = |ingester: &mut Ingester<'_>, chunk: &mut Vec<Delivery>| -> Result<(), IngestError> {
-        let parsed = parse_all(chunk, threads);
-        for (d, p) in chunk.drain(..).zip(parsed) {
-            ingester.deliver(d, p)?;
-            if ingester.summary.deliveries.is_multiple_of(1024) {
-                progress(ingester.summary.deliveries);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<Delivery>, Vec<Parsed>)>(48);
+    let (stored, read) = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut chunk: Vec<Delivery> = Vec::with_capacity(CHUNK);
+            let send = |chunk: &mut Vec<Delivery>| -> Result<(), IngestError> {
+                // The other cores but this thread's: storing keeps one busy.
+                let parsed = parse_all(chunk, threads.saturating_sub(1));
+                tx.send((std::mem::replace(chunk, Vec::with_capacity(CHUNK)), parsed)).map_err(|_| IngestError::Stopped)
+            };
+            let stats = source::for_each_delivery(paths, |d| -> Result<(), IngestError> {
+                chunk.push(d);
+                if chunk.len() >= CHUNK { send(&mut chunk) } else { Ok(()) }
+            })?;
+            send(&mut chunk)?;
+            Ok::<_, IngestError>(stats)
+        });
+        let mut stored = Ok(());
+        'chunks: for (chunk, parsed) in rx.iter() {
+            for (d, p) in chunk.into_iter().zip(parsed) {
+                if let Err(e) = ingester.deliver(d, p) {
+                    stored = Err(e);
+                    break 'chunks;
+                }
+                if ingester.summary.deliveries.is_multiple_of(1024) {
+                    progress(ingester.summary.deliveries);
+                }
             }
         }
-        Ok(())
-    };
-    let stats = source::for_each_delivery(paths, |d| -> Result<(), IngestError> {
-        chunk.push(d);
-        if chunk.len() >= CHUNK { take(&mut ingester, &mut chunk) } else { Ok(()) }
-    })?;
-    take(&mut ingester, &mut chunk)?;
+        // A storing error stops the reader at its next chunk.
+        drop(rx);
+        (stored, reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    stored?;
+    let stats = read?;
     ingester.flush()?;
     progress(ingester.summary.deliveries);
     let mut summary = ingester.summary;

@@ -35,6 +35,7 @@ pub mod lake {
     pub const KETENDATA: &str = "ketendata";
 }
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -177,6 +178,19 @@ impl Lake {
     fn opened(&self, path: &Path, gemeente: &str) -> Result<Vec<u8>, StoreError> {
         let sealed = std::fs::read(path).map_err(StoreError::io(path))?;
         self.keys.open(gemeente, &sealed).map_err(|e| StoreError::Key(format!("{}: {e}", path.display())))
+    }
+
+    /// [`Lake::write_table`] without waiting for the disk: the file is renamed into place whole,
+    /// and the caller makes a batch of such files durable at once with [`sync_paths`] before it
+    /// commits them (one flush of the file system instead of two per file).
+    pub fn write_table_unsynced(&self, path: &Path, gemeente: &str, table: &Table) -> Result<(), StoreError> {
+        let bytes = if path.extension().is_some_and(|e| e == SEALED) {
+            let parquet = parquet_io::write_parquet_to(Vec::new(), table, path)?;
+            self.keys.seal_without_compression(gemeente, &parquet)?
+        } else {
+            parquet_io::write_parquet_to(Vec::new(), table, path)?
+        };
+        write_bytes_renamed(path, &bytes)
     }
 
     /// Write a lake file of `gemeente` atomically, sealed when its name ends in `.kzs`.
@@ -365,6 +379,33 @@ pub fn sync_parent(path: &Path) {
     {
         let _ = dir.sync_all();
     }
+}
+
+/// Write bytes under a temporary name and rename them into place, without waiting for the
+/// disk (see [`sync_paths`]).
+pub fn write_bytes_renamed(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(StoreError::io(parent))?;
+    }
+    let tmp = tmp_path(path);
+    std::fs::write(&tmp, bytes).map_err(StoreError::io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(StoreError::io(path))
+}
+
+/// Make written files durable: each file's data, then each directory they were renamed
+/// into. Once the first flush has written the file system's journal, the others find little
+/// left to do, so a batch of files costs about one flush.
+pub fn sync_paths(paths: &[PathBuf]) -> Result<(), StoreError> {
+    for path in paths {
+        File::open(path).and_then(|f| f.sync_all()).map_err(StoreError::io(path))?;
+    }
+    let dirs: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+    for dir in dirs {
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
 }
 
 /// Write bytes atomically and durably.
