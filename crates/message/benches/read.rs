@@ -6,6 +6,10 @@
 //! the official examples are laid out. Our reader runs on one thread; xmllint is one process
 //! per batch of 2,000 files, so its start-up cost is amortised.
 
+/// The allocator of the `ketenzicht` binary, so that the bench measures what the product runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
