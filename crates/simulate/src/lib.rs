@@ -123,9 +123,20 @@ pub(crate) fn uuid(rng: &mut ChaCha8Rng) -> String {
     out
 }
 
-pub(crate) fn stamp(t: NaiveDateTime) -> String {
+/// A receipt timestamp as the routing records write it (`2024-01-31T09:15:00`), appended to
+/// a buffer without going through `fmt`.
+pub(crate) fn stamp_into(out: &mut Vec<u8>, t: NaiveDateTime) {
     use chrono::{Datelike, Timelike};
-    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second())
+    let digits = |out: &mut Vec<u8>, value: u32, width: u32| {
+        for i in (0..width).rev() {
+            out.push(b'0' + (value / 10u32.pow(i) % 10) as u8);
+        }
+    };
+    digits(out, t.year().clamp(0, 9999) as u32, 4);
+    for (sep, value) in [(b'-', t.month()), (b'-', t.day()), (b'T', t.hour()), (b':', t.minute()), (b':', t.second())] {
+        out.push(sep);
+        digits(out, value, 2);
+    }
 }
 
 /// Simulate, writing messages, routing data and truth under `options.out`.

@@ -1,10 +1,10 @@
 //! Where message files go: loose files, or one compressed archive per gemeente, law and month.
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDateTime};
 use flate2::write::GzEncoder;
 
 use crate::{SimulateError, io};
@@ -29,8 +29,14 @@ pub struct Sink {
     layout: Layout,
     dir: String,
     wet: String,
-    /// The open archive: its month and writer.
-    open: Option<(String, tar::Builder<GzEncoder<File>>)>,
+    open: Option<OpenArchive>,
+}
+
+/// The archive being written: its month, its name under the output and its writer.
+struct OpenArchive {
+    month: (i32, u32),
+    bestand: String,
+    builder: tar::Builder<GzEncoder<BufWriter<File>>>,
 }
 
 impl Sink {
@@ -40,10 +46,9 @@ impl Sink {
 
     /// Store one message received at `t`. Calls come in receipt order.
     pub fn put(&mut self, out: &Path, t: NaiveDateTime, name: &str, bytes: &[u8]) -> Result<Placed, SimulateError> {
-        let month = t.format("%Y-%m").to_string();
         match self.layout {
             Layout::Loose => {
-                let bestand = format!("{}/{month}/{name}", self.dir);
+                let bestand = format!("{}/{:04}-{:02}/{name}", self.dir, t.year(), t.month());
                 let path = out.join(&bestand);
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent).map_err(io(parent))?;
@@ -52,19 +57,23 @@ impl Sink {
                 Ok(Placed { bestand, lid: None })
             }
             Layout::Archive => {
-                let bestand = format!("{}/{month}-{}.tar.gz", self.dir, self.wet);
-                if self.open.as_ref().is_none_or(|(m, _)| *m != month) {
+                let month = (t.year(), t.month());
+                if self.open.as_ref().is_none_or(|a| a.month != month) {
                     self.finish(out)?;
+                    let bestand = format!("{}/{:04}-{:02}-{}.tar.gz", self.dir, month.0, month.1, self.wet);
                     let path = out.join(&bestand);
                     if let Some(parent) = path.parent() {
                         std::fs::create_dir_all(parent).map_err(io(parent))?;
                     }
                     let file = File::create(&path).map_err(io(&path))?;
-                    let gz = GzEncoder::new(file, flate2::Compression::fast());
-                    self.open = Some((month.clone(), tar::Builder::new(gz)));
+                    // Buffered: the encoder writes out after every input, a few hundred bytes.
+                    let gz = GzEncoder::new(BufWriter::with_capacity(1 << 18, file), flate2::Compression::fast());
+                    self.open = Some(OpenArchive { month, bestand, builder: tar::Builder::new(gz) });
                 }
-                let path = out.join(&bestand);
-                let Some((_, builder)) = self.open.as_mut() else { unreachable!("opened above") };
+                let Some(OpenArchive { bestand, builder, .. }) = self.open.as_mut() else {
+                    unreachable!("opened above")
+                };
+                let path = out.join(&*bestand);
                 // Fixed metadata, so that the same seed gives the same bytes. The member is
                 // written whole (header, data, padding to 512 bytes), not through `append_data`,
                 // which copies the data once more through a stack buffer.
@@ -79,17 +88,18 @@ impl Sink {
                 out.write_all(bytes).map_err(io(&path))?;
                 let padding = (512 - bytes.len() % 512) % 512;
                 out.write_all(&[0u8; 512][..padding]).map_err(io(&path))?;
-                Ok(Placed { bestand, lid: Some(name.to_owned()) })
+                Ok(Placed { bestand: bestand.clone(), lid: Some(name.to_owned()) })
             }
         }
     }
 
     /// Close the open archive, if any.
     pub fn finish(&mut self, out: &Path) -> Result<(), SimulateError> {
-        if let Some((month, builder)) = self.open.take() {
-            let path = out.join(format!("{}/{month}-{}.tar.gz", self.dir, self.wet));
+        if let Some(OpenArchive { bestand, builder, .. }) = self.open.take() {
+            let path = out.join(bestand);
             let gz = builder.into_inner().map_err(io(&path))?;
-            gz.finish().map_err(io(&path))?;
+            let mut file = gz.finish().map_err(io(&path))?;
+            file.flush().map_err(io(&path))?;
         }
         Ok(())
     }
