@@ -65,17 +65,19 @@ pub fn build_many(
             let (jobs, queue, turn) = (&jobs, &queue, &turn);
             scope.spawn(move || {
                 while let Some(i) = take(jobs, queue, turn) {
+                    // Gives the budget back however the build ends, a panic included, so that
+                    // no other worker waits for it forever.
+                    let running = Running { queue, turn, estimate: jobs[i].estimate };
                     let gemeente = &jobs[i].gemeente;
                     let result = jobs[i]
                         .bron
                         .build(gemeente)
                         .map_err(|e| KetendataError::Gemeente { gemeente: gemeente.clone(), source: Box::new(e) });
-                    let failed = result.is_err();
+                    if result.is_err() {
+                        running.stop();
+                    }
+                    drop(running);
                     let _ = tx.send((i, result));
-                    let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
-                    q.running -= jobs[i].estimate;
-                    q.stop |= failed;
-                    turn.notify_all();
                 }
             });
         }
@@ -94,6 +96,29 @@ pub fn build_many(
         }
         first_error.map_or(Ok(()), Err)
     })
+}
+
+/// A build running: its estimate is given back to the queue when it ends.
+struct Running<'q> {
+    queue: &'q Mutex<Queue>,
+    turn: &'q Condvar,
+    estimate: u64,
+}
+
+impl Running<'_> {
+    /// Start no further builds.
+    fn stop(&self) {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).stop = true;
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.running -= self.estimate;
+        q.stop |= std::thread::panicking();
+        self.turn.notify_all();
+    }
 }
 
 /// The next job this worker may start, waiting while it would not fit beside the builds
