@@ -316,7 +316,11 @@ impl Ledger {
                     "INSERT INTO bericht (sleutel, id, inhoud, gemeente, jaar, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(|e| sql_error(&self.path, e))?;
-            for b in &commit.berichten {
+            // In key order: the keys are hashes, so in arrival order every insert lands on
+            // another page of the tree; sorted, consecutive inserts share their pages.
+            let mut berichten: Vec<_> = commit.berichten.iter().collect();
+            berichten.sort_unstable_by_key(|b| b.sleutel);
+            for b in berichten {
                 bericht
                     .execute(params![&b.sleutel[..], b.id, &b.inhoud[..], b.gemeente, b.jaar, batch])
                     .map_err(|e| sql_error(&self.path, e))?;
@@ -324,7 +328,9 @@ impl Ledger {
             let mut levering = tx
                 .prepare_cached("INSERT INTO levering (sleutel, bericht, gemeente, batch) VALUES (?1, ?2, ?3, ?4)")
                 .map_err(|e| sql_error(&self.path, e))?;
-            for l in &commit.leveringen {
+            let mut leveringen: Vec<_> = commit.leveringen.iter().collect();
+            leveringen.sort_unstable_by_key(|l| l.sleutel);
+            for l in leveringen {
                 levering
                     .execute(params![&l.sleutel[..], l.bericht, l.gemeente, batch])
                     .map_err(|e| sql_error(&self.path, e))?;
