@@ -161,3 +161,31 @@ fn exported_parquet_reads_in_duckdb_with_the_same_rows() {
         assert_eq!((count, distinct), (rows, csv_distinct.len()), "{table} in DuckDB");
     }
 }
+
+#[test]
+fn an_unreadable_input_stops_the_ingest_with_its_path_and_a_rerun_completes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sim = dir.path().join("sim");
+    simulate(&sim);
+    let store = dir.path().join("store");
+    order(&store, &sim);
+    // The reading thread fails on the second input after handing on the first.
+    let missing = dir.path().join("bestaat-niet.tar.gz");
+    let out = ketenzicht(&store).args(["ingest", "--batch-mb", "1"]).arg(&sim).arg(&missing).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("cannot read {}", missing.display())), "{stderr}");
+    // Run again without it: everything lands once, whatever the failed run committed.
+    ingest(&store, &sim);
+    let again = ingest(&store, &sim);
+    assert!(again.contains("nieuwe berichten:     0"), "{again}");
+    let reference = dir.path().join("reference");
+    order(&reference, &sim);
+    ingest(&reference, &sim);
+    let g = gemeenten(&sim);
+    assert_eq!(
+        exports(&reference, &dir.path().join("export-a"), &g),
+        exports(&store, &dir.path().join("export-b"), &g),
+        "the store after the failed run and a rerun equals one uninterrupted ingest"
+    );
+}
