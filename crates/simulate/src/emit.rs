@@ -128,7 +128,7 @@ impl<'a> Emitter<'a> {
             queue: BTreeMap::new(),
             slots: HashMap::new(),
             next_slot: 0,
-            routing: std::io::BufWriter::new(file),
+            routing: std::io::BufWriter::with_capacity(1 << 18, file),
             line: Vec::with_capacity(512),
             routing_path,
             sink: Sink::new(options.layout, &g.code.to_string(), &wet_lower),
