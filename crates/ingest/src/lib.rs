@@ -510,12 +510,14 @@ impl Ingester<'_> {
         // the batch (a crash before that commit removes them: `Store::recover`).
         let mut written = Vec::with_capacity(names.len());
         for (name, (_, gemeente, table, _)) in names.iter().zip(&parts) {
-            written.push(root.join(name));
-            lake.write_table_unsynced(&root.join(name), gemeente, table)?;
+            let path = root.join(name);
+            lake.write_table_unsynced(&path, gemeente, table)?;
+            written.push(path);
         }
         for (name, bytes) in &quarantine_files {
-            written.push(root.join(name));
-            ketenzicht_store::write_bytes_renamed(&root.join(name), bytes)?;
+            let path = root.join(name);
+            ketenzicht_store::write_bytes_renamed(&path, bytes)?;
+            written.push(path);
         }
         ketenzicht_store::sync_paths(&written)?;
         let commit = std::mem::take(&mut self.commit);

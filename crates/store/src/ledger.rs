@@ -569,13 +569,13 @@ impl Ledger {
         Ok([count("bericht")?, count("levering")?, count("quarantaine")?, count("conflict")?])
     }
 
-    /// The values of a query with one text column.
     /// Does `query` (one key parameter) find a row? Prepared once per connection.
     fn exists(&self, query: &str, key: &[u8]) -> Result<bool, StoreError> {
         let mut stmt = self.conn.prepare_cached(query).map_err(|e| sql_error(&self.path, e))?;
         stmt.exists([key]).map_err(|e| sql_error(&self.path, e))
     }
 
+    /// The values of a query with one text column.
     fn texts(&self, query: &str) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare(query).map_err(|e| sql_error(&self.path, e))?;
         stmt.query_map([], |r| r.get(0))

@@ -143,23 +143,8 @@ impl Lake {
         }
     }
 
-    /// [`Lake::read_table`] as Arrow record batches, for readers that take the columns as they
-    /// are (the raw XML as one buffer per batch instead of a copy per message).
-    pub fn read_batches(
-        &self,
-        path: &Path,
-        gemeente: &str,
-        columns: Option<&[&str]>,
-    ) -> Result<Vec<arrow_array::RecordBatch>, StoreError> {
-        if path.extension().is_some_and(|e| e == SEALED) {
-            parquet_io::read_batches_bytes(self.opened(path, gemeente)?, path, columns)
-        } else {
-            parquet_io::read_batches(path, columns).map(|(_, batches)| batches)
-        }
-    }
-
-    /// [`Lake::read_batches`], `batch_rows` rows at a time, each batch decoded as it is taken:
-    /// a reader of the raw XML holds one batch, not a whole file decoded.
+    /// [`Lake::read_table`] as Arrow record batches, `batch_rows` rows at a time, each decoded
+    /// as it is taken: a reader of the raw XML holds one batch, not a whole file decoded.
     pub fn batch_iter(
         &self,
         path: &Path,
@@ -184,22 +169,22 @@ impl Lake {
     /// and the caller makes a batch of such files durable at once with [`sync_paths`] before it
     /// commits them (one flush of the file system instead of two per file).
     pub fn write_table_unsynced(&self, path: &Path, gemeente: &str, table: &Table) -> Result<(), StoreError> {
-        let bytes = if path.extension().is_some_and(|e| e == SEALED) {
-            let parquet = parquet_io::write_parquet_to(Vec::new(), table, path)?;
-            self.keys.seal_without_compression(gemeente, &parquet)?
-        } else {
-            parquet_io::write_parquet_to(Vec::new(), table, path)?
-        };
-        write_bytes_renamed(path, &bytes)
+        write_bytes_renamed(path, &self.file_bytes(path, gemeente, table)?)
     }
 
     /// Write a lake file of `gemeente` atomically, sealed when its name ends in `.kzs`.
     pub fn write_table(&self, path: &Path, gemeente: &str, table: &Table) -> Result<(), StoreError> {
+        write_bytes_atomic(path, &self.file_bytes(path, gemeente, table)?)
+    }
+
+    /// The bytes of a lake file: Parquet, sealed with the gemeente's key when the name ends
+    /// in `.kzs` (after Parquet's own compression, so that sealing costs no size).
+    fn file_bytes(&self, path: &Path, gemeente: &str, table: &Table) -> Result<Vec<u8>, StoreError> {
+        let parquet = parquet_io::write_parquet_to(Vec::new(), table, path)?;
         if path.extension().is_some_and(|e| e == SEALED) {
-            let parquet = parquet_io::write_parquet_to(Vec::new(), table, path)?;
-            write_bytes_atomic(path, &self.keys.seal_without_compression(gemeente, &parquet)?)
+            self.keys.seal_without_compression(gemeente, &parquet)
         } else {
-            write_atomic(path, |tmp| parquet_io::write_parquet(tmp, table))
+            Ok(parquet)
         }
     }
 }
@@ -354,14 +339,19 @@ pub fn partition_rel(table: &str, gemeente: &str, jaar: i32) -> String {
 
 /// Write a file atomically: to `path.tmp`, synced, then renamed over `path`.
 pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    write_renamed(path, write)?;
+    sync_parent(path);
+    Ok(())
+}
+
+/// Write `path` under its temporary name (its directory created) and rename it into place.
+fn write_renamed(path: &Path, write: impl FnOnce(&Path) -> Result<(), StoreError>) -> Result<(), StoreError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(StoreError::io(parent))?;
     }
     let tmp = tmp_path(path);
     write(&tmp)?;
-    std::fs::rename(&tmp, path).map_err(StoreError::io(path))?;
-    sync_parent(path);
-    Ok(())
+    std::fs::rename(&tmp, path).map_err(StoreError::io(path))
 }
 
 /// The temporary name under which `path` is written before it is renamed into place; a
@@ -374,22 +364,21 @@ pub fn tmp_path(path: &Path) -> PathBuf {
 
 /// Make a rename in `path`'s directory durable (best effort: not every file system allows it).
 pub fn sync_parent(path: &Path) {
-    if let Some(parent) = path.parent()
-        && let Ok(dir) = File::open(parent)
-    {
-        let _ = dir.sync_all();
+    if let Some(parent) = path.parent() {
+        sync_dir(parent);
+    }
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
     }
 }
 
 /// Write bytes under a temporary name and rename them into place, without waiting for the
 /// disk (see [`sync_paths`]).
 pub fn write_bytes_renamed(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(StoreError::io(parent))?;
-    }
-    let tmp = tmp_path(path);
-    std::fs::write(&tmp, bytes).map_err(StoreError::io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(StoreError::io(path))
+    write_renamed(path, |tmp| std::fs::write(tmp, bytes).map_err(StoreError::io(tmp)))
 }
 
 /// Make written files durable: each file's data, then each directory they were renamed
@@ -400,11 +389,7 @@ pub fn sync_paths(paths: &[PathBuf]) -> Result<(), StoreError> {
         File::open(path).and_then(|f| f.sync_all()).map_err(StoreError::io(path))?;
     }
     let dirs: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-    for dir in dirs {
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
+    dirs.into_iter().for_each(sync_dir);
     Ok(())
 }
 

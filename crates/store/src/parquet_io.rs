@@ -144,7 +144,8 @@ impl<W: std::io::Write + Send> std::fmt::Debug for TableWriter<W> {
     }
 }
 
-fn parquet_error(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> StoreError + '_ {
+/// A Parquet or Arrow error about the file at `path`.
+fn parquet_error<E: std::fmt::Display>(path: &Path) -> impl Fn(E) -> StoreError + '_ {
     move |e| StoreError::Parquet { path: path.to_owned(), message: e.to_string() }
 }
 
@@ -186,7 +187,7 @@ pub fn read_parquet_bytes(bytes: Vec<u8>, path: &Path, columns: Option<&[&str]>)
 }
 
 fn table_of(path: &Path, schema: &Schema, batches: Vec<RecordBatch>) -> Result<Table, StoreError> {
-    let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
+    let parquet_error = parquet_error::<String>(path);
     let mut table = Table::default();
     for field in schema.fields() {
         let kind = kind_of(field.data_type()).ok_or_else(|| {
@@ -218,10 +219,8 @@ pub fn read_batches_dictionary(
     path: &Path,
     columns: Option<&[&str]>,
 ) -> Result<(Arc<Schema>, Vec<RecordBatch>), StoreError> {
-    let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
     let file = File::open(path).map_err(StoreError::io(path))?;
-    let plain =
-        ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(|e| parquet_error(e.to_string()))?;
+    let plain = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()).map_err(parquet_error(path))?;
     let fields: Vec<Field> = plain
         .schema()
         .fields()
@@ -235,18 +234,8 @@ pub fn read_batches_dictionary(
         })
         .collect();
     let options = ArrowReaderOptions::new().with_schema(Arc::new(Schema::new(fields)));
-    let metadata =
-        ArrowReaderMetadata::try_new(plain.metadata().clone(), options).map_err(|e| parquet_error(e.to_string()))?;
+    let metadata = ArrowReaderMetadata::try_new(plain.metadata().clone(), options).map_err(parquet_error(path))?;
     batches_of(ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata), path, columns)
-}
-
-/// [`read_batches`] of a Parquet file held in memory (a sealed file once opened).
-pub fn read_batches_bytes(
-    bytes: Vec<u8>,
-    path: &Path,
-    columns: Option<&[&str]>,
-) -> Result<Vec<RecordBatch>, StoreError> {
-    read_batches_from(bytes::Bytes::from(bytes), path, columns).map(|(_, batches)| batches)
 }
 
 fn read_batches_from<R: parquet::file::reader::ChunkReader + 'static>(
@@ -254,8 +243,7 @@ fn read_batches_from<R: parquet::file::reader::ChunkReader + 'static>(
     path: &Path,
     columns: Option<&[&str]>,
 ) -> Result<(Arc<Schema>, Vec<RecordBatch>), StoreError> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(input)
-        .map_err(|e| StoreError::Parquet { path: path.to_owned(), message: e.to_string() })?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(input).map_err(parquet_error(path))?;
     batches_of(builder, path, columns)
 }
 
@@ -267,9 +255,7 @@ fn batches_of<R: parquet::file::reader::ChunkReader + 'static>(
 ) -> Result<(Arc<Schema>, Vec<RecordBatch>), StoreError> {
     let reader = reader_of(builder, path, columns, 64 * 1024)?;
     let schema = reader.schema();
-    let batches = reader
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| StoreError::Parquet { path: path.to_owned(), message: e.to_string() })?;
+    let batches = reader.collect::<Result<Vec<_>, _>>().map_err(parquet_error(path))?;
     Ok((schema, batches))
 }
 
@@ -279,7 +265,6 @@ fn reader_of<R: parquet::file::reader::ChunkReader + 'static>(
     columns: Option<&[&str]>,
     batch_rows: usize,
 ) -> Result<ParquetRecordBatchReader, StoreError> {
-    let parquet_error = |message: String| StoreError::Parquet { path: path.to_owned(), message };
     if let Some(names) = columns {
         let fields = builder.schema().fields();
         let mut roots = Vec::with_capacity(names.len());
@@ -287,13 +272,13 @@ fn reader_of<R: parquet::file::reader::ChunkReader + 'static>(
             let index = fields
                 .iter()
                 .position(|f| f.name() == name)
-                .ok_or_else(|| parquet_error(format!("the file has no column {name:?}")))?;
+                .ok_or_else(|| parquet_error(path)(format!("the file has no column {name:?}")))?;
             roots.push(index);
         }
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
         builder = builder.with_projection(mask);
     }
-    builder.with_batch_size(batch_rows).build().map_err(|e| parquet_error(e.to_string()))
+    builder.with_batch_size(batch_rows).build().map_err(parquet_error(path))
 }
 
 /// The record batches of Parquet held in memory (an opened sealed file), `batch_rows` rows
@@ -327,7 +312,7 @@ fn batch_iter<R: parquet::file::reader::ChunkReader + 'static>(
     let builder = builder.map_err(parquet_error(path))?;
     let reader = reader_of(builder, path, columns, batch_rows)?;
     let path = path.to_owned();
-    Ok(reader.map(move |batch| batch.map_err(|e| StoreError::Parquet { path: path.clone(), message: e.to_string() })))
+    Ok(reader.map(move |batch| batch.map_err(parquet_error(&path))))
 }
 
 /// Days since 1970-01-01 of an Arrow Date32 as a date. Dates from 1970 to 2099 come from a
