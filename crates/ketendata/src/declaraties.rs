@@ -83,7 +83,7 @@ pub fn declaratie_van(b: &Bericht323, t: &mut Interner) -> Declaratie {
 #[derive(Debug, Default)]
 pub struct Beoordeling {
     toegekend: Option<i64>,
-    afgewezen: Option<HashMap<Tekst, Vec<Tekst>>>,
+    afgewezen: HashMap<Tekst, Vec<Tekst>>,
 }
 
 pub fn beoordeling_van(b: &Bericht325, t: &mut Interner) -> Beoordeling {
@@ -93,26 +93,26 @@ pub fn beoordeling_van(b: &Bericht325, t: &mut Interner) -> Beoordeling {
         for c in da.clienten.iter().flat_map(|c| c.iter()) {
             for p in c.prestaties.iter() {
                 let codes = p.retour_codes.codes().iter().map(|c| t.of(c)).collect();
-                out.afgewezen.get_or_insert_default().insert(t.of(&p.product_referentie.referentie_nummer), codes);
+                out.afgewezen.insert(t.of(&p.product_referentie.referentie_nummer), codes);
             }
         }
     }
     out
 }
 
-/// The 323s that count as sent, each with its answer (a 325) if there is one.
+/// The 323s that count as sent, each with its answer if there is one, and what that answer
+/// says when it is a 325.
 fn declaraties<'a>(
     cx: &'a Cx<'_>,
-    geen: &'a Beoordeling,
-) -> impl Iterator<Item = (&'a Msg, &'a Declaratie, Option<(&'a Msg, &'a Beoordeling)>)> {
+) -> impl Iterator<Item = (&'a Msg, &'a Declaratie, Option<(&'a Msg, Option<&'a Beoordeling>)>)> {
     cx.msgs.iter().enumerate().filter_map(move |(i, m)| {
         let Inhoud::Declaratie(d) = &m.inhoud else { return None };
         if !cx.links.telt(cx.msgs, i) {
             return None;
         }
         let antwoord = cx.links.antwoord[i].map(|a| &cx.msgs[a]).map(|a| match &a.inhoud {
-            Inhoud::Beoordeling(b) => (a, &**b),
-            _ => (a, geen),
+            Inhoud::Beoordeling(b) => (a, Some(&**b)),
+            _ => (a, None),
         });
         Some((m, &**d, antwoord))
     })
@@ -120,7 +120,6 @@ fn declaraties<'a>(
 
 /// `declaraties`: one row per 323 that counts as sent.
 pub fn build_declaraties(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
-    let geen = Beoordeling::default();
     let mut table = Rows::new(
         Table::new(&[
             ("bericht_id", Kind::Int),
@@ -143,7 +142,7 @@ pub fn build_declaraties(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), Ketenda
         ]),
         emit,
     );
-    for (m, d, antwoord) in declaraties(cx, &geen) {
+    for (m, d, antwoord) in declaraties(cx) {
         table.push(vec![
             m.id.into(),
             cx.gemeente.into(),
@@ -159,8 +158,8 @@ pub fn build_declaraties(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), Ketenda
             antwoord.map(|(a, _)| a.id).into(),
             antwoord.map(|(a, _)| a.ontvangen).into(),
             antwoord.map(|(a, _)| cx.cal.working_days_between(m.ontvangen.date(), a.ontvangen.date())).into(),
-            antwoord.and_then(|(_, b)| b.toegekend).into(),
-            antwoord.map(|(_, b)| b.afgewezen.as_ref().map_or(0, |a| a.len() as i64)).into(),
+            antwoord.and_then(|(_, b)| b?.toegekend).into(),
+            antwoord.map(|(_, b)| b.map_or(0, |b| b.afgewezen.len() as i64)).into(),
             Value::Int(m.ontvangen.year().into()),
         ])?;
     }
@@ -169,10 +168,9 @@ pub fn build_declaraties(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), Ketenda
 
 /// `prestaties`: one row per prestatie of a 323 that counts as sent, with the 325's verdict.
 pub fn build_prestaties(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
-    let geen = Beoordeling::default();
     // Debit lines credited later (VorigReferentieNummer of a credit line), per wet and aanbieder.
     let mut gecrediteerd: HashSet<(ketenzicht_message::Wet, &str, &str)> = HashSet::new();
-    for (m, d, _) in declaraties(cx, &geen) {
+    for (m, d, _) in declaraties(cx) {
         for p in &d.prestaties {
             if let Some(vorig) = &p.vorig {
                 gecrediteerd.insert((m.wet, &d.aanbieder, vorig));
@@ -202,9 +200,9 @@ pub fn build_prestaties(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), Ketendat
         ]),
         emit,
     );
-    for (m, d, antwoord) in declaraties(cx, &geen) {
+    for (m, d, antwoord) in declaraties(cx) {
         for p in &d.prestaties {
-            let codes = antwoord.and_then(|(_, b)| b.afgewezen.as_ref()?.get(&p.referentie));
+            let codes = antwoord.and_then(|(_, b)| b?.afgewezen.get(&p.referentie));
             let status = match (antwoord, codes) {
                 (None, _) => "geen_antwoord",
                 (Some(_), Some(_)) => "afgewezen",

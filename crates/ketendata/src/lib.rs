@@ -63,7 +63,8 @@ pub struct Cx<'a> {
     pseudonyms: &'a ketenzicht_store::Pseudonymizer,
     versies: Vec<&'a toewijzingen::Versie>,
     actueel: HashMap<(Wet, u32), usize>,
-    regels: Vec<regie::Regel>,
+    /// Every start and stop that counts as sent, with whether it is valid.
+    regels: Vec<(&'a regie::Regel, bool)>,
 }
 
 impl Cx<'_> {

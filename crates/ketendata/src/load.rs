@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use arrow_array::{Array, BinaryArray, Int64Array, StringArray, TimestampSecondArray};
+use arrow_array::{Array, BinaryArray, Int64Array, RecordBatch, StringArray, TimestampSecondArray};
 use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_message::{Bericht, BerichtType, Message, Wet};
 use ketenzicht_store::Lake;
@@ -157,18 +157,11 @@ fn leveringen(
         let names = ["bericht_id", "uuid", "ontvangen", "transport", "transport_code"];
         let (_, batches) = ketenzicht_store::parquet_io::read_batches(&file, Some(&names))?;
         for batch in batches {
-            let missing = |name: &str| KetendataError::Lake(format!("{}: no column {name}", file.display()));
-            let column = |name: &str| batch.column_by_name(name).ok_or_else(|| missing(name));
-            let ids =
-                column("bericht_id")?.as_any().downcast_ref::<Int64Array>().ok_or_else(|| missing("bericht_id"))?;
-            let ontvangen = column("ontvangen")?;
-            let ontvangen =
-                ontvangen.as_any().downcast_ref::<TimestampSecondArray>().ok_or_else(|| missing("ontvangen"))?;
-            let [uuid, transport, code] = ["uuid", "transport", "transport_code"].map(|name| {
-                column(name)
-                    .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned().ok_or_else(|| missing(name)))
-            });
-            let (uuid, transport, code) = (uuid?, transport?, code?);
+            let ids = column::<Int64Array>(&batch, "bericht_id", &file)?;
+            let ontvangen = column::<TimestampSecondArray>(&batch, "ontvangen", &file)?;
+            let uuid = column::<StringArray>(&batch, "uuid", &file)?;
+            let transport = column::<StringArray>(&batch, "transport", &file)?;
+            let code = column::<StringArray>(&batch, "transport_code", &file)?;
             fn text(a: &StringArray, row: usize) -> Option<&str> {
                 (!a.is_null(row)).then(|| a.value(row))
             }
@@ -176,10 +169,10 @@ fn leveringen(
                 if ids.is_null(row) {
                     continue;
                 }
-                let id = text(&uuid, row);
+                let id = text(uuid, row);
                 let (transport, transport_code) = match id.and_then(|u| fouten.get(u)) {
                     Some(fo01) => (Some(t.get("afgewezen")), Some(t.get(fo01))),
-                    None => (text(&transport, row).map(|s| t.get(s)), text(&code, row).map(|s| t.get(s))),
+                    None => (text(transport, row).map(|s| t.get(s)), text(code, row).map(|s| t.get(s))),
                 };
                 out.push(Levering {
                     bericht: ids.value(row),
@@ -197,6 +190,18 @@ fn leveringen(
     Ok(out)
 }
 
+/// A column of a lake file's batch, as the Arrow type the lake writes it in.
+fn column<'b, A: Array + 'static>(
+    batch: &'b RecordBatch,
+    name: &str,
+    file: &std::path::Path,
+) -> Result<&'b A, KetendataError> {
+    batch
+        .column_by_name(name)
+        .and_then(|c| c.as_any().downcast_ref::<A>())
+        .ok_or_else(|| KetendataError::Lake(format!("{}: no column {name} of the expected type", file.display())))
+}
+
 /// Every message of one gemeente, sorted by receipt (then id). `fouten` are the gemeente's
 /// transport errors (Fo01) from the ledger: refused delivery UUID → error code.
 pub fn load(lake: &Lake, fouten: &HashMap<String, String>, gemeente: &str) -> Result<Vec<Msg>, KetendataError> {
@@ -207,10 +212,8 @@ pub fn load(lake: &Lake, fouten: &HashMap<String, String>, gemeente: &str) -> Re
         // Straight from the Arrow buffers: no copy of each message's XML.
         for batch in lake.batch_iter(&file, gemeente, Some(&["bericht_id", "xml"]), 4096)? {
             let batch = batch?;
-            let missing = |name: &str| KetendataError::Lake(format!("{}: no column {name}", file.display()));
-            let ids = batch.column_by_name("bericht_id").and_then(|c| c.as_any().downcast_ref::<Int64Array>());
-            let xml = batch.column_by_name("xml").and_then(|c| c.as_any().downcast_ref::<BinaryArray>());
-            let (ids, xml) = (ids.ok_or_else(|| missing("bericht_id"))?, xml.ok_or_else(|| missing("xml"))?);
+            let ids = column::<Int64Array>(&batch, "bericht_id", &file)?;
+            let xml = column::<BinaryArray>(&batch, "xml", &file)?;
             for row in 0..batch.num_rows() {
                 if ids.is_null(row) {
                     continue;

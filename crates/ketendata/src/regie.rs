@@ -15,7 +15,8 @@ use crate::link::Links;
 use crate::load::{Inhoud, Interner, Msg, Tekst};
 use crate::{Cx, Emit, KetendataError, Rows};
 
-#[derive(Debug, Clone)]
+/// One StartProduct or StopProduct, as read.
+#[derive(Debug)]
 pub struct Regel {
     pub wet: Wet,
     pub start: bool,
@@ -29,7 +30,6 @@ pub struct Regel {
     pub einddatum: Option<NaiveDate>,
     pub reden: Option<Tekst>,
     pub status: Tekst,
-    pub geldig: bool,
     pub ontvangen: NaiveDateTime,
     pub bericht_id: i64,
 }
@@ -48,8 +48,7 @@ impl Regel {
     }
 }
 
-/// Every StartProduct of a 305 or StopProduct of a 307, as a record (valid until a
-/// deletion says otherwise).
+/// Every StartProduct of a 305 or StopProduct of a 307, as a record.
 pub fn regels_van(
     bericht: &Bericht,
     wet: Wet,
@@ -75,7 +74,6 @@ pub fn regels_van(
         einddatum: None,
         reden: None,
         status: t.of(status),
-        geldig: true,
         ontvangen,
         bericht_id,
     };
@@ -90,47 +88,44 @@ pub fn regels_van(
                 ..regel(t, b.client.bsn, b.header.afzender, p.toewijzing_nummer, &p.product, p.status_aanlevering)
             })
             .collect(),
-        Bericht::Stop(b) => {
-            let mut out = Vec::new();
-            for p in b.client.stop_producten.iter() {
-                let r =
-                    regel(t, b.client.bsn, b.header.afzender, p.toewijzing_nummer, &p.product, p.status_aanlevering);
-                out.push(Regel {
-                    start: false,
-                    toewijzing_ingangsdatum: p.toewijzing_ingangsdatum.map(|d| d.0),
-                    begindatum: p.begindatum.0,
-                    einddatum: Some(p.einddatum.0),
-                    reden: Some(t.of(p.reden_beeindiging)),
-                    ..r
-                });
-            }
-            out
-        }
+        Bericht::Stop(b) => b
+            .client
+            .stop_producten
+            .iter()
+            .map(|p| Regel {
+                start: false,
+                toewijzing_ingangsdatum: p.toewijzing_ingangsdatum.map(|d| d.0),
+                begindatum: p.begindatum.0,
+                einddatum: Some(p.einddatum.0),
+                reden: Some(t.of(p.reden_beeindiging)),
+                ..regel(t, b.client.bsn, b.header.afzender, p.toewijzing_nummer, &p.product, p.status_aanlevering)
+            })
+            .collect(),
         _ => Vec::new(),
     }
 }
 
-/// The starts and stops of the 305s and 307s that count as sent, in receipt order, with
-/// deletions applied.
-pub fn regels(msgs: &[Msg], links: &Links) -> Vec<Regel> {
-    let mut out: Vec<Regel> = Vec::new();
+/// The starts and stops of the 305s and 307s that count as sent, in receipt order, each
+/// with whether it is valid: a deletion (3) invalidates itself and the last valid record with
+/// the same key.
+pub fn regels<'a>(msgs: &'a [Msg], links: &Links) -> Vec<(&'a Regel, bool)> {
+    let mut out: Vec<(&Regel, bool)> = Vec::new();
     for (i, m) in msgs.iter().enumerate() {
         if let Inhoud::Regie(regels) = &m.inhoud
             && links.telt(msgs, i)
         {
-            out.extend(regels.iter().cloned());
+            out.extend(regels.iter().map(|r| (r, true)));
         }
     }
-    // A deletion (3) invalidates itself and the last valid record with the same key.
-    type Key = (Wet, bool, Tekst, Option<u32>, Option<Tekst>, NaiveDate);
-    let mut last: HashMap<Key, usize> = HashMap::new();
+    type Key<'r> = (Wet, bool, &'r str, Option<u32>, Option<&'r str>, NaiveDate);
+    let mut last: HashMap<Key<'_>, usize> = HashMap::new();
     for i in 0..out.len() {
-        let r = &out[i];
-        let key = (r.wet, r.start, r.bsn.clone(), r.nummer, r.code.clone(), r.begindatum);
+        let r = out[i].0;
+        let key = (r.wet, r.start, &*r.bsn, r.nummer, r.code.as_deref(), r.begindatum);
         if &*r.status == "3" {
-            out[i].geldig = false;
+            out[i].1 = false;
             if let Some(j) = last.remove(&key) {
-                out[j].geldig = false;
+                out[j].1 = false;
             }
         } else {
             last.insert(key, i);
@@ -157,7 +152,7 @@ pub fn build(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
         ]),
         emit,
     );
-    for r in &cx.regels {
+    for &(r, geldig) in &cx.regels {
         table.push(
             cx.kop(r.bericht_id, r.wet, &r.aanbieder, &r.bsn, r.product_key(cx))
                 .into_iter()
@@ -171,7 +166,7 @@ pub fn build(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
                     r.einddatum.into(),
                     r.reden.clone().into(),
                     r.status.clone().into(),
-                    r.geldig.into(),
+                    geldig.into(),
                     r.ontvangen.into(),
                     Value::Int(r.ontvangen.year().into()),
                 ])

@@ -167,18 +167,20 @@ pub fn build(cx: &Cx<'_>, emit: &mut Emit<'_>) -> Result<(), KetendataError> {
         let found = reacties.get(&(v.wet, &*v.aanbieder, &*v.referentie));
         // Every answer with the request's reference counts, also one that came before this
         // copy of the request (the gemeente answered an earlier sending that was refused).
-        let na: Vec<&Reactie> = found.map(|a| a.iter().collect()).unwrap_or_default();
+        let na: &[Reactie] = found.map_or(&[], Vec::as_slice);
         let eerste = na.first();
         let definitief = na.iter().find(|a| !a.in_onderzoek);
         let onderzoek = na.iter().find(|a| a.in_onderzoek);
         // A VOW: the product of the current version of the toewijzing it would change.
-        let huidig = (v.soort == "VOW").then(|| v.nummer.and_then(|n| cx.actueel.get(&(v.wet, n)))).flatten();
-        let huidig = huidig.map(|&i| cx.versies[i]);
-        let categorie = if v.soort == "VOW" { huidig.and_then(|h| h.categorie.clone()) } else { v.categorie.clone() };
-        let code = if v.soort == "VOW" { huidig.and_then(|h| h.code.clone()) } else { v.code.clone() };
-        let product = code.clone().or_else(|| categorie.clone()).unwrap_or_default();
+        let (categorie, code) = if v.soort == "VOW" {
+            let huidig = v.nummer.and_then(|n| cx.actueel.get(&(v.wet, n))).map(|&i| cx.versies[i]);
+            (huidig.and_then(|h| h.categorie.clone()), huidig.and_then(|h| h.code.clone()))
+        } else {
+            (v.categorie.clone(), v.code.clone())
+        };
+        let product = code.as_deref().or(categorie.as_deref()).unwrap_or_default();
         table.push(
-            cx.kop(v.bericht_id, v.wet, &v.aanbieder, &v.bsn, &product)
+            cx.kop(v.bericht_id, v.wet, &v.aanbieder, &v.bsn, product)
                 .into_iter()
                 .chain([
                     v.soort.into(),
