@@ -193,7 +193,7 @@ impl<'a> Emitter<'a> {
     pub fn finish(mut self) -> Result<(), SimulateError> {
         self.advance(NaiveDateTime::MAX)?;
         self.routing.flush().map_err(io(&self.routing_path))?;
-        self.sink.finish(&self.options.out)?;
+        self.sink.finish()?;
         let in_onderzoek: std::collections::BTreeSet<&String> = self.onderzoek.iter().map(|(r, _, _)| r).collect();
         for (_, referentie, aanbieder, t) in self.gevraagd.iter().filter(|g| g.0 == "OP274") {
             let (uitkomst, reden) = match self.finaal_soort.get(referentie) {

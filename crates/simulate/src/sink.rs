@@ -32,10 +32,11 @@ pub struct Sink {
     open: Option<OpenArchive>,
 }
 
-/// The archive being written: its month, its name under the output and its writer.
+/// The archive being written: its month, its name under the output, its path and its writer.
 struct OpenArchive {
     month: (i32, u32),
     bestand: String,
+    path: std::path::PathBuf,
     builder: tar::Builder<GzEncoder<BufWriter<File>>>,
 }
 
@@ -59,7 +60,7 @@ impl Sink {
             Layout::Archive => {
                 let month = (t.year(), t.month());
                 if self.open.as_ref().is_none_or(|a| a.month != month) {
-                    self.finish(out)?;
+                    self.finish()?;
                     let bestand = format!("{}/{:04}-{:02}-{}.tar.gz", self.dir, month.0, month.1, self.wet);
                     let path = out.join(&bestand);
                     if let Some(parent) = path.parent() {
@@ -68,35 +69,34 @@ impl Sink {
                     let file = File::create(&path).map_err(io(&path))?;
                     // Buffered: the encoder writes out after every input, a few hundred bytes.
                     let gz = GzEncoder::new(BufWriter::with_capacity(1 << 18, file), flate2::Compression::fast());
-                    self.open = Some(OpenArchive { month, bestand, builder: tar::Builder::new(gz) });
+                    self.open = Some(OpenArchive { month, bestand, path, builder: tar::Builder::new(gz) });
                 }
-                let Some(OpenArchive { bestand, builder, .. }) = self.open.as_mut() else {
+                let Some(OpenArchive { bestand, path, builder, .. }) = self.open.as_mut() else {
                     unreachable!("opened above")
                 };
-                let path = out.join(&*bestand);
+                let path = path.as_path();
                 // Fixed metadata, so that the same seed gives the same bytes. The member is
                 // written whole (header, data, padding to 512 bytes), not through `append_data`,
                 // which copies the data once more through a stack buffer.
                 let mut header = tar::Header::new_gnu();
-                header.set_path(name).map_err(io(&path))?;
+                header.set_path(name).map_err(io(path))?;
                 header.set_size(bytes.len() as u64);
                 header.set_mode(0o644);
                 header.set_mtime(t.and_utc().timestamp().max(0) as u64);
                 header.set_cksum();
                 let out = builder.get_mut();
-                out.write_all(header.as_bytes()).map_err(io(&path))?;
-                out.write_all(bytes).map_err(io(&path))?;
+                out.write_all(header.as_bytes()).map_err(io(path))?;
+                out.write_all(bytes).map_err(io(path))?;
                 let padding = (512 - bytes.len() % 512) % 512;
-                out.write_all(&[0u8; 512][..padding]).map_err(io(&path))?;
+                out.write_all(&[0u8; 512][..padding]).map_err(io(path))?;
                 Ok(Placed { bestand: bestand.clone(), lid: Some(name.to_owned()) })
             }
         }
     }
 
     /// Close the open archive, if any.
-    pub fn finish(&mut self, out: &Path) -> Result<(), SimulateError> {
-        if let Some(OpenArchive { bestand, builder, .. }) = self.open.take() {
-            let path = out.join(bestand);
+    pub fn finish(&mut self) -> Result<(), SimulateError> {
+        if let Some(OpenArchive { path, builder, .. }) = self.open.take() {
             let gz = builder.into_inner().map_err(io(&path))?;
             let mut file = gz.finish().map_err(io(&path))?;
             file.flush().map_err(io(&path))?;
