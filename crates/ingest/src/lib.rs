@@ -14,10 +14,11 @@
 //! * Work is committed in batches through the store's ledger (see `ketenzicht_store::ledger`),
 //!   so an interrupted run leaves the store consistent and running it again completes it.
 
+mod batch;
 pub mod inbox;
 pub mod source;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -54,6 +55,7 @@ impl IngestError {
     }
 }
 
+use batch::{Files, InFlight, Pending, Writer};
 use ketenzicht_store::lake::{LEVERINGEN, RUW};
 
 pub fn ruw_columns() -> Table {
@@ -144,11 +146,11 @@ struct Ingester<'s> {
     store: &'s mut Store,
     options: Options,
     next_id: i64,
-    pending_berichten: HashMap<Sleutel, (i64, Inhoud)>,
-    pending_leveringen: HashSet<Sleutel>,
-    pending_quarantaine: HashSet<Inhoud>,
-    pending_zonder_opdracht: HashSet<Sleutel>,
-    pending_transportfouten: HashSet<Sleutel>,
+    /// The identities of the batch being gathered.
+    pending: Pending,
+    /// The batch before it, while the writer thread writes its files.
+    in_flight: Option<InFlight>,
+    writer: Writer,
     parts: BTreeMap<(String, i32), Part>,
     quarantine_files: Vec<(String, Vec<u8>)>,
     commit: Commit,
@@ -211,6 +213,11 @@ fn gemeente_of(routing: Option<&Routing>) -> Option<String> {
 }
 
 impl Ingester<'_> {
+    /// Whether a batch not yet in the ledger holds this identity.
+    fn pending(&self, holds: impl Fn(&Pending) -> bool) -> bool {
+        holds(&self.pending) || self.in_flight.as_ref().is_some_and(|f| holds(&f.pending))
+    }
+
     fn part(&mut self, gemeente: &str, jaar: i32) -> &mut Part {
         self.parts.entry((gemeente.to_owned(), jaar)).or_default()
     }
@@ -246,7 +253,7 @@ impl Ingester<'_> {
         regel: Option<String>,
     ) -> Result<bool, IngestError> {
         let inhoud = sha256(bytes);
-        if self.pending_quarantaine.contains(&inhoud) || self.store.ledger.has_quarantaine(&inhoud)? {
+        if self.pending(|p| p.quarantaine.contains(&inhoud)) || self.store.ledger.has_quarantaine(&inhoud)? {
             self.summary.al_bekend += 1;
             return Ok(false);
         }
@@ -269,7 +276,7 @@ impl Ingester<'_> {
         let bestand = format!("quarantaine/{eigenaar}/{}.bin", hex(&inhoud));
         let sealed = self.store.keys().seal(eigenaar, bytes)?;
         tracing::info!(bron = %d.name, soort, %reden, "quarantined");
-        self.pending_quarantaine.insert(inhoud);
+        self.pending.quarantaine.insert(inhoud);
         self.buffered += bytes.len();
         self.quarantine_files.push((bestand.clone(), sealed));
         self.commit.quarantaine.push(QuarantaineEntry {
@@ -297,11 +304,11 @@ impl Ingester<'_> {
         wet: &str,
         dag: chrono::NaiveDate,
     ) -> Result<(), IngestError> {
-        if self.pending_zonder_opdracht.contains(&key) || self.store.ledger.has_zonder_opdracht(&key)? {
+        if self.pending(|p| p.zonder_opdracht.contains(&key)) || self.store.ledger.has_zonder_opdracht(&key)? {
             self.summary.al_bekend += 1;
             return Ok(());
         }
-        self.pending_zonder_opdracht.insert(key);
+        self.pending.zonder_opdracht.insert(key);
         self.commit.zonder_opdracht.push(ZonderOpdracht {
             sleutel: key,
             gemeente: gemeente.to_owned(),
@@ -316,6 +323,7 @@ impl Ingester<'_> {
     /// Take one delivery, read already (see [`Parsed`]): store, count or quarantine it.
     fn deliver(&mut self, mut d: Delivery, parsed: Parsed) -> Result<(), IngestError> {
         self.summary.deliveries += 1;
+        self.store.ledger.begin_reading()?;
         if d.routing.as_ref().and_then(|r| r.transport.as_deref()) == Some("afgewezen") {
             self.summary.transport_afgewezen += 1;
         }
@@ -349,12 +357,12 @@ impl Ingester<'_> {
     /// Record a Fo01 against the delivery it refused (once).
     fn transport_error(&mut self, d: &Delivery, fout: ketenzicht_envelope::Foutbericht) -> Result<(), IngestError> {
         let key = levering_key(&fout.cross_ref);
-        if self.pending_transportfouten.contains(&key) || self.store.ledger.has_transportfout(&key)? {
+        if self.pending(|p| p.transportfouten.contains(&key)) || self.store.ledger.has_transportfout(&key)? {
             self.summary.al_bekend += 1;
             return Ok(());
         }
         tracing::debug!(bron = %d.name, uuid = %fout.cross_ref, code = %fout.code, "transport error");
-        self.pending_transportfouten.insert(key);
+        self.pending.transportfouten.insert(key);
         self.buffered += 512;
         self.commit.transportfouten.push(TransportFoutEntry {
             sleutel: key,
@@ -401,7 +409,8 @@ impl Ingester<'_> {
         if !self.options.toelating.admits(&gemeente, message.wet, dag) {
             return self.without_order(key, &gemeente, message.wet.as_str(), dag);
         }
-        let known = match self.pending_berichten.get(&key) {
+        let pending = self.pending.berichten.get(&key).or_else(|| self.in_flight.as_ref()?.pending.berichten.get(&key));
+        let known = match pending {
             Some(found) => Some(*found),
             None => self.store.ledger.bericht(&key)?,
         };
@@ -409,8 +418,8 @@ impl Ingester<'_> {
             None => {
                 let id = self.next_id;
                 self.next_id += 1;
-                self.pending_berichten.insert(key, (id, inhoud));
-                self.pending_leveringen.insert(levering);
+                self.pending.berichten.insert(key, (id, inhoud));
+                self.pending.leveringen.insert(levering);
                 let row = vec![
                     Value::Int(id),
                     hex(&key).into(),
@@ -436,10 +445,10 @@ impl Ingester<'_> {
                 self.summary.gemeenten.insert(gemeente);
             }
             Some((id, stored)) if stored == inhoud => {
-                if self.pending_leveringen.contains(&levering) || self.store.ledger.has_levering(&levering)? {
+                if self.pending(|p| p.leveringen.contains(&levering)) || self.store.ledger.has_levering(&levering)? {
                     self.summary.al_bekend += 1;
                 } else {
-                    self.pending_leveringen.insert(levering);
+                    self.pending.leveringen.insert(levering);
                     self.levering_row(id, &gemeente, jaar, d);
                     self.commit.leveringen.push(LeveringEntry {
                         sleutel: levering,
@@ -477,58 +486,50 @@ impl Ingester<'_> {
         if self.buffered >= self.options.batch_bytes { self.flush() } else { Ok(()) }
     }
 
-    /// Commit everything buffered as one batch.
+    /// Close the batch gathered so far: register it in the ledger and hand its files to the
+    /// writer thread, once the batch before it is committed.
     fn flush(&mut self) -> Result<(), IngestError> {
         if self.commit.is_empty() {
             return Ok(());
         }
-        // (directory, gemeente, rows, file extension): raw messages are sealed with the
-        // gemeente's key, deliveries (routing data, no client data) stay plain Parquet.
-        let parts: Vec<(String, String, Table, &str)> = std::mem::take(&mut self.parts)
-            .into_iter()
-            .flat_map(|((gemeente, jaar), part)| {
+        self.settle()?;
+        // Raw messages are sealed with the gemeente's key, deliveries (routing data, no
+        // client data) stay plain Parquet.
+        let mut tables = Vec::new();
+        for ((gemeente, jaar), part) in std::mem::take(&mut self.parts) {
+            for (table, rows, ext) in
                 [(RUW, part.ruw, ketenzicht_store::SEALED), (LEVERINGEN, part.leveringen, "parquet")]
-                    .into_iter()
-                    .filter_map(move |(table, rows, ext)| {
-                        let dir = ketenzicht_store::partition_rel(table, &gemeente, jaar);
-                        rows.map(|rows| (dir, gemeente.clone(), rows, ext))
-                    })
-            })
-            .collect();
-        let quarantine_files = std::mem::take(&mut self.quarantine_files);
-        let (batch, names) = self.store.ledger.begin_batch(|batch| {
-            parts
-                .iter()
-                .map(|(dir, _, _, ext)| format!("{dir}/deel-{batch:08}.{ext}"))
-                .chain(quarantine_files.iter().map(|(n, _)| n.clone()))
-                .collect()
+            {
+                if let Some(rows) = rows {
+                    tables.push((ketenzicht_store::partition_rel(table, &gemeente, jaar), ext, gemeente.clone(), rows));
+                }
+            }
+        }
+        let quarantine = std::mem::take(&mut self.quarantine_files);
+        let mut files = Files { tables: Vec::with_capacity(tables.len()), quarantine };
+        let (batch, _) = self.store.ledger.begin_batch(|batch| {
+            files.tables = tables
+                .into_iter()
+                .map(|(dir, ext, gemeente, rows)| (format!("{dir}/deel-{batch:08}.{ext}"), gemeente, rows))
+                .collect();
+            files.names()
         })?;
-        // The lake files come first in `names`, in the order of `parts`.
-        let root = self.store.root().to_owned();
-        let lake = self.store.lake();
-        // Every file is written first and made durable together before the ledger commits
-        // the batch (a crash before that commit removes them: `Store::recover`).
-        let mut written = Vec::with_capacity(names.len());
-        for (name, (_, gemeente, table, _)) in names.iter().zip(&parts) {
-            let path = root.join(name);
-            lake.write_table_unsynced(&path, gemeente, table)?;
-            written.push(path);
-        }
-        for (name, bytes) in &quarantine_files {
-            let path = root.join(name);
-            ketenzicht_store::write_bytes_renamed(&path, bytes)?;
-            written.push(path);
-        }
-        ketenzicht_store::sync_paths(&written)?;
-        let commit = std::mem::take(&mut self.commit);
-        self.store.ledger.finish_batch(batch, &commit)?;
-        self.pending_berichten.clear();
-        self.pending_leveringen.clear();
-        self.pending_quarantaine.clear();
-        self.pending_zonder_opdracht.clear();
-        self.pending_transportfouten.clear();
+        self.writer.send(files)?;
+        self.in_flight = Some(InFlight {
+            batch,
+            commit: std::mem::take(&mut self.commit),
+            pending: std::mem::take(&mut self.pending),
+        });
         self.buffered = 0;
         self.summary.batches += 1;
+        Ok(())
+    }
+
+    /// Wait for the files of the batch in flight and record it in the ledger.
+    fn settle(&mut self) -> Result<(), IngestError> {
+        let Some(in_flight) = self.in_flight.take() else { return Ok(()) };
+        self.writer.wait()?;
+        self.store.ledger.finish_batch(in_flight.batch, &in_flight.commit)?;
         Ok(())
     }
 }
@@ -543,27 +544,27 @@ pub fn ingest(
 ) -> Result<Summary, IngestError> {
     let started = Instant::now();
     let next_id = store.ledger.max_bericht_id()? + 1;
-    let mut ingester = Ingester {
-        store,
-        options,
-        next_id,
-        pending_berichten: HashMap::new(),
-        pending_leveringen: HashSet::new(),
-        pending_quarantaine: HashSet::new(),
-        pending_zonder_opdracht: HashSet::new(),
-        pending_transportfouten: HashSet::new(),
-        parts: BTreeMap::new(),
-        quarantine_files: Vec::new(),
-        commit: Commit::default(),
-        buffered: 0,
-        summary: Summary::default(),
-    };
+    let (root, lake) = (store.root().to_owned(), store.lake());
     // A reading thread takes the deliveries from the input (inflate, tar, envelopes) and reads
     // them (parse and hash) a chunk at a time, while this thread stores the chunk before it:
-    // this thread alone decides, in input order, what is new, a duplicate or a conflict.
+    // this thread alone decides, in input order, what is new, a duplicate or a conflict. A
+    // writing thread writes the files of a batch while this thread gathers the next.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<Delivery>, Vec<Parsed>)>(48);
     let (stored, read) = std::thread::scope(|scope| {
+        let mut ingester = Ingester {
+            store,
+            options,
+            next_id,
+            pending: Pending::default(),
+            in_flight: None,
+            writer: Writer::spawn(scope, root, lake),
+            parts: BTreeMap::new(),
+            quarantine_files: Vec::new(),
+            commit: Commit::default(),
+            buffered: 0,
+            summary: Summary::default(),
+        };
         let reader = scope.spawn(move || {
             let mut chunk: Vec<Delivery> = Vec::with_capacity(CHUNK);
             let send = |chunk: &mut Vec<Delivery>| -> Result<(), IngestError> {
@@ -592,13 +593,19 @@ pub fn ingest(
         }
         // A storing error stops the reader at its next chunk.
         drop(rx);
-        (stored, reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // What was read completely is stored completely; a batch in flight is committed
+        // even when reading failed later (its files are written).
+        let stored = stored
+            .and_then(|()| if read.is_ok() { ingester.flush() } else { Ok(()) })
+            .and_then(|()| ingester.settle())
+            .and_then(|()| Ok(ingester.store.ledger.end_reading()?))
+            .map(|()| ingester.summary);
+        (stored, read)
     });
-    stored?;
+    let mut summary = stored?;
     let stats = read?;
-    ingester.flush()?;
-    progress(ingester.summary.deliveries);
-    let mut summary = ingester.summary;
+    progress(summary.deliveries);
     summary.files = stats.files;
     summary.routing_without_file = stats.routing_without_file;
     summary.elapsed = started.elapsed();

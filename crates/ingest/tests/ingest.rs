@@ -60,6 +60,33 @@ fn same_identity_other_content_is_a_conflict_kept_in_quarantine() {
     assert_eq!(store.ledger.counts().expect("counts"), counts);
 }
 
+/// With a batch per delivery, each delivery meets the one before it while that batch's files
+/// are still being written (in flight, not yet in the ledger): it must be found there.
+#[test]
+fn a_message_is_known_while_its_batch_is_in_flight() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+    let original = example("JW301");
+    let text = String::from_utf8(original.clone()).expect("utf-8");
+    let changed = text.replacen("<ijw:Achternaam>Wit</ijw:Achternaam>", "<ijw:Achternaam>Zwart</ijw:Achternaam>", 1);
+    let paths = [
+        write(dir.path(), "1-original.xml", &original),
+        write(dir.path(), "2-copy.xml", &original),
+        write(dir.path(), "3-changed.xml", changed.as_bytes()),
+        write(dir.path(), "4-changed-again.xml", changed.as_bytes()),
+        write(dir.path(), "5-original-again.xml", &original),
+    ];
+    let options = ketenzicht_ingest::Options { batch_bytes: 1, ..Default::default() };
+    let summary = ketenzicht_ingest::ingest(&mut store, &paths, options, &|_| {}).expect("ingest runs");
+    assert_eq!(
+        (summary.nieuw, summary.conflicten, summary.quarantaine, summary.al_bekend, summary.batches),
+        (1, 1, 1, 3, 2),
+        "{summary:?}"
+    );
+    assert_eq!(store.ledger.counts().expect("counts"), [1, 1, 1, 1], "as if ingested one file at a time");
+    assert!(store.ledger.unfinished().expect("batches").is_empty(), "every batch is committed");
+}
+
 #[test]
 fn bad_input_is_quarantined_once_with_file_path_and_rule() {
     let dir = tempfile::tempdir().expect("tempdir");
