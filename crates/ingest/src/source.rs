@@ -10,12 +10,13 @@
 //! * A transport error of the knooppunt (`StUF:Fo01Bericht`) is read as such: it is no
 //!   message, but says that the delivery it points to was refused.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_envelope::{Foutbericht, Stuf};
 use ketenzicht_message::MAX_MESSAGE_BYTES;
 
@@ -135,11 +136,48 @@ fn delivery(name: String, bytes: Vec<u8>, routing: Option<Routing>) -> Delivery 
     Delivery { name, routing: routing.or(opened.routing), ..opened }
 }
 
+/// The routing records of one archive by member name, in the order they were written. An
+/// archive holds its members in that order too, so the member read is nearly always the next
+/// record: found without hashing. Records passed over wait aside, by name.
+#[derive(Debug, Default)]
+struct Records {
+    next: VecDeque<(String, Routing)>,
+    aside: HashMap<String, Routing>,
+}
+
+impl Records {
+    fn push(&mut self, lid: String, routing: Routing) {
+        self.next.push_back((lid, routing));
+    }
+
+    /// The record of this member, taken out.
+    fn take(&mut self, member: &str) -> Option<Routing> {
+        if self.next.front().is_some_and(|(lid, _)| lid == member) {
+            return self.next.pop_front().map(|(_, routing)| routing);
+        }
+        if let Some(routing) = self.aside.remove(member) {
+            return Some(routing);
+        }
+        while let Some((lid, routing)) = self.next.pop_front() {
+            if lid == member {
+                return Some(routing);
+            }
+            self.aside.insert(lid, routing);
+        }
+        None
+    }
+
+    /// Records not taken.
+    fn len(&self) -> usize {
+        self.next.len() + self.aside.len()
+    }
+}
+
 /// Read every member of an archive, in order, giving each its routing from `records` (by
 /// member name; taken out as used).
 fn read_archive<E: From<IngestError>>(
     path: &Path,
-    mut records: HashMap<String, Routing>,
+    mut records: Records,
     each: &mut dyn FnMut(Delivery) -> Result<(), E>,
 ) -> Result<u64, E> {
     let file = std::fs::File::open(path).map_err(IngestError::io(path))?;
@@ -167,7 +205,7 @@ fn read_archive<E: From<IngestError>>(
                 }
                 buf
             };
-            let routing = records.remove(&member);
+            let routing = records.take(&member);
             each(delivery(format!("{}#{member}", path.display()), bytes, routing))?;
             members += 1;
         }
@@ -183,7 +221,7 @@ fn read_archive<E: From<IngestError>>(
 
 fn read_path<E: From<IngestError>>(path: &Path, each: &mut dyn FnMut(Delivery) -> Result<(), E>) -> Result<(), E> {
     if is_archive(path) {
-        read_archive(path, HashMap::new(), each).map(drop)
+        read_archive(path, Records::default(), each).map(drop)
     } else {
         each(delivery(path.display().to_string(), read_file(path)?, None))
     }
@@ -196,29 +234,69 @@ struct Record {
     lid: Option<String>,
 }
 
+/// A routing record as written, its text borrowed from the line unless it holds escapes.
+#[derive(serde::Deserialize)]
+struct Written<'a> {
+    #[serde(borrow)]
+    uuid: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    ontvangen: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    afzender: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    ontvanger: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    bericht: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    cross_ref: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    transport: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    transport_code: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    bestand: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    lid: Option<Cow<'a, str>>,
+}
+
 fn parse_record(line: &str, file: &Path, number: usize) -> Result<Record, IngestError> {
     let bad = |message: String| IngestError::Routing { file: file.to_owned(), line: number, message };
-    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str).map(str::to_owned);
-    let need = |key: &str| text(key).ok_or_else(|| bad(format!("field {key:?} is missing or not text")));
-    let ontvangen = need("ontvangen")?;
-    let ontvangen = NaiveDateTime::parse_from_str(&ontvangen, "%Y-%m-%dT%H:%M:%S")
-        .map_err(|e| bad(format!("ontvangen {ontvangen:?} is not YYYY-MM-DDThh:mm:ss: {e}")))?;
+    let written: Written = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+    let need = |key: &str, value: Option<Cow<str>>| {
+        value.map(Cow::into_owned).ok_or_else(|| bad(format!("field {key:?} is missing or not text")))
+    };
+    let ontvangen = need("ontvangen", written.ontvangen)?;
+    let ontvangen =
+        timestamp(&ontvangen).ok_or_else(|| bad(format!("ontvangen {ontvangen:?} is not YYYY-MM-DDThh:mm:ss")))?;
     Ok(Record {
         routing: Routing {
             bron: RoutingBron::Knooppunt,
-            uuid: need("uuid")?,
+            uuid: need("uuid", written.uuid)?,
             ontvangen,
-            afzender: need("afzender")?,
-            ontvanger: need("ontvanger")?,
-            bericht: text("bericht"),
-            cross_ref: text("cross_ref"),
-            transport: text("transport"),
-            transport_code: text("transport_code"),
+            afzender: need("afzender", written.afzender)?,
+            ontvanger: need("ontvanger", written.ontvanger)?,
+            bericht: written.bericht.map(Cow::into_owned),
+            cross_ref: written.cross_ref.map(Cow::into_owned),
+            transport: written.transport.map(Cow::into_owned),
+            transport_code: written.transport_code.map(Cow::into_owned),
         },
-        bestand: need("bestand")?,
-        lid: text("lid"),
+        bestand: need("bestand", written.bestand)?,
+        lid: written.lid.map(Cow::into_owned),
     })
+}
+
+/// `YYYY-MM-DDThh:mm:ss`, a real date and time, and nothing else.
+fn timestamp(text: &str) -> Option<NaiveDateTime> {
+    let b = text.as_bytes();
+    let shape = b.len() == 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':' && b[16] == b':';
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    if !shape {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(number(0, 4)? as i32, number(5, 7)?, number(8, 10)?)?;
+    date.and_hms_opt(number(11, 13)?, number(14, 16)?, number(17, 19)?)
 }
 
 fn path_hash(path: &Path) -> u64 {
@@ -228,7 +306,7 @@ fn path_hash(path: &Path) -> u64 {
 /// Read an archive whose routing records were gathered.
 fn read_gathered<E: From<IngestError>>(
     dir: &Path,
-    gathered: Option<(String, HashMap<String, Routing>)>,
+    gathered: Option<(String, Records)>,
     stats: &mut SourceStats,
     each: &mut dyn FnMut(Delivery) -> Result<(), E>,
 ) -> Result<(), E> {
@@ -260,27 +338,28 @@ fn read_routed<E: From<IngestError>>(
     for routing_file in routing_files {
         let file = std::fs::File::open(&routing_file).map_err(IngestError::io(&routing_file))?;
         // Records of one archive are consecutive; they are gathered, then the archive is read.
-        let mut pending: Option<(String, HashMap<String, Routing>)> = None;
+        let mut pending: Option<(String, Records)> = None;
         for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
             let line = line.map_err(IngestError::io(&routing_file))?;
             if line.trim().is_empty() {
                 continue;
             }
             let record = parse_record(&line, &routing_file, number + 1)?;
-            let path = dir.join(&record.bestand);
-            seen.insert(path_hash(&path));
             match record.lid {
                 Some(lid) => {
                     if pending.as_ref().is_some_and(|(b, _)| *b != record.bestand) {
                         read_gathered(dir, pending.take(), stats, each)?;
                     }
-                    pending
-                        .get_or_insert_with(|| (record.bestand.clone(), HashMap::new()))
-                        .1
-                        .insert(lid, record.routing);
+                    let (_, records) = pending.get_or_insert_with(|| {
+                        seen.insert(path_hash(&dir.join(&record.bestand)));
+                        (record.bestand.clone(), Records::default())
+                    });
+                    records.push(lid, record.routing);
                 }
                 None => {
                     read_gathered(dir, pending.take(), stats, each)?;
+                    let path = dir.join(&record.bestand);
+                    seen.insert(path_hash(&path));
                     if path.exists() {
                         stats.files += 1;
                         each(delivery(path.display().to_string(), read_file(&path)?, Some(record.routing)))?;
@@ -327,4 +406,54 @@ pub fn for_each_delivery<E: From<IngestError>>(
         }
     }
     Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routing(uuid: &str) -> Routing {
+        Routing {
+            bron: RoutingBron::Knooppunt,
+            uuid: uuid.to_owned(),
+            ontvangen: timestamp("2024-02-29T23:59:59").expect("a leap day"),
+            afzender: "0014".to_owned(),
+            ontvanger: "98090005".to_owned(),
+            bericht: None,
+            cross_ref: None,
+            transport: None,
+            transport_code: None,
+        }
+    }
+
+    #[test]
+    fn records_are_found_in_any_order_and_once() {
+        let mut records = Records::default();
+        for lid in ["a", "b", "c", "d"] {
+            records.push(lid.to_owned(), routing(lid));
+        }
+        assert_eq!(records.take("a").map(|r| r.uuid), Some("a".to_owned()));
+        assert_eq!(records.take("c").map(|r| r.uuid), Some("c".to_owned()), "past b");
+        assert_eq!(records.take("x"), None, "a member without a record");
+        assert_eq!(records.take("b").map(|r| r.uuid), Some("b".to_owned()), "set aside");
+        assert_eq!(records.take("c"), None, "taken already");
+        assert_eq!(records.len(), 1);
+    }
+
+    #[test]
+    fn a_receipt_time_is_exactly_a_real_date_and_time() {
+        let t = timestamp("2023-01-03T10:25:40").expect("valid");
+        assert_eq!(t.to_string(), "2023-01-03 10:25:40");
+        for bad in [
+            "2023-02-29T10:25:40",
+            "2023-01-03T24:00:00",
+            "2023-01-03 10:25:40",
+            "2023-01-03T10:25:40.5",
+            "2023-1-03T10:25:40",
+            "2023-01-03T10:25:4x",
+            "",
+        ] {
+            assert_eq!(timestamp(bad), None, "{bad:?}");
+        }
+    }
 }
