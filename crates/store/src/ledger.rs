@@ -145,22 +145,6 @@ CREATE TABLE IF NOT EXISTS batch (
     gestart TEXT NOT NULL,
     bestanden TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS bericht (
-    sleutel BLOB PRIMARY KEY,
-    id INTEGER NOT NULL UNIQUE,
-    inhoud BLOB NOT NULL,
-    gemeente TEXT NOT NULL,
-    jaar INTEGER NOT NULL,
-    batch INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS bericht_gemeente ON bericht (gemeente);
-CREATE TABLE IF NOT EXISTS levering (
-    sleutel BLOB PRIMARY KEY,
-    bericht INTEGER NOT NULL,
-    gemeente TEXT NOT NULL,
-    batch INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS levering_gemeente ON levering (gemeente);
 CREATE TABLE IF NOT EXISTS quarantaine (
     inhoud BLOB PRIMARY KEY,
     tijdstip TEXT NOT NULL,
@@ -212,6 +196,48 @@ CREATE TABLE IF NOT EXISTS conflict (
 ) WITHOUT ROWID;
 ";
 
+/// The indexes of `bericht` and `levering`. Both tables are stored in the order their rows
+/// are added (by rowid, the message id for `bericht`), so that a batch appends to them and
+/// to the gemeente indexes; only the identity indexes take the hashed keys at random places.
+/// (Until the eighth session both tables were stored by their hashed key, `WITHOUT ROWID`:
+/// every batch then wrote into pages all over both tables and both gemeente indexes.)
+const BERICHT: &str = "(id INTEGER PRIMARY KEY, sleutel BLOB NOT NULL, inhoud BLOB NOT NULL, gemeente TEXT NOT NULL, jaar INTEGER NOT NULL, batch INTEGER NOT NULL)";
+const LEVERING: &str =
+    "(sleutel BLOB NOT NULL, bericht INTEGER NOT NULL, gemeente TEXT NOT NULL, batch INTEGER NOT NULL)";
+const LAYOUT_INDEXES: &str = "
+CREATE UNIQUE INDEX IF NOT EXISTS bericht_sleutel ON bericht (sleutel);
+CREATE INDEX IF NOT EXISTS bericht_gemeente ON bericht (gemeente);
+CREATE UNIQUE INDEX IF NOT EXISTS levering_sleutel ON levering (sleutel);
+CREATE INDEX IF NOT EXISTS levering_gemeente ON levering (gemeente);
+";
+
+/// Move `bericht` and `levering` of a ledger from the layout by hashed key into the layout of
+/// [`LAYOUT_INDEXES`]: the rows copied in id order, the indexes built afterwards (sorted, not
+/// inserted one by one). One transaction: a crash leaves the old layout whole.
+fn layout_upgrade() -> String {
+    format!(
+        "CREATE TABLE bericht_nieuw {BERICHT};
+         INSERT INTO bericht_nieuw (id, sleutel, inhoud, gemeente, jaar, batch)
+             SELECT id, sleutel, inhoud, gemeente, jaar, batch FROM bericht ORDER BY id;
+         DROP TABLE bericht;
+         ALTER TABLE bericht_nieuw RENAME TO bericht;
+         CREATE TABLE levering_nieuw {LEVERING};
+         INSERT INTO levering_nieuw (sleutel, bericht, gemeente, batch)
+             SELECT sleutel, bericht, gemeente, batch FROM levering ORDER BY bericht, batch;
+         DROP TABLE levering;
+         ALTER TABLE levering_nieuw RENAME TO levering;"
+    )
+}
+
+/// Whether `bericht` is still stored by its hashed key (see [`LAYOUT_INDEXES`]).
+fn old_layout(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'bericht' AND sql LIKE '%WITHOUT ROWID%'",
+        [],
+        |r| r.get(0),
+    )
+}
+
 /// The time of a ledger entry, in UTC like the server's and the audit log's.
 fn now() -> String {
     chrono::Utc::now().naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string()
@@ -245,8 +271,38 @@ impl Ledger {
         )
         .map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
+        conn.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS bericht {BERICHT}; CREATE TABLE IF NOT EXISTS levering {LEVERING};"
+        ))
+        .map_err(sql)?;
         migrate(&conn).map_err(sql)?;
+        // A ledger in the old layout keeps working as it is until its writer upgrades it.
+        if !old_layout(&conn).map_err(sql)? {
+            conn.execute_batch(LAYOUT_INDEXES).map_err(sql)?;
+        }
         Ok(Ledger { conn, path: path.to_owned() })
+    }
+
+    /// Bring a ledger of an older layout up to date (see [`LAYOUT_INDEXES`]). Called by the
+    /// store's writer, which holds the store's lock; readers read either layout. Returns
+    /// whether there was anything to do.
+    pub fn upgrade(&mut self) -> Result<bool, StoreError> {
+        let sql = |e| sql_error(&self.path, e);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        if !old_layout(&tx).map_err(sql)? {
+            return Ok(false);
+        }
+        // Minutes for a large ledger (5.4 for 20.8 million messages): said up front, once.
+        tracing::warn!(
+            ledger = %self.path.display(),
+            "the ledger is rewritten into its new layout, once (about 16 s per million messages)"
+        );
+        let started = std::time::Instant::now();
+        tx.execute_batch(&layout_upgrade()).map_err(sql)?;
+        tx.execute_batch(LAYOUT_INDEXES).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        tracing::warn!(seconds = started.elapsed().as_secs(), "the ledger is in its new layout");
+        Ok(true)
     }
 
     /// The store's generation: raised whenever a writer is done with the store, so that a
@@ -776,5 +832,96 @@ mod transportfout_tests {
         assert_eq!(ledger.forget_transportfouten_zonder_levering(day(2)).expect("forget"), 1);
         assert!(!ledger.has_transportfout(&orphan).expect("has"));
         assert!(ledger.has_transportfout(&late).expect("tied ones stay"));
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    /// The two tables as the ledger stored them before the eighth session.
+    const OLD: &str = "
+    CREATE TABLE bericht (
+        sleutel BLOB PRIMARY KEY, id INTEGER NOT NULL UNIQUE, inhoud BLOB NOT NULL,
+        gemeente TEXT NOT NULL, jaar INTEGER NOT NULL, batch INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX bericht_gemeente ON bericht (gemeente);
+    CREATE TABLE levering (
+        sleutel BLOB PRIMARY KEY, bericht INTEGER NOT NULL, gemeente TEXT NOT NULL, batch INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX levering_gemeente ON levering (gemeente);
+    INSERT INTO bericht VALUES (KEY2, 7, x'aa', '0363', 2023, 1), (KEY1, 8, x'bb', '0599', 2024, 1);
+    INSERT INTO levering VALUES (KEYF2, 7, '0363', 1), (KEYF1, 8, '0599', 1), (KEYF3, 8, '0599', 2);
+    ";
+
+    fn key(byte: u8) -> Sleutel {
+        [byte; 16]
+    }
+
+    fn old_ledger(path: &Path) {
+        let mut sql = OLD.to_owned();
+        for byte in [0xf1u8, 0xf2, 0xf3, 1, 2] {
+            let name = if byte > 0xf0 { format!("KEYF{}", byte - 0xf0) } else { format!("KEY{byte}") };
+            sql = sql.replace(&name, &format!("x'{}'", crate::pseudonym::hex(&key(byte))));
+        }
+        Connection::open(path).expect("old ledger").execute_batch(&sql).expect("old layout");
+    }
+
+    fn indexes(ledger: &Ledger) -> Vec<String> {
+        let mut stmt = ledger
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .expect("prepare");
+        stmt.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("names")
+    }
+
+    fn lookups(ledger: &Ledger) -> (Option<(i64, Inhoud)>, bool, bool) {
+        let found = ledger.bericht(&key(1)).expect("lookup");
+        (found, ledger.has_levering(&key(0xf3)).expect("has"), ledger.has_levering(&key(0xf4)).expect("has"))
+    }
+
+    #[test]
+    fn a_ledger_stored_by_hashed_key_is_upgraded_once_with_every_row() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ledger.sqlite");
+        old_ledger(&path);
+
+        let mut ledger = Ledger::open(&path).expect("opens in the old layout");
+        assert!(old_layout(&ledger.conn).expect("layout"));
+        let before = lookups(&ledger);
+        assert_eq!(before.0.map(|(id, _)| id), Some(8));
+        assert_eq!((before.1, before.2), (true, false));
+
+        assert!(ledger.upgrade().expect("upgrade"), "there was work");
+        assert!(!old_layout(&ledger.conn).expect("layout"));
+        assert!(!ledger.upgrade().expect("again"), "nothing the second time");
+        assert_eq!(lookups(&ledger), before, "the same answers");
+        assert_eq!(
+            indexes(&ledger),
+            ["bericht_gemeente", "bericht_sleutel", "levering_gemeente", "levering_sleutel", "transportfout_gemeente"]
+                .map(String::from)
+        );
+        assert_eq!(ledger.counts().expect("counts")[..2], [2, 3], "every message and delivery kept");
+        assert_eq!(ledger.max_bericht_id().expect("max"), 8);
+        assert_eq!(ledger.count_berichten("0599").expect("count"), 1);
+        let ids: Vec<i64> = ledger
+            .conn
+            .prepare("SELECT rowid FROM bericht ORDER BY rowid")
+            .expect("prepare")
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(ids, vec![7, 8], "stored by id, the rowid");
+        // The identity stays unique in the new layout.
+        let again = ledger.conn.execute(
+            "INSERT INTO bericht (id, sleutel, inhoud, gemeente, jaar, batch) VALUES (9, ?1, x'cc', '0599', 2024, 3)",
+            [&key(1)[..]],
+        );
+        assert!(again.is_err(), "a second row with the same sleutel is refused");
+        // A fresh ledger is created in the new layout.
+        let fresh = Ledger::open(&dir.path().join("fresh.sqlite")).expect("fresh");
+        assert!(!old_layout(&fresh.conn).expect("layout"));
+        assert_eq!(indexes(&fresh), indexes(&ledger));
     }
 }

@@ -240,7 +240,8 @@ impl Store {
             .open(&lock_path)
             .map_err(StoreError::io(&lock_path))?;
         lock.try_lock().map_err(|_| StoreError::Locked { path: root.to_owned() })?;
-        let ledger = Ledger::open(&root.join("ketenzicht.sqlite"))?;
+        let mut ledger = Ledger::open(&root.join("ketenzicht.sqlite"))?;
+        ledger.upgrade()?;
         let pseudonymizer = Pseudonymizer::new(&load_key(root)?);
         let keys = Arc::new(KeyVault::new(root));
         let store = Store { root: root.to_owned(), ledger, pseudonymizer, keys, _lock: lock };
