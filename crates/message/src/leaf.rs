@@ -264,9 +264,8 @@ impl Pattern {
             Pattern::Letters => text.chars().all(|c| c.is_ascii_alphabetic() || ('\u{C0}'..='\u{1EF3}').contains(&c)),
             Pattern::Alnum => text.bytes().all(|b| b.is_ascii_alphanumeric()),
             Pattern::Versie => {
-                let parts: Vec<&str> = text.split('.').collect();
-                parts.len() == 3
-                    && parts.iter().all(|p| {
+                text.split('.').count() == 3
+                    && text.split('.').all(|p| {
                         !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'))
                     })
             }

@@ -174,7 +174,7 @@ pub fn read_list<T: Element>(
 }
 
 /// Record an element that is not allowed where it stands.
-pub fn unexpected(cx: &mut ReadCx, child: &super::input::Child, expected_ns: Ns, allowed: &[&str]) {
+pub fn unexpected(cx: &mut ReadCx, child: &super::input::Child<'_>, expected_ns: Ns, allowed: &[&str]) {
     let name = child.display_name();
     let message = match child.ns {
         None => format!("element {name} is in a namespace that does not belong to this message"),

@@ -27,36 +27,28 @@ pub enum Ns {
     Basis,
 }
 
-/// A child element start that [`XmlIn::next_child`] found.
+/// A child element start that [`XmlIn::next_child`] found: its local name, borrowed from the
+/// input.
 #[derive(Debug, Clone, Copy)]
-pub struct Child {
-    name: [u8; 64],
-    len: u8,
+pub struct Child<'i> {
+    local: &'i [u8],
     /// `None` when the element is in neither namespace of this message.
     pub ns: Option<Ns>,
 }
 
-impl Child {
-    fn new(local: &[u8], ns: Option<Ns>) -> Self {
-        let mut name = [0u8; 64];
-        let len = local.len().min(name.len());
-        name[..len].copy_from_slice(&local[..len]);
-        // A longer name can match no element of the model; keep a marker so it never does.
-        let len = if local.len() > name.len() { 0 } else { len as u8 };
-        Child { name, len, ns }
+impl<'i> Child<'i> {
+    /// The local name (without prefix).
+    pub fn local(&self) -> &'i [u8] {
+        self.local
     }
 
-    /// The local name (without prefix). Empty for an over-long name.
-    pub fn local(&self) -> &[u8] {
-        &self.name[..self.len as usize]
-    }
-
-    /// The local name for messages.
+    /// The local name for messages (a long one shortened).
     pub fn display_name(&self) -> String {
-        if self.len == 0 {
-            format!("{}…", String::from_utf8_lossy(&self.name[..32]))
+        let name = String::from_utf8_lossy(self.local);
+        if name.chars().count() > 64 {
+            format!("{}…", name.chars().take(32).collect::<String>())
         } else {
-            String::from_utf8_lossy(self.local()).into_owned()
+            name.into_owned()
         }
     }
 }
@@ -276,6 +268,13 @@ impl<'i> XmlIn<'i> {
         }
     }
 
+    /// The same bytes as a slice of the input (events of a reader over a slice borrow from it),
+    /// so that they outlive the event.
+    fn in_input(&self, part: &[u8]) -> Option<&'i [u8]> {
+        let start = (part.as_ptr() as usize).checked_sub(self.input.as_ptr() as usize)?;
+        self.input.get(start..start.checked_add(part.len())?)
+    }
+
     fn lookup(&self, prefix: &[u8]) -> Option<&Binding> {
         self.bindings.iter().rev().find(|b| b.prefix == prefix)
     }
@@ -290,7 +289,7 @@ impl<'i> XmlIn<'i> {
 
     /// The next child element of the current element, or `None` at its end tag.
     /// Whitespace and comments between elements are skipped; text there is a finding.
-    pub fn next_child(&mut self, cx: &mut ReadCx) -> Result<Option<Child>, Fatal> {
+    pub fn next_child(&mut self, cx: &mut ReadCx) -> Result<Option<Child<'i>>, Fatal> {
         // Between elements, whitespace is skipped inside quick-xml: no event for indentation
         // (a third of the events of an indented message). Text that is not whitespace still
         // comes as an event and is a finding. `text` turns this off again for leaf content.
@@ -309,7 +308,8 @@ impl<'i> XmlIn<'i> {
                     let qname = start.name();
                     let (prefix, local) = split_name(qname.as_ref().as_bytes());
                     let ns = self.lookup(prefix).and_then(|b| b.ns);
-                    return Ok(Some(Child::new(local, ns)));
+                    let local = self.in_input(local).ok_or_else(|| self.fatal_here(cx, "a tag outside the input"))?;
+                    return Ok(Some(Child { local, ns }));
                 }
                 Event::End(_) => {
                     self.leave();
@@ -337,6 +337,9 @@ impl<'i> XmlIn<'i> {
     /// finding (and are skipped). Returns `None` after a finding. Text in one piece is
     /// borrowed from the input; end-of-line handling follows XML 1.0.
     pub fn text(&mut self, cx: &mut ReadCx) -> Result<Option<Cow<'i, str>>, Fatal> {
+        if let Some(text) = self.plain_text(cx)? {
+            return Ok(Some(text));
+        }
         // A leaf's text is taken as it stands, leading whitespace included.
         self.reader.config_mut().trim_text_start = false;
         let mut text: Option<Cow<'i, str>> = None;
@@ -383,6 +386,30 @@ impl<'i> XmlIn<'i> {
                 cx.schema(Some("RS033"), "empty element: an optional element is left out, never sent empty");
                 Ok(None)
             }
+        }
+    }
+
+    /// The common leaf, `<X>text</X>` with text that needs no XML processing (no reference,
+    /// no carriage return, not empty), read from the input directly: the text is borrowed and
+    /// the reader skips past it, so quick-xml produces no text event, only the end tag, which
+    /// it checks as always. `None` (nothing consumed) for anything else: [`XmlIn::text`]
+    /// then reads the events.
+    fn plain_text(&mut self, cx: &mut ReadCx) -> Result<Option<Cow<'i, str>>, Fatal> {
+        let rest: &'i [u8] = self.reader.get_ref();
+        let Some(end) = memchr::memchr(b'<', rest) else { return Ok(None) };
+        let raw = &rest[..end];
+        if end == 0 || rest.get(end + 1) != Some(&b'/') || memchr::memchr2(b'&', b'\r', raw).is_some() {
+            return Ok(None);
+        }
+        let Ok(text) = std::str::from_utf8(raw) else { return Ok(None) };
+        std::io::BufRead::consume(&mut self.reader.stream(), end);
+        match self.reader.read_event() {
+            Ok(Event::End(_)) => {
+                self.leave();
+                Ok(Some(Cow::Borrowed(text)))
+            }
+            Ok(_) => Err(self.fatal_here(cx, "an end tag expected")),
+            Err(e) => Err(self.fatal_error(cx, e)),
         }
     }
 
@@ -455,5 +482,55 @@ fn append<'i>(text: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>) {
     match text {
         None => *text = Some(piece),
         Some(t) => t.to_mut().push_str(&piece),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text of the one leaf in `<r><v>…</v><w/></r>`, then the next child's name.
+    fn leaf(xml: &str) -> (Option<Cow<'_, str>>, Vec<u8>, u64) {
+        let mut input = XmlIn::new(xml.as_bytes());
+        let mut cx = ReadCx::new(crate::Wet::IJw, "", "");
+        input.root(&mut cx).expect("root");
+        input.next_child(&mut cx).expect("child").expect("v");
+        let text = input.text(&mut cx).expect("text");
+        let after = input.position();
+        let next = input.next_child(&mut cx).expect("child").expect("w");
+        (text, next.local().to_vec(), after)
+    }
+
+    #[test]
+    fn a_leaf_reads_the_same_with_or_without_markup_in_its_text() {
+        for (content, expected, borrowed) in [
+            ("plain", "plain", true),
+            (" leading and trailing ", " leading and trailing ", true),
+            ("a&amp;b", "a&b", false),
+            ("&#233;t&#xE9;", "été", false),
+            ("one\r\ntwo\rthree", "one\ntwo\nthree", false),
+            ("<![CDATA[a<b]]>", "a<b", true),
+            ("x<!-- note -->y", "xy", false),
+        ] {
+            let xml = format!("<r><v>{content}</v><w/></r>");
+            let (text, next, after) = leaf(&xml);
+            let text = text.expect("a value");
+            assert_eq!(text, expected, "{content:?}");
+            assert_eq!(matches!(text, Cow::Borrowed(_)), borrowed, "{content:?}");
+            assert_eq!(next, b"w", "{content:?}: the reader continues after the end tag");
+            assert_eq!(after as usize, xml.find("<w/>").expect("w"), "{content:?}: the position is kept");
+        }
+    }
+
+    #[test]
+    fn a_leaf_with_the_wrong_end_tag_is_fatal_at_its_place() {
+        let xml = "<r><v>plain</x><w/></r>";
+        let mut input = XmlIn::new(xml.as_bytes());
+        let mut cx = ReadCx::new(crate::Wet::IJw, "", "");
+        input.root(&mut cx).expect("root");
+        input.next_child(&mut cx).expect("child").expect("v");
+        let Fatal(finding) = input.text(&mut cx).expect_err("mismatched end tag");
+        assert!(finding.message.contains("malformed XML"), "{}", finding.message);
+        assert!(finding.message.contains("(byte 11)"), "{}", finding.message);
     }
 }
