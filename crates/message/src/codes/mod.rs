@@ -80,7 +80,7 @@ macro_rules! table_code {
         pub struct $name([u8; $width]);
 
         impl $name {
-            /// The table of valid codes for a law.
+            /// The table of valid codes for a law, sorted by code.
             pub fn table(wet: Wet) -> &'static [CodeRow] {
                 match wet {
                     Wet::IWmo => $iwmo,
@@ -88,9 +88,15 @@ macro_rules! table_code {
                 }
             }
 
+            /// The row of a code in the list of `wet` (a binary search: the tables are sorted).
+            fn row(code: &str, wet: Wet) -> Option<&'static CodeRow> {
+                let table = Self::table(wet);
+                table.binary_search_by(|(c, _)| (*c).cmp(code)).ok().map(|i| &table[i])
+            }
+
             /// Look a code up in the list of `wet`.
             pub fn new(code: &str, wet: Wet) -> Option<Self> {
-                let row = Self::table(wet).iter().find(|(c, _)| *c == code)?;
+                let row = Self::row(code, wet)?;
                 let mut bytes = [0u8; $width];
                 bytes.copy_from_slice(row.0.as_bytes());
                 Some($name(bytes))
@@ -103,7 +109,7 @@ macro_rules! table_code {
 
             /// The description in the list of `wet`, or `None` when the code is not in it.
             pub fn omschrijving(&self, wet: Wet) -> Option<&'static str> {
-                Self::table(wet).iter().find(|(c, _)| *c == self.code()).map(|(_, d)| *d)
+                Self::row(self.code(), wet).map(|(_, d)| *d)
             }
         }
 
@@ -197,6 +203,28 @@ mod tests {
         assert!(RedenBeeindiging::new("19", Wet::IJw).is_none());
         let err = RedenBeeindiging::parse("19", Wet::IJw).unwrap_err();
         assert_eq!(err.message, "code is valid in iWmo but not in iJw (LDT_RedenBeeindiging)");
+    }
+
+    #[test]
+    fn every_table_is_sorted_so_that_lookups_find_every_code() {
+        for wet in Wet::ALL {
+            let tables = [
+                ProductCategorie::table(wet),
+                RedenBeeindiging::table(wet),
+                RetourCode::table(wet),
+                LandCode::table(wet),
+            ];
+            for table in tables {
+                assert!(table.windows(2).all(|w| w[0].0 < w[1].0), "{wet:?}: sorted, no code twice");
+            }
+            for (code, _) in LandCode::table(wet).iter().chain(RetourCode::table(wet)) {
+                let found = LandCode::new(code, wet).map(|c| c.code().to_owned());
+                let found = found.or_else(|| RetourCode::new(code, wet).map(|c| c.code().to_owned()));
+                assert_eq!(found.as_deref(), Some(*code));
+            }
+        }
+        assert!(LandCode::new("ZZ", Wet::IJw).is_none());
+        assert!(RetourCode::new("0000", Wet::IWmo).is_none());
     }
 
     #[test]

@@ -145,6 +145,9 @@ pub struct XmlIn<'i> {
     input: &'i [u8],
     /// Element depth: 1 inside the root.
     depth: u32,
+    /// The names (with prefix) of the open elements, the root first: end tags are checked
+    /// against them here, not by quick-xml, so that a leaf's end tag can be read directly.
+    open: Vec<&'i [u8]>,
     /// Namespace declarations in scope, innermost last. Messages declare their namespaces on
     /// the root, so this is touched only when an element has attributes.
     bindings: Vec<Binding>,
@@ -177,9 +180,9 @@ impl<'i> XmlIn<'i> {
         let mut reader = Reader::from_reader(input);
         let config = reader.config_mut();
         config.expand_empty_elements = true;
-        config.check_end_names = true;
+        config.check_end_names = false;
         config.trim_text(false);
-        XmlIn { reader, input, depth: 0, bindings: Vec::with_capacity(4) }
+        XmlIn { reader, input, depth: 0, open: Vec::with_capacity(16), bindings: Vec::with_capacity(4) }
     }
 
     fn position(&self) -> u64 {
@@ -222,6 +225,7 @@ impl<'i> XmlIn<'i> {
                 Event::Text(t) if t.trim_matches(is_xml_space).is_empty() => {}
                 Event::Start(start) => {
                     self.depth = 1;
+                    self.opened(cx, start.name().as_ref().as_bytes())?;
                     self.declare(&start, cx);
                     let qname = start.name();
                     let (prefix, local) = split_name(qname.as_ref().as_bytes());
@@ -302,6 +306,7 @@ impl<'i> XmlIn<'i> {
             match event {
                 Event::Start(start) => {
                     self.depth += 1;
+                    self.opened(cx, start.name().as_ref().as_bytes())?;
                     if !start.attributes_raw().trim_ascii().is_empty() {
                         self.declare(&start, cx);
                     }
@@ -311,8 +316,8 @@ impl<'i> XmlIn<'i> {
                     let local = self.in_input(local).ok_or_else(|| self.fatal_here(cx, "a tag outside the input"))?;
                     return Ok(Some(Child { local, ns }));
                 }
-                Event::End(_) => {
-                    self.leave();
+                Event::End(end) => {
+                    self.closed(cx, end.name().as_ref().as_bytes())?;
                     return Ok(None);
                 }
                 // Never produced: empty elements are expanded into Start and End.
@@ -359,8 +364,8 @@ impl<'i> XmlIn<'i> {
                     },
                     Err(e) => return Err(self.fatal_here(cx, format!("bad character reference: {e}"))),
                 },
-                Event::End(_) => {
-                    self.leave();
+                Event::End(end) => {
+                    self.closed(cx, end.name().as_ref().as_bytes())?;
                     break;
                 }
                 Event::Empty(_) => return Err(self.fatal_here(cx, "unexpected empty-element event")),
@@ -368,6 +373,7 @@ impl<'i> XmlIn<'i> {
                     let name = start.local_name().as_ref().to_owned();
                     cx.schema_at(&name, Some("XSD"), "unexpected child element: a value was expected");
                     self.depth += 1;
+                    self.opened(cx, start.name().as_ref().as_bytes())?;
                     self.skip(cx)?;
                     ok = false;
                 }
@@ -391,10 +397,15 @@ impl<'i> XmlIn<'i> {
 
     /// The common leaf, `<X>text</X>` with text that needs no XML processing (no reference,
     /// no carriage return, not empty), read from the input directly: the text is borrowed and
-    /// the reader skips past it, so quick-xml produces no text event, only the end tag, which
-    /// it checks as always. `None` (nothing consumed) for anything else: [`XmlIn::text`]
-    /// then reads the events.
+    /// the reader skips past it and past the end tag, checked here against the start tag, so
+    /// quick-xml produces no events for them. `None` (nothing consumed) for anything else, an
+    /// empty-element tag (`<X/>`) included: [`XmlIn::text`] then reads the events.
     fn plain_text(&mut self, cx: &mut ReadCx) -> Result<Option<Cow<'i, str>>, Fatal> {
+        let at = self.position() as usize;
+        let (Some(done), Some(&name)) = (self.input.get(..at), self.open.last()) else { return Ok(None) };
+        if done.ends_with(b"/>") {
+            return Ok(None);
+        }
         let rest: &'i [u8] = self.reader.get_ref();
         let Some(end) = memchr::memchr(b'<', rest) else { return Ok(None) };
         let raw = &rest[..end];
@@ -402,15 +413,56 @@ impl<'i> XmlIn<'i> {
             return Ok(None);
         }
         let Ok(text) = std::str::from_utf8(raw) else { return Ok(None) };
+        // `</name` + optional whitespace + `>`; anything else is left to the events (and an
+        // end tag of another name is then a fatal finding).
+        let tail = rest[end + 2..].strip_prefix(name).unwrap_or_default();
+        let spaces = tail.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
+        if tail.get(spaces) == Some(&b'>') {
+            std::io::BufRead::consume(&mut self.reader.stream(), end + 2 + name.len() + spaces + 1);
+            self.open.pop();
+            self.leave();
+            return Ok(Some(Cow::Borrowed(text)));
+        }
         std::io::BufRead::consume(&mut self.reader.stream(), end);
         match self.reader.read_event() {
-            Ok(Event::End(_)) => {
-                self.leave();
+            Ok(Event::End(e)) => {
+                self.closed(cx, e.name().as_ref().as_bytes())?;
                 Ok(Some(Cow::Borrowed(text)))
             }
             Ok(_) => Err(self.fatal_here(cx, "an end tag expected")),
             Err(e) => Err(self.fatal_error(cx, e)),
         }
+    }
+
+    /// A start tag was read: its element is open.
+    fn opened(&mut self, cx: &ReadCx, name: &[u8]) -> Result<(), Fatal> {
+        let name = self.in_input(name).ok_or_else(|| self.fatal_here(cx, "a tag outside the input"))?;
+        self.open.push(name);
+        Ok(())
+    }
+
+    /// An end tag (just read) must close the element opened last (well-formedness). A
+    /// finding names the byte where the end tag starts.
+    fn check_end(&self, cx: &ReadCx, name: &[u8]) -> Result<(), Fatal> {
+        let at = self.position().saturating_sub(name.len() as u64 + 3);
+        let shown = |n: &[u8]| String::from_utf8_lossy(n).into_owned();
+        match self.open.last() {
+            Some(&open) if open == name => Ok(()),
+            Some(&open) => Err(cx.fatal(format!(
+                "malformed XML: expected `</{}>`, but `</{}>` was found (byte {at})",
+                shown(open),
+                shown(name)
+            ))),
+            None => Err(cx.fatal(format!("malformed XML: unexpected `</{}>` (byte {at})", shown(name)))),
+        }
+    }
+
+    /// An end tag was read: checked, its element is closed.
+    fn closed(&mut self, cx: &ReadCx, name: &[u8]) -> Result<(), Fatal> {
+        self.check_end(cx, name)?;
+        self.open.pop();
+        self.leave();
+        Ok(())
     }
 
     /// Skip the element whose start tag was just read, with everything inside it.
@@ -419,8 +471,15 @@ impl<'i> XmlIn<'i> {
         while depth > 0 {
             let event = self.reader.read_event().map_err(|e| self.fatal_error(cx, e))?;
             match event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth -= 1,
+                Event::Start(start) => {
+                    self.opened(cx, start.name().as_ref().as_bytes())?;
+                    depth += 1;
+                }
+                Event::End(end) => {
+                    self.check_end(cx, end.name().as_ref().as_bytes())?;
+                    self.open.pop();
+                    depth -= 1;
+                }
                 Event::Empty(_) => {}
                 Event::DocType(_) => return Err(self.fatal_here(cx, "DOCTYPE is not allowed")),
                 Event::Eof => return Err(self.fatal_here(cx, "truncated XML: the document ends inside an element")),
@@ -489,12 +548,18 @@ fn append<'i>(text: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>) {
 mod tests {
     use super::*;
 
-    /// The text of the one leaf in `<r><v>…</v><w/></r>`, then the next child's name.
-    fn leaf(xml: &str) -> (Option<Cow<'_, str>>, Vec<u8>, u64) {
+    /// A reader of `<r><v>…`, standing in `v`.
+    fn in_v(xml: &str) -> (XmlIn<'_>, ReadCx) {
         let mut input = XmlIn::new(xml.as_bytes());
         let mut cx = ReadCx::new(crate::Wet::IJw, "", "");
         input.root(&mut cx).expect("root");
         input.next_child(&mut cx).expect("child").expect("v");
+        (input, cx)
+    }
+
+    /// The text of the one leaf in `<r><v>…</v><w/></r>`, then the next child's name.
+    fn leaf(xml: &str) -> (Option<Cow<'_, str>>, Vec<u8>, u64) {
+        let (mut input, mut cx) = in_v(xml);
         let text = input.text(&mut cx).expect("text");
         let after = input.position();
         let next = input.next_child(&mut cx).expect("child").expect("w");
@@ -523,12 +588,37 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_element_tag_is_no_leaf_text_and_what_follows_it_is_read_as_such() {
+        let xml = "<r><v/>xyz<w/></r>";
+        let (mut input, mut cx) = in_v(xml);
+        assert_eq!(input.text(&mut cx).expect("text"), None, "v is empty");
+        assert_eq!(input.next_child(&mut cx).expect("child").expect("w").local(), b"w");
+        let messages: Vec<_> = cx.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("empty element"), "{messages:?}");
+        assert!(messages[1].contains("text is not allowed between elements"), "{messages:?}");
+    }
+
+    #[test]
+    fn end_tags_are_checked_by_name_with_or_without_spaces() {
+        let (text, next, _) = leaf("<r><v>plain</v \n><w/></r>");
+        assert_eq!(text.as_deref(), Some("plain"));
+        assert_eq!(next, b"w");
+        for (xml, says) in [
+            ("<r><v>plain</vv><w/></r>", "expected `</v>`, but `</vv>` was found (byte 11)"),
+            ("<r><v>plain</><w/></r>", "malformed XML"),
+            ("<r><v><x>a</y></x></v></r>", "expected `</x>`, but `</y>` was found (byte 10)"),
+        ] {
+            let (mut input, mut cx) = in_v(xml);
+            let Fatal(finding) = input.text(&mut cx).expect_err(xml);
+            assert!(finding.message.contains(says), "{xml}: {}", finding.message);
+        }
+    }
+
+    #[test]
     fn a_leaf_with_the_wrong_end_tag_is_fatal_at_its_place() {
         let xml = "<r><v>plain</x><w/></r>";
-        let mut input = XmlIn::new(xml.as_bytes());
-        let mut cx = ReadCx::new(crate::Wet::IJw, "", "");
-        input.root(&mut cx).expect("root");
-        input.next_child(&mut cx).expect("child").expect("v");
+        let (mut input, mut cx) = in_v(xml);
         let Fatal(finding) = input.text(&mut cx).expect_err("mismatched end tag");
         assert!(finding.message.contains("malformed XML"), "{}", finding.message);
         assert!(finding.message.contains("(byte 11)"), "{}", finding.message);
