@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use ketenzicht_calendar::Calendar;
 use ketenzicht_message::BerichtType;
-use serde_json::json;
 
 use crate::build::maand;
 use crate::event::{Fout, Heen};
@@ -365,101 +364,72 @@ impl Truth {
 
     /// The truth files as (name, JSON Lines text), in a fixed order.
     pub fn files(&self) -> Vec<(&'static str, String)> {
-        let ketendata = lines(&self.ketendata, |(g, w), counts| {
-            let mut row = serde_json::Map::new();
-            row.insert("gemeente".into(), json!(g));
-            row.insert("wet".into(), json!(w));
+        let ketendata = lines(&self.ketendata, |(g, w), counts, row| {
+            row.field("gemeente", g).field("wet", w);
             for (name, n) in KETENDATA_TABELLEN.iter().zip(counts) {
-                row.insert((*name).into(), json!(n));
+                row.field(name, n);
             }
-            serde_json::Value::Object(row)
         });
-        let berichten = lines(
-            &self.berichten,
-            |(g, w, b, m), n| json!({"gemeente": g, "wet": w, "bericht": b, "maand": m, "aantal": n}),
-        );
-        let fouten = lines(&self.fouten, |(g, w, b, m), f| {
-            json!({
-                "gemeente": g, "wet": w, "bericht": b, "maand": m,
-                "transport_afgewezen": f.transport_afgewezen, "onleesbaar": f.onleesbaar,
-                "technisch_afgekeurd": f.technisch_afgekeurd, "inhoudelijk_afgekeurd": f.inhoudelijk_afgekeurd,
-                "dubbel": f.dubbel,
-            })
+        let berichten = lines(&self.berichten, |k, n, row| {
+            row.key(k, "bericht").field("aantal", n);
         });
-        let tijdigheid = lines(&self.tijdigheid, |(g, w, b, m), t| {
+        let fouten = lines(&self.fouten, |k, f, row| {
+            row.key(k, "bericht")
+                .field("transport_afgewezen", &f.transport_afgewezen)
+                .field("onleesbaar", &f.onleesbaar);
+            row.field("technisch_afgekeurd", &f.technisch_afgekeurd)
+                .field("inhoudelijk_afgekeurd", &f.inhoudelijk_afgekeurd)
+                .field("dubbel", &f.dubbel);
+        });
+        let tijdigheid = lines(&self.tijdigheid, |k, t, row| {
+            let b = &k.2;
             let number =
                 b.get(b.len().saturating_sub(3)..).and_then(|n| n.parse().ok()).and_then(BerichtType::from_number);
             let (regel, n) = term(number.unwrap_or(BerichtType::T301));
-            json!({
-                "gemeente": g, "wet": w, "bericht": b, "maand": m, "regel": regel, "termijn_werkdagen": n,
-                "heenberichten": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
-                "ontbreekt": t.ontbreekt, "open": t.open,
-            })
+            row.key(k, "bericht").field("regel", regel).field("termijn_werkdagen", &n);
+            row.field("heenberichten", &t.heenberichten).counts(t);
         });
-        let duration = |(g, w, a, m): &Key, values: &Vec<i64>| {
-            let s = Stats::of(values);
-            json!({
-                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "n": s.n, "gemiddelde": s.mean,
-                "mediaan": s.median, "p80": s.p80, "p90": s.p90, "max": s.max,
-            })
+        let duration = |k: &Key, values: &Vec<i64>, row: &mut Row| {
+            row.key(k, "aanbieder").stats(values);
         };
         let wachttijd = lines(&self.wachttijd, duration);
         let trajectduur = lines(&self.trajectduur, duration);
-        let gemeld = lines(&self.gemeld, |((g, w, a, m), regel), r| {
-            json!({
-                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": regel, "termijn_werkdagen": 5,
-                "berichten": r.berichten, "op_tijd": r.op_tijd, "te_laat": r.te_laat, "niet_meetbaar": r.niet_meetbaar,
-            })
+        let gemeld = lines(&self.gemeld, |(k, regel), r, row| {
+            row.key(k, "aanbieder").field("regel", regel).field("termijn_werkdagen", &5);
+            row.field("berichten", &r.berichten).field("op_tijd", &r.op_tijd).field("te_laat", &r.te_laat);
+            row.field("niet_meetbaar", &r.niet_meetbaar);
         });
-        let vot = lines(&self.vot, |((g, w, a, m), regel), t| {
-            json!({
-                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": regel, "termijn_werkdagen": 5,
-                "verzoeken": t.heenberichten, "op_tijd": t.op_tijd, "te_laat": t.te_laat,
-                "ontbreekt": t.ontbreekt, "open": t.open,
-            })
+        let vot = lines(&self.vot, |(k, regel), t, row| {
+            row.key(k, "aanbieder").field("regel", regel).field("termijn_werkdagen", &5);
+            row.field("verzoeken", &t.heenberichten).counts(t);
         });
-        let onderzoek = lines(&self.onderzoek, |(g, w, a, m), r| {
-            json!({
-                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "termijn_dagen": 56,
-                "in_onderzoek": r[0], "op_tijd": r[1], "te_laat": r[2], "te_lang_open": r[3], "open": r[4],
-            })
+        let onderzoek = lines(&self.onderzoek, |k, r, row| {
+            row.key(k, "aanbieder").field("termijn_dagen", &56).field("in_onderzoek", &r[0]);
+            row.field("op_tijd", &r[1]).field("te_laat", &r[2]).field("te_lang_open", &r[3]).field("open", &r[4]);
         });
-        let woonplaats = lines(&self.woonplaats, |(g, w, a, m), r| {
-            json!({
-                "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "regel": "OP359", "termijn_dagen": 14,
-                "afwijzingen": r[0], "op_tijd": r[1], "te_laat": r[2],
-            })
+        let woonplaats = lines(&self.woonplaats, |k, r, row| {
+            row.key(k, "aanbieder").field("regel", "OP359").field("termijn_dagen", &14);
+            row.field("afwijzingen", &r[0]).field("op_tijd", &r[1]).field("te_laat", &r[2]);
         });
-        let stops = lines(
-            &self.stops,
-            |((g, w, a, m), reden), n| json!({"gemeente": g, "wet": w, "aanbieder": a, "maand": m, "reden_beeindiging": reden, "aantal": n}),
-        );
-        let zonder_start = lines(&self.zonder_start, |(g, w, a, nummer), ingang| {
-            json!({
-                "gemeente": g, "wet": w, "aanbieder": a, "toewijzing_nummer": nummer,
-                "ingangsdatum": ingang.to_string(), "na_werkdagen": ZONDER_START_WERKDAGEN,
-            })
+        let stops = lines(&self.stops, |(k, reden), n, row| {
+            row.key(k, "aanbieder").field("reden_beeindiging", reden).field("aantal", n);
         });
-        let retourcodes = lines(
-            &self.retourcodes,
-            |((g, w, a, m), b, code), n| json!({"gemeente": g, "wet": w, "afzender": a, "maand": m, "bericht": b, "retourcode": code, "aantal": n}),
-        );
-        let open = lines(&self.open, |(g, w, a, nummer), (soort, regel, datum)| {
-            json!({
-                "gemeente": g, "wet": w, "aanbieder": a, "toewijzing_nummer": nummer, "soort": soort,
-                "regel": regel, "einddatum": datum.to_string(),
-            })
+        let zonder_start = lines(&self.zonder_start, |k, ingang, row| {
+            row.toewijzing(k).field("ingangsdatum", &ingang.to_string());
+            row.field("na_werkdagen", &ZONDER_START_WERKDAGEN);
         });
-        let tellingen = lines(
-            &self.tellingen,
-            |(id, (g, w, a, m), klasse, uitkomst), n| json!({"indicator": id, "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "klasse": klasse, "uitkomst": uitkomst, "aantal": n}),
-        );
-        let duren = lines(&self.duren, |(id, (g, w, a, m)), values| {
-            let s = Stats::of(values);
-            json!({
-                "indicator": id, "gemeente": g, "wet": w, "aanbieder": a, "maand": m, "n": s.n, "gemiddelde": s.mean,
-                "mediaan": s.median, "p80": s.p80, "p90": s.p90, "max": s.max,
-            })
+        let retourcodes = lines(&self.retourcodes, |(k, b, code), n, row| {
+            row.key(k, "afzender").field("bericht", b).field("retourcode", code).field("aantal", n);
+        });
+        let open = lines(&self.open, |k, (soort, regel, datum), row| {
+            row.toewijzing(k).field("soort", soort).field("regel", regel).field("einddatum", &datum.to_string());
+        });
+        let tellingen = lines(&self.tellingen, |(id, k, klasse, uitkomst), n, row| {
+            row.field("indicator", id).key(k, "aanbieder");
+            row.field("klasse", klasse).field("uitkomst", uitkomst).field("aantal", n);
+        });
+        let duren = lines(&self.duren, |(id, k), values, row| {
+            row.field("indicator", id).key(k, "aanbieder").stats(values);
         });
         let files = [
             berichten,
@@ -484,13 +454,62 @@ impl Truth {
 }
 
 /// One JSON object per entry of a sorted map, one per line.
-fn lines<K, V>(map: &BTreeMap<K, V>, row: impl Fn(&K, &V) -> serde_json::Value) -> String {
-    let mut out = String::new();
+fn lines<K, V>(map: &BTreeMap<K, V>, fields: impl Fn(&K, &V, &mut Row)) -> String {
+    let mut row = Row { out: Vec::with_capacity(map.len() * 160), first: true };
     for (k, v) in map {
-        out.push_str(&row(k, v).to_string());
-        out.push('\n');
+        row.first = true;
+        fields(k, v, &mut row);
+        row.out.extend_from_slice(b"}\n");
     }
-    out
+    // JSON written by serde_json is UTF-8.
+    String::from_utf8(row.out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// One JSON object written field by field, in the order given: the text that `json!` gives
+/// (keys in order, the same escaping and number formats) without building a
+/// `serde_json::Value` per row. [`lines`] closes the object.
+struct Row {
+    out: Vec<u8>,
+    first: bool,
+}
+
+impl Row {
+    fn field<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) -> &mut Self {
+        self.out.push(if self.first { b'{' } else { b',' });
+        self.first = false;
+        // Strings and numbers only: writing them into memory cannot fail.
+        let written = serde_json::to_writer(&mut self.out, key).and_then(|()| {
+            self.out.push(b':');
+            serde_json::to_writer(&mut self.out, value)
+        });
+        debug_assert!(written.is_ok(), "{written:?}");
+        self
+    }
+
+    /// Gemeente, wet, the third part of the key under `third`, and maand.
+    fn key(&mut self, (g, w, x, m): &Key, third: &str) -> &mut Self {
+        self.field("gemeente", g).field("wet", w).field(third, x).field("maand", m)
+    }
+
+    /// Gemeente, wet, aanbieder and ToewijzingNummer.
+    fn toewijzing(&mut self, (g, w, a, nummer): &ToewijzingKey) -> &mut Self {
+        self.field("gemeente", g).field("wet", w).field("aanbieder", a).field("toewijzing_nummer", nummer)
+    }
+
+    /// The outcome counts of a term: on time, late, missing, still open.
+    fn counts(&mut self, t: &Tijdigheid) -> &mut Self {
+        self.field("op_tijd", &t.op_tijd)
+            .field("te_laat", &t.te_laat)
+            .field("ontbreekt", &t.ontbreekt)
+            .field("open", &t.open)
+    }
+
+    /// The statistics of a duration.
+    fn stats(&mut self, values: &[i64]) -> &mut Self {
+        let s = Stats::of(values);
+        self.field("n", &s.n).field("gemiddelde", &s.mean).field("mediaan", &s.median);
+        self.field("p80", &s.p80).field("p90", &s.p90).field("max", &s.max)
+    }
 }
 
 /// Duration statistics: mean rounded to two decimals, percentiles by nearest rank
