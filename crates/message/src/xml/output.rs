@@ -1,22 +1,24 @@
 //! Writing elements in the official namespaces and XSD order. The derive macro calls these;
 //! nothing here knows about particular messages.
 
+use std::borrow::Cow;
+
 use super::input::Ns;
 
 /// An XML document being written into memory.
 #[derive(Debug)]
 pub struct XmlOut {
     buf: Vec<u8>,
-    msg_prefix: String,
+    msg_prefix: Cow<'static, str>,
     basis_prefix: &'static str,
     indent: bool,
     depth: usize,
     /// Namespace declarations to put on the first start tag.
-    root_attributes: Option<String>,
+    root_attributes: Option<Cow<'static, str>>,
 }
 
 impl XmlOut {
-    pub fn new(msg_prefix: String, basis_prefix: &'static str, indent: bool, capacity: usize) -> Self {
+    pub fn new(msg_prefix: Cow<'static, str>, basis_prefix: &'static str, indent: bool, capacity: usize) -> Self {
         XmlOut { buf: Vec::with_capacity(capacity), msg_prefix, basis_prefix, indent, depth: 0, root_attributes: None }
     }
 
@@ -25,7 +27,7 @@ impl XmlOut {
     }
 
     /// Attributes (the namespace declarations) for the root element, written with the next start tag.
-    pub fn root_attributes(&mut self, attributes: String) {
+    pub fn root_attributes(&mut self, attributes: Cow<'static, str>) {
         self.root_attributes = Some(attributes);
     }
 
