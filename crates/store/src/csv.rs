@@ -33,7 +33,7 @@ fn field(value: &Value, dialect: Dialect) -> String {
         Value::Bool(b) => (if *b { "true" } else { "false" }).to_owned(),
         Value::Date(d) => d.format("%Y-%m-%d").to_string(),
         Value::Timestamp(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-        Value::Binary(b) => b.iter().map(|x| format!("{x:02x}")).collect(),
+        Value::Binary(b) => crate::pseudonym::hex(b),
     }
 }
 

@@ -33,12 +33,16 @@ impl Pseudonymizer {
     }
 }
 
+/// Lower-case hexadecimal, two digits per byte (a table, not `fmt`: ingest writes two keys per
+/// message this way).
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
@@ -60,6 +64,7 @@ mod tests {
         assert_ne!(a.pseudonym("123456782"), b.pseudonym("123456782"));
         assert_ne!(a.pseudonym("123456782"), a.pseudonym("123456794"));
         assert_eq!(a.pseudonym("123456782").len(), 32);
+        assert_eq!(hex(&[0, 1, 0x9a, 0xab, 254, 255]), "00019aabfeff");
         assert_eq!(unhex(&hex(&[0, 1, 254, 255])), Some(vec![0, 1, 254, 255]));
     }
 }
