@@ -143,10 +143,9 @@ impl ReadCx {
 pub struct XmlIn<'i> {
     reader: Reader<&'i [u8]>,
     input: &'i [u8],
-    /// Element depth: 1 inside the root.
-    depth: u32,
     /// The names (with prefix) of the open elements, the root first: end tags are checked
     /// against them here, not by quick-xml, so that a leaf's end tag can be read directly.
+    /// Its length is the element depth (1 inside the root).
     open: Vec<&'i [u8]>,
     /// Namespace declarations in scope, innermost last. Messages declare their namespaces on
     /// the root, so this is touched only when an element has attributes.
@@ -159,7 +158,7 @@ struct Binding {
     prefix: Vec<u8>,
     uri: String,
     ns: Option<Ns>,
-    depth: u32,
+    depth: usize,
 }
 
 impl std::fmt::Debug for XmlIn<'_> {
@@ -182,7 +181,7 @@ impl<'i> XmlIn<'i> {
         config.expand_empty_elements = true;
         config.check_end_names = false;
         config.trim_text(false);
-        XmlIn { reader, input, depth: 0, open: Vec::with_capacity(16), bindings: Vec::with_capacity(4) }
+        XmlIn { reader, input, open: Vec::with_capacity(16), bindings: Vec::with_capacity(4) }
     }
 
     fn position(&self) -> u64 {
@@ -224,7 +223,6 @@ impl<'i> XmlIn<'i> {
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Text(t) if t.trim_matches(is_xml_space).is_empty() => {}
                 Event::Start(start) => {
-                    self.depth = 1;
                     self.opened(cx, start.name().as_ref().as_bytes())?;
                     self.declare(&start, cx);
                     let qname = start.name();
@@ -259,7 +257,7 @@ impl<'i> XmlIn<'i> {
                 Some(prefix) => {
                     let uri = attr.value.to_string();
                     let ns = cx.classify(uri.as_bytes());
-                    self.bindings.push(Binding { prefix: prefix.to_vec(), uri, ns, depth: self.depth });
+                    self.bindings.push(Binding { prefix: prefix.to_vec(), uri, ns, depth: self.open.len() });
                 }
                 None if key.starts_with(b"xsi:") => {}
                 None => {
@@ -283,10 +281,10 @@ impl<'i> XmlIn<'i> {
         self.bindings.iter().rev().find(|b| b.prefix == prefix)
     }
 
-    /// Leave an element: its declarations go out of scope.
+    /// Leave the element opened last: its declarations go out of scope.
     fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
-        while self.bindings.last().is_some_and(|b| b.depth > self.depth) {
+        self.open.pop();
+        while self.bindings.last().is_some_and(|b| b.depth > self.open.len()) {
             self.bindings.pop();
         }
     }
@@ -305,7 +303,6 @@ impl<'i> XmlIn<'i> {
             };
             match event {
                 Event::Start(start) => {
-                    self.depth += 1;
                     self.opened(cx, start.name().as_ref().as_bytes())?;
                     if !start.attributes_raw().trim_ascii().is_empty() {
                         self.declare(&start, cx);
@@ -372,7 +369,6 @@ impl<'i> XmlIn<'i> {
                 Event::Start(start) => {
                     let name = start.local_name().as_ref().to_owned();
                     cx.schema_at(&name, Some("XSD"), "unexpected child element: a value was expected");
-                    self.depth += 1;
                     self.opened(cx, start.name().as_ref().as_bytes())?;
                     self.skip(cx)?;
                     ok = false;
@@ -419,7 +415,6 @@ impl<'i> XmlIn<'i> {
         let spaces = tail.iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
         if tail.get(spaces) == Some(&b'>') {
             std::io::BufRead::consume(&mut self.reader.stream(), end + 2 + name.len() + spaces + 1);
-            self.open.pop();
             self.leave();
             return Ok(Some(Cow::Borrowed(text)));
         }
@@ -460,33 +455,25 @@ impl<'i> XmlIn<'i> {
     /// An end tag was read: checked, its element is closed.
     fn closed(&mut self, cx: &ReadCx, name: &[u8]) -> Result<(), Fatal> {
         self.check_end(cx, name)?;
-        self.open.pop();
         self.leave();
         Ok(())
     }
 
     /// Skip the element whose start tag was just read, with everything inside it.
     pub fn skip(&mut self, cx: &mut ReadCx) -> Result<(), Fatal> {
-        let mut depth = 1usize;
-        while depth > 0 {
+        // Done when the end tag of the skipped element closes it.
+        let level = self.open.len().max(1);
+        while self.open.len() >= level {
             let event = self.reader.read_event().map_err(|e| self.fatal_error(cx, e))?;
             match event {
-                Event::Start(start) => {
-                    self.opened(cx, start.name().as_ref().as_bytes())?;
-                    depth += 1;
-                }
-                Event::End(end) => {
-                    self.check_end(cx, end.name().as_ref().as_bytes())?;
-                    self.open.pop();
-                    depth -= 1;
-                }
+                Event::Start(start) => self.opened(cx, start.name().as_ref().as_bytes())?,
+                Event::End(end) => self.closed(cx, end.name().as_ref().as_bytes())?,
                 Event::Empty(_) => {}
                 Event::DocType(_) => return Err(self.fatal_here(cx, "DOCTYPE is not allowed")),
                 Event::Eof => return Err(self.fatal_here(cx, "truncated XML: the document ends inside an element")),
                 _ => {}
             }
         }
-        self.leave();
         Ok(())
     }
 
