@@ -10,7 +10,6 @@
 //! * A transport error of the knooppunt (`StUF:Fo01Bericht`) is read as such: it is no
 //!   message, but says that the delivery it points to was refused.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::io::{BufRead, Read};
@@ -234,37 +233,26 @@ struct Record {
     lid: Option<String>,
 }
 
-/// A routing record as written, its text borrowed from the line unless it holds escapes.
+/// A routing record as written: every field text, or missing (or `null`).
 #[derive(serde::Deserialize)]
-struct Written<'a> {
-    #[serde(borrow)]
-    uuid: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    ontvangen: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    afzender: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    ontvanger: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    bericht: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    cross_ref: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    transport: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    transport_code: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    bestand: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    lid: Option<Cow<'a, str>>,
+struct Written {
+    uuid: Option<String>,
+    ontvangen: Option<String>,
+    afzender: Option<String>,
+    ontvanger: Option<String>,
+    bericht: Option<String>,
+    cross_ref: Option<String>,
+    transport: Option<String>,
+    transport_code: Option<String>,
+    bestand: Option<String>,
+    lid: Option<String>,
 }
 
 fn parse_record(line: &str, file: &Path, number: usize) -> Result<Record, IngestError> {
     let bad = |message: String| IngestError::Routing { file: file.to_owned(), line: number, message };
     let written: Written = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-    let need = |key: &str, value: Option<Cow<str>>| {
-        value.map(Cow::into_owned).ok_or_else(|| bad(format!("field {key:?} is missing or not text")))
-    };
+    let need =
+        |key: &str, value: Option<String>| value.ok_or_else(|| bad(format!("field {key:?} is missing or not text")));
     let ontvangen = need("ontvangen", written.ontvangen)?;
     let ontvangen =
         timestamp(&ontvangen).ok_or_else(|| bad(format!("ontvangen {ontvangen:?} is not YYYY-MM-DDThh:mm:ss")))?;
@@ -275,13 +263,13 @@ fn parse_record(line: &str, file: &Path, number: usize) -> Result<Record, Ingest
             ontvangen,
             afzender: need("afzender", written.afzender)?,
             ontvanger: need("ontvanger", written.ontvanger)?,
-            bericht: written.bericht.map(Cow::into_owned),
-            cross_ref: written.cross_ref.map(Cow::into_owned),
-            transport: written.transport.map(Cow::into_owned),
-            transport_code: written.transport_code.map(Cow::into_owned),
+            bericht: written.bericht,
+            cross_ref: written.cross_ref,
+            transport: written.transport,
+            transport_code: written.transport_code,
         },
         bestand: need("bestand", written.bestand)?,
-        lid: written.lid.map(Cow::into_owned),
+        lid: written.lid,
     })
 }
 
