@@ -115,6 +115,21 @@ pub fn write_parquet_to<W: std::io::Write + Send>(out: W, table: &Table, path: &
 /// bounds the memory of writing a large table (DuckDB writes 122,880).
 const ROW_GROUP_ROWS: usize = 1 << 17;
 
+/// Bytes (the raw messages) are not dictionary encoded: each is distinct, and Parquet would
+/// hash every one into a dictionary that only grows until it gives up on it.
+fn properties(columns: &[Column]) -> WriterProperties {
+    let mut properties = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_created_by(format!("ketenzicht {}", env!("CARGO_PKG_VERSION")))
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
+    for column in columns {
+        if column.kind == Kind::Binary {
+            properties = properties.set_column_dictionary_enabled(column.name.as_str().into(), false);
+        }
+    }
+    properties.build()
+}
+
 /// A Parquet file written a chunk of rows at a time, for tables too large to hold whole.
 /// The chunks fill the same row groups that one write of the whole table would.
 pub struct TableWriter<W: std::io::Write + Send> {
@@ -127,12 +142,8 @@ impl<W: std::io::Write + Send> TableWriter<W> {
     /// A writer of tables with these columns into `out`; `path` names it in errors.
     pub fn new(out: W, columns: &[Column], path: &Path) -> Result<Self, StoreError> {
         let schema = schema(columns);
-        let properties = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .set_created_by(format!("ketenzicht {}", env!("CARGO_PKG_VERSION")))
-            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-            .build();
-        let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties)).map_err(parquet_error(path))?;
+        let writer =
+            ArrowWriter::try_new(out, schema.clone(), Some(properties(columns))).map_err(parquet_error(path))?;
         Ok(TableWriter { writer, schema, path: path.to_owned() })
     }
 
