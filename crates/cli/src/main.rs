@@ -1,6 +1,7 @@
 //! `ketenzicht`: the command line of the ketenzicht processor.
 
 mod accounts;
+mod allocator;
 mod governance;
 mod indicators;
 mod ingest;
