@@ -27,6 +27,7 @@ use ketenzicht_governance::Toelating;
 use ketenzicht_message::{Level, Message, Wet};
 use ketenzicht_store::ledger::{
     BerichtEntry, Commit, Inhoud, LeveringEntry, QuarantaineEntry, Sleutel, TransportFoutEntry, ZonderOpdracht,
+    dated_key, key_month, undated_key,
 };
 use ketenzicht_store::pseudonym::hex;
 use ketenzicht_store::{Kind, Store, StoreError, Table, Value};
@@ -194,16 +195,29 @@ fn sha256(bytes: &[u8]) -> Inhoud {
     Sha256::digest(bytes).into()
 }
 
-fn sleutel(text: &str) -> Sleutel {
-    let full = sha256(text.as_bytes());
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&full[..16]);
-    out
+/// What the key of a message hashes: law, message, sender, Identificatie and Dagtekening
+/// (dated with the Dagtekening's month, see [`dated_key`]).
+pub fn identity(message: &Message) -> String {
+    let eigen = message.bericht.eigen_identiteit();
+    format!(
+        "{}|{}|{}|{}|{}",
+        message.wet.as_str(),
+        message.name(),
+        eigen.verzender,
+        eigen.identificatie,
+        eigen.dagtekening.0
+    )
 }
 
-/// The key of a delivery with this knooppunt UUID (see [`LeveringEntry`]).
-fn levering_key(uuid: &str) -> Sleutel {
-    sleutel(&format!("uuid|{uuid}"))
+/// What the key of a delivery without routing data hashes: its content (dated with the
+/// message's Dagtekening, as its identity).
+pub fn content_text(inhoud: &Inhoud) -> String {
+    format!("inhoud|{}", hex(inhoud))
+}
+
+/// What the key of a delivery with this knooppunt UUID hashes (see [`LeveringEntry`]).
+fn uuid_text(uuid: &str) -> String {
+    format!("uuid|{uuid}")
 }
 
 /// A gemeentecode is four digits; an AGB code eight.
@@ -222,25 +236,37 @@ impl Ingester<'_> {
         self.parts.entry((gemeente.to_owned(), jaar)).or_default()
     }
 
-    fn levering_row(&mut self, id: i64, gemeente: &str, jaar: i32, d: &Delivery) {
-        let r = d.routing.as_ref();
-        let row = vec![
+    /// The delivery's row of the `leveringen` table; its routing data is moved into the row.
+    fn levering_row(id: i64, d: Delivery) -> Vec<Value> {
+        let Delivery { name, routing, .. } = d;
+        let (uuid, ontvangen, bron, afzender, ontvanger, cross_ref, transport, transport_code) = match routing {
+            Some(r) => (
+                Some(r.uuid),
+                Some(r.ontvangen),
+                Some(match r.bron {
+                    RoutingBron::Knooppunt => "knooppunt",
+                    RoutingBron::Envelop => "envelop",
+                }),
+                Some(r.afzender),
+                Some(r.ontvanger),
+                r.cross_ref,
+                r.transport,
+                r.transport_code,
+            ),
+            None => Default::default(),
+        };
+        vec![
             Value::Int(id),
-            r.map(|r| r.uuid.clone()).into(),
-            r.map(|r| r.ontvangen).into(),
-            r.map(|r| match r.bron {
-                RoutingBron::Knooppunt => "knooppunt",
-                RoutingBron::Envelop => "envelop",
-            })
-            .into(),
-            r.map(|r| r.afzender.clone()).into(),
-            r.map(|r| r.ontvanger.clone()).into(),
-            r.and_then(|r| r.cross_ref.clone()).into(),
-            r.and_then(|r| r.transport.clone()).into(),
-            r.and_then(|r| r.transport_code.clone()).into(),
-            d.name.clone().into(),
-        ];
-        self.part(gemeente, jaar).leveringen.get_or_insert_with(leveringen_columns).push(row);
+            uuid.into(),
+            ontvangen.into(),
+            bron.into(),
+            afzender.into(),
+            ontvanger.into(),
+            cross_ref.into(),
+            transport.into(),
+            transport_code.into(),
+            name.into(),
+        ]
     }
 
     fn quarantine(
@@ -341,7 +367,7 @@ impl Ingester<'_> {
         };
         let Some((read, inhoud)) = parsed else { return self.maybe_flush() };
         match read {
-            Ok(message) => self.store_message(&d, bytes, &message, inhoud)?,
+            Ok(message) => self.store_message(d, bytes, &message, inhoud)?,
             Err(err) => {
                 let soort = if err.findings.iter().any(|f| f.level == Level::Xml) { "onleesbaar" } else { "ongeldig" };
                 let first = err.findings.first();
@@ -356,7 +382,7 @@ impl Ingester<'_> {
 
     /// Record a Fo01 against the delivery it refused (once).
     fn transport_error(&mut self, d: &Delivery, fout: ketenzicht_envelope::Foutbericht) -> Result<(), IngestError> {
-        let key = levering_key(&fout.cross_ref);
+        let key = undated_key(&uuid_text(&fout.cross_ref));
         if self.pending(|p| p.transportfouten.contains(&key)) || self.store.ledger.has_transportfout(&key)? {
             self.summary.al_bekend += 1;
             return Ok(());
@@ -379,9 +405,26 @@ impl Ingester<'_> {
         Ok(())
     }
 
+    /// The stored message with this key; in a ledger with undated keys, also under the
+    /// undated key of its identity.
+    fn stored_bericht(&self, key: &Sleutel, identity: &str) -> Result<Option<(i64, Inhoud)>, IngestError> {
+        let ledger = &self.store.ledger;
+        match ledger.bericht(key)? {
+            None if ledger.undated_keys() => Ok(ledger.bericht(&undated_key(identity))?),
+            found => Ok(found),
+        }
+    }
+
+    /// Whether the delivery with this key is stored; in a ledger with undated keys, also under
+    /// the undated key of what it hashes.
+    fn levering_stored(&self, key: &Sleutel, text: &str) -> Result<bool, IngestError> {
+        let ledger = &self.store.ledger;
+        Ok(ledger.has_levering(key)? || (ledger.undated_keys() && ledger.has_levering(&undated_key(text))?))
+    }
+
     fn store_message(
         &mut self,
-        d: &Delivery,
+        d: Delivery,
         bytes: Vec<u8>,
         message: &Message,
         inhoud: Inhoud,
@@ -391,28 +434,24 @@ impl Ingester<'_> {
         let gemeente = gemeente.to_string();
         let eigen = message.bericht.eigen_identiteit();
         let name = message.name();
-        let identity = format!(
-            "{}|{name}|{}|{}|{}",
-            message.wet.as_str(),
-            eigen.verzender,
-            eigen.identificatie,
-            eigen.dagtekening.0
-        );
-        let key = sleutel(&identity);
-        let levering = match &d.routing {
-            Some(r) => levering_key(&r.uuid),
-            None => sleutel(&format!("inhoud|{}", hex(&inhoud))),
+        let identity = identity(message);
+        // Dated with the Dagtekening; a delivery with its month of receipt (see `dated_key`).
+        let key = dated_key(key_month(eigen.dagtekening.0), &identity);
+        let (levering_text, levering_month) = match &d.routing {
+            Some(r) => (uuid_text(&r.uuid), key_month(r.ontvangen.date())),
+            None => (content_text(&inhoud), key_month(eigen.dagtekening.0)),
         };
+        let levering = dated_key(levering_month, &levering_text);
         // Registered on the day of receipt, else on its Dagtekening; partitioned by that year.
         let dag = d.routing.as_ref().map_or(eigen.dagtekening.0, |r| r.ontvangen.date());
         let jaar = dag.year();
         if !self.options.toelating.admits(&gemeente, message.wet, dag) {
-            return self.without_order(key, &gemeente, message.wet.as_str(), dag);
+            return self.without_order(undated_key(&identity), &gemeente, message.wet.as_str(), dag);
         }
         let pending = self.pending.berichten.get(&key).or_else(|| self.in_flight.as_ref()?.pending.berichten.get(&key));
         let known = match pending {
             Some(found) => Some(*found),
-            None => self.store.ledger.bericht(&key)?,
+            None => self.stored_bericht(&key, &identity)?,
         };
         match known {
             None => {
@@ -431,8 +470,10 @@ impl Ingester<'_> {
                     eigen.dagtekening.0.into(),
                     Value::Binary(bytes),
                 ];
-                self.part(&gemeente, jaar).ruw.get_or_insert_with(ruw_columns).push(row);
-                self.levering_row(id, &gemeente, jaar, d);
+                let levering_row = Self::levering_row(id, d);
+                let part = self.part(&gemeente, jaar);
+                part.ruw.get_or_insert_with(ruw_columns).push(row);
+                part.leveringen.get_or_insert_with(leveringen_columns).push(levering_row);
                 self.commit.berichten.push(BerichtEntry { sleutel: key, id, inhoud, gemeente: gemeente.clone(), jaar });
                 self.commit.leveringen.push(LeveringEntry {
                     sleutel: levering,
@@ -445,11 +486,14 @@ impl Ingester<'_> {
                 self.summary.gemeenten.insert(gemeente);
             }
             Some((id, stored)) if stored == inhoud => {
-                if self.pending(|p| p.leveringen.contains(&levering)) || self.store.ledger.has_levering(&levering)? {
+                if self.pending(|p| p.leveringen.contains(&levering))
+                    || self.levering_stored(&levering, &levering_text)?
+                {
                     self.summary.al_bekend += 1;
                 } else {
                     self.pending.leveringen.insert(levering);
-                    self.levering_row(id, &gemeente, jaar, d);
+                    let levering_row = Self::levering_row(id, d);
+                    self.part(&gemeente, jaar).leveringen.get_or_insert_with(leveringen_columns).push(levering_row);
                     self.commit.leveringen.push(LeveringEntry {
                         sleutel: levering,
                         bericht: id,
@@ -466,7 +510,7 @@ impl Ingester<'_> {
                     eigen.identificatie, eigen.verzender, eigen.dagtekening.0
                 );
                 let quarantined = self.quarantine(
-                    d,
+                    &d,
                     &bytes,
                     "conflict",
                     reden,

@@ -186,3 +186,52 @@ fn deleting_a_gemeente_removes_its_partitions_and_ledger_rows() {
         }
     }
 }
+
+/// A ledger from before keys were dated: its messages and deliveries are found under their
+/// undated keys, so that they are not stored a second time.
+#[test]
+fn a_ledger_with_undated_keys_still_knows_what_it_holds() {
+    use ketenzicht_store::ledger::{dated_key, key_month, undated_key};
+    use sha2::Digest;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("store");
+    let names = ["JW301", "JW305", "WMO301", "WMO305"];
+    let paths: Vec<PathBuf> = names.iter().map(|n| write(dir.path(), &format!("{n}.xml"), &example(n))).collect();
+    let mut store = Store::open(&root).expect("store");
+    assert_eq!(ingest(&mut store, &paths).nieuw, 4);
+    let counts = store.ledger.counts().expect("counts");
+    drop(store);
+
+    // Rewrite every key as an older version wrote it.
+    let ledger = rusqlite::Connection::open(root.join("ketenzicht.sqlite")).expect("ledger");
+    let rekey = |table: &str, month: u16, text: &str| {
+        let sql = format!("UPDATE {table} SET sleutel = ?1 WHERE sleutel = ?2");
+        let changed =
+            ledger.execute(&sql, [&undated_key(text)[..], &dated_key(month, text)[..]]).expect("rewrite a key");
+        assert_eq!(changed, 1, "{table} {text}");
+    };
+    for path in &paths {
+        let bytes = std::fs::read(path).expect("read");
+        let message = ketenzicht_message::read(&bytes).expect("valid example");
+        let month = key_month(message.bericht.eigen_identiteit().dagtekening.0);
+        rekey("bericht", month, &ketenzicht_ingest::identity(&message));
+        rekey("levering", month, &ketenzicht_ingest::content_text(&sha2::Sha256::digest(&bytes).into()));
+    }
+    let flag = |undated: bool| {
+        ledger.execute("UPDATE sleutelvorm SET ongedateerd = ?1", [undated]).expect("flag");
+    };
+    flag(true);
+
+    let mut store = Store::open(&root).expect("store");
+    assert!(store.ledger.undated_keys());
+    let again = ingest(&mut store, &paths);
+    assert_eq!((again.nieuw, again.dubbel, again.al_bekend), (0, 0, 4), "{again:?}");
+    assert_eq!(store.ledger.counts().expect("counts"), counts);
+    drop(store);
+
+    // Without looking up undated keys, the same input would be stored again.
+    flag(false);
+    let mut store = Store::open(&root).expect("store");
+    assert_eq!(ingest(&mut store, &paths).nieuw, 4, "the undated lookup is what finds them");
+}
