@@ -335,15 +335,23 @@ impl Ledger {
             conn.execute_batch(LAYOUT_INDEXES).map_err(sql)?;
         }
         // What a ledger holds when it is first opened by a version with dated keys was stored
-        // with undated keys; recorded once.
-        conn.execute(
-            "INSERT OR IGNORE INTO sleutelvorm (id, ongedateerd)
-             VALUES (1, EXISTS (SELECT 1 FROM bericht) OR EXISTS (SELECT 1 FROM levering))",
-            [],
-        )
-        .map_err(sql)?;
-        let undated =
-            conn.query_row("SELECT ongedateerd FROM sleutelvorm WHERE id = 1", [], |r| r.get(0)).map_err(sql)?;
+        // with undated keys; recorded once (later opens only read it, so that a reader beside
+        // a writer does not wait for the write lock).
+        let recorded = |conn: &Connection| {
+            conn.query_row("SELECT ongedateerd FROM sleutelvorm WHERE id = 1", [], |r| r.get::<_, bool>(0)).optional()
+        };
+        let undated = match recorded(&conn).map_err(sql)? {
+            Some(undated) => undated,
+            None => {
+                conn.execute(
+                    "INSERT OR IGNORE INTO sleutelvorm (id, ongedateerd)
+                     VALUES (1, EXISTS (SELECT 1 FROM bericht) OR EXISTS (SELECT 1 FROM levering))",
+                    [],
+                )
+                .map_err(sql)?;
+                recorded(&conn).map_err(sql)?.unwrap_or(true)
+            }
+        };
         Ok(Ledger { conn, path: path.to_owned(), undated })
     }
 
