@@ -22,7 +22,6 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    crate::allocator::keep_freed_memory();
     let dir = ketenzicht_store::store_dir(args.store.as_deref());
     let mut store = Store::open(&dir).with_context(|| format!("opening the store {}", dir.display()))?;
     let bar = if std::io::stderr().is_terminal() {

@@ -1,7 +1,6 @@
 //! `ketenzicht`: the command line of the ketenzicht processor.
 
 mod accounts;
-mod allocator;
 mod governance;
 mod indicators;
 mod ingest;
