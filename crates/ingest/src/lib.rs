@@ -435,13 +435,16 @@ impl Ingester<'_> {
         let eigen = message.bericht.eigen_identiteit();
         let name = message.name();
         let identity = identity(message);
-        // Dated with the Dagtekening; a delivery with its month of receipt (see `dated_key`).
-        let key = dated_key(key_month(eigen.dagtekening.0), &identity);
-        let (levering_text, levering_month) = match &d.routing {
-            Some(r) => (uuid_text(&r.uuid), key_month(r.ontvangen.date())),
-            None => (content_text(&inhoud), key_month(eigen.dagtekening.0)),
+        // Both keys dated with the Dagtekening (see `dated_key`): a delivery's too, so that it
+        // has the same key whichever form its routing data came in (a routing record and an
+        // envelope may differ in their receipt time).
+        let month = key_month(eigen.dagtekening.0);
+        let key = dated_key(month, &identity);
+        let levering_text = match &d.routing {
+            Some(r) => uuid_text(&r.uuid),
+            None => content_text(&inhoud),
         };
-        let levering = dated_key(levering_month, &levering_text);
+        let levering = dated_key(month, &levering_text);
         // Registered on the day of receipt, else on its Dagtekening; partitioned by that year.
         let dag = d.routing.as_ref().map_or(eigen.dagtekening.0, |r| r.ontvangen.date());
         let jaar = dag.year();

@@ -235,3 +235,45 @@ fn a_ledger_with_undated_keys_still_knows_what_it_holds() {
     let mut store = Store::open(&root).expect("store");
     assert_eq!(ingest(&mut store, &paths).nieuw, 4, "the undated lookup is what finds them");
 }
+
+/// One delivery, once with a routing record of the knooppunt and once in its StUF-GGk envelope
+/// whose time falls in the next month: the same delivery (its key is dated with the
+/// message's Dagtekening, not with either receipt time).
+#[test]
+fn a_delivery_is_one_whichever_form_its_routing_data_came_in() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = example("JW301");
+    let uuid = "3f1c2a9e-6b7d-4e21-9a0c-5d8e7f6a1b2c";
+    let message = ketenzicht_message::read(&bytes).expect("valid example");
+    let (gemeente, aanbieder) = message.bericht.partijen();
+
+    // A routed directory: the message file and its routing record, received on 31 January.
+    let routed = dir.path().join("routed");
+    std::fs::create_dir_all(routed.join("routing")).expect("dirs");
+    std::fs::write(routed.join("JW301.xml"), &bytes).expect("write");
+    let record = serde_json::json!({
+        "uuid": uuid, "ontvangen": "2024-01-31T23:59:30", "afzender": gemeente.to_string(),
+        "ontvanger": aanbieder.to_string(), "bericht": "JW301", "bestand": "JW301.xml",
+    });
+    std::fs::write(routed.join("routing/routing.jsonl"), format!("{record}\n")).expect("write");
+
+    // The same delivery in its envelope, timed half a minute later: 1 February.
+    let envelope = ketenzicht_envelope::Envelope {
+        soort: ketenzicht_envelope::Soort::Di01,
+        zender: ketenzicht_envelope::Systeem { organisatie: gemeente.to_string(), applicatie: "test".into() },
+        ontvanger: ketenzicht_envelope::Systeem { organisatie: aanbieder.to_string(), applicatie: "test".into() },
+        referentienummer: uuid.into(),
+        tijdstip: chrono::NaiveDate::from_ymd_opt(2024, 2, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).expect("time"),
+        cross_ref: None,
+        functie: "JW301".into(),
+        bericht: bytes.clone(),
+    };
+    let wrapped = write(dir.path(), "envelop.xml", &ketenzicht_envelope::write(&envelope));
+
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+    let first = ingest(&mut store, &[routed]);
+    assert_eq!((first.nieuw, first.dubbel), (1, 0), "{first:?}");
+    let again = ingest(&mut store, &[wrapped]);
+    assert_eq!((again.nieuw, again.dubbel, again.al_bekend), (0, 0, 1), "{again:?}");
+    assert_eq!(store.ledger.counts().expect("counts")[..2], [1, 1], "one message, one delivery");
+}

@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 use crate::StoreError;
 
 /// A key of the ledger: a message identity (law, message, sender, Identificatie and
-/// Dagtekening) or a delivery (its knooppunt UUID), hashed; see [`dated_key`].
+/// Dagtekening) or a delivery (its knooppunt UUID, or its content), hashed and dated with the
+/// message's Dagtekening; see [`dated_key`].
 pub type Sleutel = [u8; 16];
 
 /// The month of a date as it leads a dated key: months since January 1900.
@@ -280,8 +281,9 @@ fn old_layout(conn: &Connection) -> rusqlite::Result<bool> {
 
 /// SQL: the `levering` row `l` is the delivery that the `transportfout` row refused. A
 /// transport error's key is the undated key of the UUID it refers to; the delivery's key is
-/// dated with its month of receipt, which is the error's month or one next to it (or the key is
-/// undated, stored before keys were dated). Four lookups in the unique index.
+/// dated with its message's Dagtekening, in the error's month or one next to it (a refusal
+/// comes on receipt), or undated (stored before keys were dated). Four lookups in the unique
+/// index.
 fn refused_delivery() -> String {
     let month = "((CAST(substr(transportfout.tijdstip, 1, 4) AS INTEGER) - 1900) * 12 \
                  + CAST(substr(transportfout.tijdstip, 6, 2) AS INTEGER) - 1)";
@@ -877,7 +879,7 @@ mod transportfout_tests {
         ledger.finish_batch(batch, commit).expect("finish");
     }
 
-    /// The keys of a Fo01 about this UUID and of the delivery it refused, received on `day`.
+    /// The keys of a Fo01 about this UUID and of the delivery it refused, dated `day`.
     fn keys(uuid: &str, day: NaiveDate) -> (Sleutel, Sleutel) {
         let text = format!("uuid|{uuid}");
         (undated_key(&text), dated_key(key_month(day), &text))
@@ -893,7 +895,7 @@ mod transportfout_tests {
         commit(&mut ledger, &Commit { transportfouten: vec![fout(early, "u-early")], ..Commit::default() });
         assert!(ledger.has_transportfout(&early).expect("has"));
         assert!(ledger.transportfouten("0363").expect("list").is_empty());
-        // Its delivery comes, received the day before, in February: tied to its gemeente.
+        // Its delivery comes, dated the day before, in February: tied to its gemeente.
         commit(&mut ledger, &delivery(early_levering, 1, "0363"));
         assert_eq!(ledger.transportfouten("0363").expect("list"), vec![("u-early".to_owned(), "IB014".to_owned())]);
 
