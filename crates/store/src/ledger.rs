@@ -51,6 +51,7 @@ pub fn undated_key(text: &str) -> Sleutel {
     key.copy_from_slice(&hash[..16]);
     key
 }
+
 /// SHA-256 of a message's bytes.
 pub type Inhoud = [u8; 32];
 
@@ -470,8 +471,7 @@ impl Ledger {
                 .map_err(|e| sql_error(&self.path, e))?;
             // In id order, so that the rows are appended to the table (in key order they landed
             // at random places among the batch's new pages and split them: 2,000 instructions
-            // more per message into an empty store, and no faster into a two-year ledger,
-            // where a batch's keys are too sparse to share index pages anyway).
+            // more per message into an empty store).
             let mut berichten: Vec<_> = commit.berichten.iter().collect();
             berichten.sort_unstable_by_key(|b| b.id);
             for b in berichten {
