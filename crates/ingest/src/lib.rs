@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Datelike;
 use ketenzicht_governance::Toelating;
+use ketenzicht_message::model::EigenIdentiteit;
 use ketenzicht_message::{Level, Message, Wet};
 use ketenzicht_store::ledger::{
     BerichtEntry, Commit, Inhoud, LeveringEntry, QuarantaineEntry, Sleutel, TransportFoutEntry, ZonderOpdracht,
@@ -198,15 +199,12 @@ fn sha256(bytes: &[u8]) -> Inhoud {
 /// What the key of a message hashes: law, message, sender, Identificatie and Dagtekening
 /// (dated with the Dagtekening's month, see [`dated_key`]).
 pub fn identity(message: &Message) -> String {
-    let eigen = message.bericht.eigen_identiteit();
-    format!(
-        "{}|{}|{}|{}|{}",
-        message.wet.as_str(),
-        message.name(),
-        eigen.verzender,
-        eigen.identificatie,
-        eigen.dagtekening.0
-    )
+    identity_of(message.wet, &message.name(), &message.bericht.eigen_identiteit())
+}
+
+/// [`identity`] from the message's law, name and own identity, where these are at hand.
+fn identity_of(wet: Wet, name: &str, eigen: &EigenIdentiteit<'_>) -> String {
+    format!("{}|{name}|{}|{}|{}", wet.as_str(), eigen.verzender, eigen.identificatie, eigen.dagtekening.0)
 }
 
 /// What the key of a delivery without routing data hashes: its content (dated with the
@@ -405,21 +403,21 @@ impl Ingester<'_> {
         Ok(())
     }
 
-    /// The stored message with this key; in a ledger with undated keys, also under the
-    /// undated key of its identity.
-    fn stored_bericht(&self, key: &Sleutel, identity: &str) -> Result<Option<(i64, Inhoud)>, IngestError> {
+    /// The stored message with this key; in a ledger with undated keys, also under its
+    /// undated key.
+    fn stored_bericht(&self, key: &Sleutel, undated: &Sleutel) -> Result<Option<(i64, Inhoud)>, IngestError> {
         let ledger = &self.store.ledger;
         match ledger.bericht(key)? {
-            None if ledger.undated_keys() => Ok(ledger.bericht(&undated_key(identity))?),
+            None if ledger.undated_keys() => Ok(ledger.bericht(undated)?),
             found => Ok(found),
         }
     }
 
     /// Whether the delivery with this key is stored; in a ledger with undated keys, also under
-    /// the undated key of what it hashes.
-    fn levering_stored(&self, key: &Sleutel, text: &str) -> Result<bool, IngestError> {
+    /// its undated key.
+    fn levering_stored(&self, key: &Sleutel, undated: &Sleutel) -> Result<bool, IngestError> {
         let ledger = &self.store.ledger;
-        Ok(ledger.has_levering(key)? || (ledger.undated_keys() && ledger.has_levering(&undated_key(text))?))
+        Ok(ledger.has_levering(key)? || (ledger.undated_keys() && ledger.has_levering(undated)?))
     }
 
     fn store_message(
@@ -434,27 +432,28 @@ impl Ingester<'_> {
         let gemeente = gemeente.to_string();
         let eigen = message.bericht.eigen_identiteit();
         let name = message.name();
-        let identity = identity(message);
         // Both keys dated with the Dagtekening (see `dated_key`): a delivery's too, so that it
         // has the same key whichever form its routing data came in (a routing record and an
-        // envelope may differ in their receipt time).
+        // envelope may differ in their receipt time). Each text is hashed once; the undated
+        // keys serve `zonder_opdracht` and ledgers that hold undated keys.
         let month = key_month(eigen.dagtekening.0);
-        let key = dated_key(month, &identity);
-        let levering_text = match &d.routing {
+        let undated = undated_key(&identity_of(message.wet, &name, &eigen));
+        let key = dated_key(month, undated);
+        let levering_undated = undated_key(&match &d.routing {
             Some(r) => uuid_text(&r.uuid),
             None => content_text(&inhoud),
-        };
-        let levering = dated_key(month, &levering_text);
+        });
+        let levering = dated_key(month, levering_undated);
         // Registered on the day of receipt, else on its Dagtekening; partitioned by that year.
         let dag = d.routing.as_ref().map_or(eigen.dagtekening.0, |r| r.ontvangen.date());
         let jaar = dag.year();
         if !self.options.toelating.admits(&gemeente, message.wet, dag) {
-            return self.without_order(undated_key(&identity), &gemeente, message.wet.as_str(), dag);
+            return self.without_order(undated, &gemeente, message.wet.as_str(), dag);
         }
         let pending = self.pending.berichten.get(&key).or_else(|| self.in_flight.as_ref()?.pending.berichten.get(&key));
         let known = match pending {
             Some(found) => Some(*found),
-            None => self.stored_bericht(&key, &identity)?,
+            None => self.stored_bericht(&key, &undated)?,
         };
         match known {
             None => {
@@ -490,7 +489,7 @@ impl Ingester<'_> {
             }
             Some((id, stored)) if stored == inhoud => {
                 if self.pending(|p| p.leveringen.contains(&levering))
-                    || self.levering_stored(&levering, &levering_text)?
+                    || self.levering_stored(&levering, &levering_undated)?
                 {
                     self.summary.al_bekend += 1;
                 } else {

@@ -207,8 +207,9 @@ fn a_ledger_with_undated_keys_still_knows_what_it_holds() {
     let ledger = rusqlite::Connection::open(root.join("ketenzicht.sqlite")).expect("ledger");
     let rekey = |table: &str, month: u16, text: &str| {
         let sql = format!("UPDATE {table} SET sleutel = ?1 WHERE sleutel = ?2");
-        let changed =
-            ledger.execute(&sql, [&undated_key(text)[..], &dated_key(month, text)[..]]).expect("rewrite a key");
+        let changed = ledger
+            .execute(&sql, [&undated_key(text)[..], &dated_key(month, undated_key(text))[..]])
+            .expect("rewrite a key");
         assert_eq!(changed, 1, "{table} {text}");
     };
     for path in &paths {

@@ -26,18 +26,18 @@ pub fn key_month(date: NaiveDate) -> u16 {
     u16::try_from(months.max(0)).unwrap_or(u16::MAX)
 }
 
-/// The key of `text` dated with `month` ([`key_month`]): the month, big-endian, and the first
-/// 14 bytes of the SHA-256 of `text`.
+/// An [`undated_key`] dated with `month` ([`key_month`]): the month, big-endian, and the
+/// first 14 bytes of the undated key (of the SHA-256 of its text). The transport errors'
+/// SQL (`refused_delivery`) dates keys the same way.
 ///
 /// The month leads so that the keys of new traffic lie together at the end of the ledger's
 /// indexes: a batch writes a few index pages instead of one page per message anywhere in the
 /// index (into a two-year ledger, each batch rewrote about 400 MB of index pages through
 /// the WAL). 112 bits of hash within one month keep keys apart.
-pub fn dated_key(month: u16, text: &str) -> Sleutel {
-    let hash = Sha256::digest(text.as_bytes());
+pub fn dated_key(month: u16, undated: Sleutel) -> Sleutel {
     let mut key = [0u8; 16];
     key[..2].copy_from_slice(&month.to_be_bytes());
-    key[2..].copy_from_slice(&hash[..14]);
+    key[2..].copy_from_slice(&undated[..14]);
     key
 }
 
@@ -882,7 +882,7 @@ mod transportfout_tests {
     /// The keys of a Fo01 about this UUID and of the delivery it refused, dated `day`.
     fn keys(uuid: &str, day: NaiveDate) -> (Sleutel, Sleutel) {
         let text = format!("uuid|{uuid}");
-        (undated_key(&text), dated_key(key_month(day), &text))
+        (undated_key(&text), dated_key(key_month(day), undated_key(&text)))
     }
 
     #[test]
@@ -946,11 +946,12 @@ mod transportfout_tests {
         assert_eq!(key_month(day(1850, 6, 1)), 0, "before 1900: the first month");
         assert_eq!(key_month(day(9999, 12, 31)), u16::MAX, "beyond the last month: the last");
         let text = "ijw|JW301|0363|1|2024-03-31";
-        let (dated, undated) = (dated_key(key_month(day(2024, 3, 31)), text), undated_key(text));
+        let (dated, undated) = (dated_key(key_month(day(2024, 3, 31)), undated_key(text)), undated_key(text));
         assert_eq!(dated[..2], (124u16 * 12 + 2).to_be_bytes());
         assert_eq!(dated[2..], undated[..14], "the same hash");
         assert!(
-            dated_key(key_month(day(2024, 3, 1)), "a") < dated_key(key_month(day(2024, 4, 1)), "0"),
+            dated_key(key_month(day(2024, 3, 1)), undated_key("a"))
+                < dated_key(key_month(day(2024, 4, 1)), undated_key("0")),
             "by month first"
         );
     }
