@@ -11,8 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
+use arrow_array::RecordBatch;
+use ketenzicht_store::Lake;
 use ketenzicht_store::ledger::{Commit, Inhoud, Sleutel};
-use ketenzicht_store::{Lake, Table};
 
 use crate::IngestError;
 
@@ -30,7 +31,7 @@ pub(crate) struct Pending {
 /// (with the gemeente whose key seals it), then the quarantined inputs, sealed already.
 #[derive(Debug)]
 pub(crate) struct Files {
-    pub tables: Vec<(String, String, Table)>,
+    pub tables: Vec<(String, String, RecordBatch)>,
     pub quarantine: Vec<(String, Vec<u8>)>,
 }
 
@@ -52,7 +53,7 @@ pub(crate) fn write(root: &Path, lake: &Lake, files: Files) -> Result<(), Ingest
     let mut written = Vec::with_capacity(files.tables.len() + files.quarantine.len());
     for (name, gemeente, table) in files.tables {
         let path = root.join(name);
-        lake.write_table_unsynced(&path, &gemeente, &table)?;
+        lake.write_batch_unsynced(&path, &gemeente, &table)?;
         written.push(path);
     }
     for (name, bytes) in files.quarantine {

@@ -16,6 +16,7 @@
 
 mod batch;
 pub mod inbox;
+mod rows;
 pub mod source;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,7 +32,7 @@ use ketenzicht_store::ledger::{
     dated_key, key_month, undated_key,
 };
 use ketenzicht_store::pseudonym::hex;
-use ketenzicht_store::{Kind, Store, StoreError, Table, Value};
+use ketenzicht_store::{Kind, Store, StoreError, Table};
 use sha2::{Digest, Sha256};
 
 pub use source::{Delivery, Routing, RoutingBron};
@@ -59,6 +60,7 @@ impl IngestError {
 
 use batch::{Files, InFlight, Pending, Writer};
 use ketenzicht_store::lake::{LEVERINGEN, RUW};
+use rows::{LeveringRows, Ruw, RuwRows};
 
 pub fn ruw_columns() -> Table {
     Table::new(&[
@@ -140,8 +142,8 @@ impl Summary {
 
 #[derive(Default)]
 struct Part {
-    ruw: Option<Table>,
-    leveringen: Option<Table>,
+    ruw: Option<RuwRows>,
+    leveringen: Option<LeveringRows>,
 }
 
 struct Ingester<'s> {
@@ -232,39 +234,6 @@ impl Ingester<'_> {
 
     fn part(&mut self, gemeente: &str, jaar: i32) -> &mut Part {
         self.parts.entry((gemeente.to_owned(), jaar)).or_default()
-    }
-
-    /// The delivery's row of the `leveringen` table; its routing data is moved into the row.
-    fn levering_row(id: i64, d: Delivery) -> Vec<Value> {
-        let Delivery { name, routing, .. } = d;
-        let (uuid, ontvangen, bron, afzender, ontvanger, cross_ref, transport, transport_code) = match routing {
-            Some(r) => (
-                Some(r.uuid),
-                Some(r.ontvangen),
-                Some(match r.bron {
-                    RoutingBron::Knooppunt => "knooppunt",
-                    RoutingBron::Envelop => "envelop",
-                }),
-                Some(r.afzender),
-                Some(r.ontvanger),
-                r.cross_ref,
-                r.transport,
-                r.transport_code,
-            ),
-            None => Default::default(),
-        };
-        vec![
-            Value::Int(id),
-            uuid.into(),
-            ontvangen.into(),
-            bron.into(),
-            afzender.into(),
-            ontvanger.into(),
-            cross_ref.into(),
-            transport.into(),
-            transport_code.into(),
-            name.into(),
-        ]
     }
 
     fn quarantine(
@@ -461,21 +430,19 @@ impl Ingester<'_> {
                 self.next_id += 1;
                 self.pending.berichten.insert(key, (id, inhoud));
                 self.pending.leveringen.insert(levering);
-                let row = vec![
-                    Value::Int(id),
-                    hex(&key).into(),
-                    hex(&inhoud).into(),
-                    message.wet.as_str().into(),
-                    name.clone().into(),
-                    eigen.verzender.to_string().into(),
-                    eigen.identificatie.to_string().into(),
-                    eigen.dagtekening.0.into(),
-                    Value::Binary(bytes),
-                ];
-                let levering_row = Self::levering_row(id, d);
                 let part = self.part(&gemeente, jaar);
-                part.ruw.get_or_insert_with(ruw_columns).push(row);
-                part.leveringen.get_or_insert_with(leveringen_columns).push(levering_row);
+                part.ruw.get_or_insert_default().push(Ruw {
+                    id,
+                    sleutel: &key,
+                    inhoud: &inhoud,
+                    wet: message.wet.as_str(),
+                    bericht: &name,
+                    verzender: &eigen.verzender,
+                    identificatie: eigen.identificatie.as_str(),
+                    dagtekening: eigen.dagtekening.0,
+                    xml: &bytes,
+                });
+                part.leveringen.get_or_insert_default().push(id, &d);
                 self.commit.berichten.push(BerichtEntry { sleutel: key, id, inhoud, gemeente: gemeente.clone(), jaar });
                 self.commit.leveringen.push(LeveringEntry {
                     sleutel: levering,
@@ -494,8 +461,7 @@ impl Ingester<'_> {
                     self.summary.al_bekend += 1;
                 } else {
                     self.pending.leveringen.insert(levering);
-                    let levering_row = Self::levering_row(id, d);
-                    self.part(&gemeente, jaar).leveringen.get_or_insert_with(leveringen_columns).push(levering_row);
+                    self.part(&gemeente, jaar).leveringen.get_or_insert_default().push(id, &d);
                     self.commit.leveringen.push(LeveringEntry {
                         sleutel: levering,
                         bericht: id,
@@ -543,9 +509,9 @@ impl Ingester<'_> {
         // client data) stay plain Parquet.
         let mut tables = Vec::new();
         for ((gemeente, jaar), part) in std::mem::take(&mut self.parts) {
-            for (table, rows, ext) in
-                [(RUW, part.ruw, ketenzicht_store::SEALED), (LEVERINGEN, part.leveringen, "parquet")]
-            {
+            let ruw = part.ruw.map(RuwRows::finish).transpose()?;
+            let leveringen = part.leveringen.map(LeveringRows::finish).transpose()?;
+            for (table, rows, ext) in [(RUW, ruw, ketenzicht_store::SEALED), (LEVERINGEN, leveringen, "parquet")] {
                 if let Some(rows) = rows {
                     tables.push((ketenzicht_store::partition_rel(table, &gemeente, jaar), ext, gemeente.clone(), rows));
                 }

@@ -172,6 +172,17 @@ impl Lake {
         write_bytes_renamed(path, &self.file_bytes(path, gemeente, table)?)
     }
 
+    /// [`Lake::write_table_unsynced`] for rows gathered as an Arrow record batch already (of the
+    /// types of [`parquet_io::schema`]).
+    pub fn write_batch_unsynced(
+        &self,
+        path: &Path,
+        gemeente: &str,
+        batch: &arrow_array::RecordBatch,
+    ) -> Result<(), StoreError> {
+        write_bytes_renamed(path, &self.batch_bytes(path, gemeente, batch)?)
+    }
+
     /// Write a lake file of `gemeente` atomically, sealed when its name ends in `.kzs`.
     pub fn write_table(&self, path: &Path, gemeente: &str, table: &Table) -> Result<(), StoreError> {
         write_bytes_atomic(path, &self.file_bytes(path, gemeente, table)?)
@@ -180,7 +191,17 @@ impl Lake {
     /// The bytes of a lake file: Parquet, sealed with the gemeente's key when the name ends
     /// in `.kzs` (after Parquet's own compression, so that sealing costs no size).
     fn file_bytes(&self, path: &Path, gemeente: &str, table: &Table) -> Result<Vec<u8>, StoreError> {
-        let parquet = parquet_io::write_parquet_to(Vec::new(), table, path)?;
+        self.batch_bytes(path, gemeente, &parquet_io::record_batch(table)?)
+    }
+
+    /// [`Lake::file_bytes`] of a record batch.
+    fn batch_bytes(
+        &self,
+        path: &Path,
+        gemeente: &str,
+        batch: &arrow_array::RecordBatch,
+    ) -> Result<Vec<u8>, StoreError> {
+        let parquet = parquet_io::write_batch_to(Vec::new(), batch, path)?;
         if path.extension().is_some_and(|e| e == SEALED) {
             self.keys.seal_without_compression(gemeente, &parquet)
         } else {

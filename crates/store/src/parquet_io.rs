@@ -49,7 +49,8 @@ fn kind_of(data_type: &DataType) -> Option<Kind> {
     })
 }
 
-fn schema(columns: &[Column]) -> Arc<Schema> {
+/// The Arrow schema of tables with these columns (every field nullable).
+pub fn schema(columns: &[Column]) -> Arc<Schema> {
     Arc::new(Schema::new(columns.iter().map(|c| Field::new(&c.name, data_type(c.kind), true)).collect::<Vec<_>>()))
 }
 
@@ -106,9 +107,16 @@ pub fn write_parquet(path: &Path, table: &Table) -> Result<(), StoreError> {
 
 /// Write the table as Parquet into `out` (a file, or a buffer to seal); `path` names it in errors.
 pub fn write_parquet_to<W: std::io::Write + Send>(out: W, table: &Table, path: &Path) -> Result<W, StoreError> {
-    let mut writer = TableWriter::new(out, &table.columns, path)?;
-    writer.write(table)?;
-    writer.finish()
+    write_batch_to(out, &record_batch(table)?, path)
+}
+
+/// Write one Arrow record batch (of this module's types, see [`schema`]) as Parquet into `out`.
+pub fn write_batch_to<W: std::io::Write + Send>(out: W, batch: &RecordBatch, path: &Path) -> Result<W, StoreError> {
+    let schema = batch.schema();
+    let mut writer =
+        ArrowWriter::try_new(out, schema.clone(), Some(properties(&schema))).map_err(parquet_error(path))?;
+    writer.write(batch).map_err(parquet_error(path))?;
+    writer.into_inner().map_err(parquet_error(path))
 }
 
 /// Rows per row group: the writer holds one row group, encoded, until it is full, so this
@@ -117,14 +125,14 @@ const ROW_GROUP_ROWS: usize = 1 << 17;
 
 /// Bytes (the raw messages) are not dictionary encoded: each is distinct, and Parquet would
 /// hash every one into a dictionary that only grows until it gives up on it.
-fn properties(columns: &[Column]) -> WriterProperties {
+fn properties(schema: &Schema) -> WriterProperties {
     let mut properties = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_created_by(format!("ketenzicht {}", env!("CARGO_PKG_VERSION")))
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
-    for column in columns {
-        if column.kind == Kind::Binary {
-            properties = properties.set_column_dictionary_enabled(column.name.as_str().into(), false);
+    for field in schema.fields() {
+        if field.data_type() == &DataType::Binary {
+            properties = properties.set_column_dictionary_enabled(field.name().as_str().into(), false);
         }
     }
     properties.build()
@@ -143,7 +151,7 @@ impl<W: std::io::Write + Send> TableWriter<W> {
     pub fn new(out: W, columns: &[Column], path: &Path) -> Result<Self, StoreError> {
         let schema = schema(columns);
         let writer =
-            ArrowWriter::try_new(out, schema.clone(), Some(properties(columns))).map_err(parquet_error(path))?;
+            ArrowWriter::try_new(out, schema.clone(), Some(properties(&schema))).map_err(parquet_error(path))?;
         Ok(TableWriter { writer, schema, path: path.to_owned() })
     }
 
