@@ -1,19 +1,20 @@
 //! Batches: what the storing thread has taken but the ledger does not hold yet, and the
 //! thread that writes a batch's files while the storing thread goes on with the next one.
 //!
-//! The commit protocol stays the ledger's (see `ketenzicht_store::ledger`): the batch is
-//! registered with its files, the files are written and synced (here, on the writer thread),
-//! and only then does the storing thread record the batch's messages in the ledger. One batch
-//! is in flight at a time; its identities stay in [`Pending`] until the ledger holds them, so
-//! that the next batch finds them.
+//! The commit protocol stays the ledger's (see `ketenzicht_store::ledger`): the storing thread
+//! registers the batch with its files; the writer thread writes and syncs the files and only
+//! then records the batch's messages in the ledger, through a connection of its own. One batch
+//! is in flight at a time; its identities stay in [`Pending`] until the ledger holds them and
+//! the storing thread's lookups see that (a new read transaction), so that the next batch
+//! finds them.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
 use arrow_array::RecordBatch;
-use ketenzicht_store::Lake;
 use ketenzicht_store::ledger::{Commit, Inhoud, Sleutel};
+use ketenzicht_store::{Lake, Ledger};
 
 use crate::IngestError;
 
@@ -65,29 +66,38 @@ pub(crate) fn write(root: &Path, lake: &Lake, files: Files) -> Result<(), Ingest
     Ok(())
 }
 
-/// A batch registered in the ledger whose files are being written.
+/// What the writer thread does with a batch: write its files, then commit it.
 #[derive(Debug)]
-pub(crate) struct InFlight {
+pub(crate) struct Job {
+    /// The batch's id in the ledger, registered with the names of its files.
     pub batch: i64,
+    pub files: Files,
     pub commit: Commit,
-    pub pending: Pending,
 }
 
 /// The storing thread's end of the writer thread.
 #[derive(Debug)]
 pub(crate) struct Writer {
-    jobs: SyncSender<Files>,
+    jobs: SyncSender<Job>,
     done: Receiver<Result<(), IngestError>>,
 }
 
 impl Writer {
-    /// Start the writer thread in `scope`; it ends when the [`Writer`] is dropped.
-    pub fn spawn<'scope>(scope: &'scope std::thread::Scope<'scope, '_>, root: PathBuf, lake: Lake) -> Writer {
-        let (jobs, inbox) = std::sync::mpsc::sync_channel::<Files>(1);
+    /// Start the writer thread in `scope`, committing through `ledger` (a connection of its
+    /// own); it ends when the [`Writer`] is dropped.
+    pub fn spawn<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        root: PathBuf,
+        lake: Lake,
+        mut ledger: Ledger,
+    ) -> Writer {
+        let (jobs, inbox) = std::sync::mpsc::sync_channel::<Job>(1);
         let (outbox, done) = std::sync::mpsc::channel();
         scope.spawn(move || {
-            for files in inbox {
-                if outbox.send(write(&root, &lake, files)).is_err() {
+            for job in inbox {
+                let written =
+                    write(&root, &lake, job.files).and_then(|()| Ok(ledger.finish_batch(job.batch, &job.commit)?));
+                if outbox.send(written).is_err() {
                     break;
                 }
             }
@@ -95,12 +105,12 @@ impl Writer {
         Writer { jobs, done }
     }
 
-    /// Hand a batch's files to the writer thread.
-    pub fn send(&self, files: Files) -> Result<(), IngestError> {
-        self.jobs.send(files).map_err(|_| IngestError::Stopped)
+    /// Hand a batch to the writer thread.
+    pub fn send(&self, job: Job) -> Result<(), IngestError> {
+        self.jobs.send(job).map_err(|_| IngestError::Stopped)
     }
 
-    /// Wait until the files handed over last are written and durable.
+    /// Wait until the batch handed over last is written, durable and committed.
     pub fn wait(&self) -> Result<(), IngestError> {
         self.done.recv().map_err(|_| IngestError::Stopped)?
     }

@@ -58,7 +58,7 @@ impl IngestError {
     }
 }
 
-use batch::{Files, InFlight, Pending, Writer};
+use batch::{Files, Job, Pending, Writer};
 use ketenzicht_store::lake::{LEVERINGEN, RUW};
 use rows::{LeveringRows, Ruw, RuwRows};
 
@@ -152,8 +152,8 @@ struct Ingester<'s> {
     next_id: i64,
     /// The identities of the batch being gathered.
     pending: Pending,
-    /// The batch before it, while the writer thread writes its files.
-    in_flight: Option<InFlight>,
+    /// Those of the batch before it, while the writer thread writes and commits it.
+    in_flight: Option<Pending>,
     writer: Writer,
     parts: BTreeMap<(String, i32), Part>,
     quarantine_files: Vec<(String, Vec<u8>)>,
@@ -229,7 +229,7 @@ fn gemeente_of(routing: Option<&Routing>) -> Option<String> {
 impl Ingester<'_> {
     /// Whether a batch not yet in the ledger holds this identity.
     fn pending(&self, holds: impl Fn(&Pending) -> bool) -> bool {
-        holds(&self.pending) || self.in_flight.as_ref().is_some_and(|f| holds(&f.pending))
+        holds(&self.pending) || self.in_flight.as_ref().is_some_and(holds)
     }
 
     fn part(&mut self, gemeente: &str, jaar: i32) -> &mut Part {
@@ -419,7 +419,7 @@ impl Ingester<'_> {
         if !self.options.toelating.admits(&gemeente, message.wet, dag) {
             return self.without_order(undated, &gemeente, message.wet.as_str(), dag);
         }
-        let pending = self.pending.berichten.get(&key).or_else(|| self.in_flight.as_ref()?.pending.berichten.get(&key));
+        let pending = self.pending.berichten.get(&key).or_else(|| self.in_flight.as_ref()?.berichten.get(&key));
         let known = match pending {
             Some(found) => Some(*found),
             None => self.stored_bericht(&key, &undated)?,
@@ -526,22 +526,22 @@ impl Ingester<'_> {
                 .collect();
             files.names()
         })?;
-        self.writer.send(files)?;
-        self.in_flight = Some(InFlight {
-            batch,
-            commit: std::mem::take(&mut self.commit),
-            pending: std::mem::take(&mut self.pending),
-        });
+        self.writer.send(Job { batch, files, commit: std::mem::take(&mut self.commit) })?;
+        self.in_flight = Some(std::mem::take(&mut self.pending));
         self.buffered = 0;
         self.summary.batches += 1;
         Ok(())
     }
 
-    /// Wait for the files of the batch in flight and record it in the ledger.
+    /// Wait until the batch in flight is committed, and see it: its identities are forgotten
+    /// only when this thread's lookups take a new snapshot of the ledger, which holds them.
     fn settle(&mut self) -> Result<(), IngestError> {
-        let Some(in_flight) = self.in_flight.take() else { return Ok(()) };
+        if self.in_flight.is_none() {
+            return Ok(());
+        }
         self.writer.wait()?;
-        self.store.ledger.finish_batch(in_flight.batch, &in_flight.commit)?;
+        self.store.ledger.end_reading()?;
+        self.in_flight = None;
         Ok(())
     }
 }
@@ -557,10 +557,14 @@ pub fn ingest(
     let started = Instant::now();
     let next_id = store.ledger.max_bericht_id()? + 1;
     let (root, lake) = (store.root().to_owned(), store.lake());
+    // The writer thread commits batches through a connection of its own, so that this thread
+    // goes on taking deliveries meanwhile (see `batch`).
+    let committer = store.ledger.reopen()?;
     // A reading thread takes the deliveries from the input (inflate, tar, envelopes) and reads
     // them (parse and hash) a chunk at a time, while this thread stores the chunk before it:
     // this thread alone decides, in input order, what is new, a duplicate or a conflict. A
-    // writing thread writes the files of a batch while this thread gathers the next.
+    // writing thread writes the files of a batch and commits it while this thread gathers the
+    // next.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<Delivery>, Vec<Parsed>)>(48);
     let (stored, read) = std::thread::scope(|scope| {
@@ -570,7 +574,7 @@ pub fn ingest(
             next_id,
             pending: Pending::default(),
             in_flight: None,
-            writer: Writer::spawn(scope, root, lake),
+            writer: Writer::spawn(scope, root, lake, committer),
             parts: BTreeMap::new(),
             quarantine_files: Vec::new(),
             commit: Commit::default(),

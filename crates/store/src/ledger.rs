@@ -358,6 +358,11 @@ impl Ledger {
         Ok(Ledger { conn, path: path.to_owned(), undated })
     }
 
+    /// Another connection to the same ledger (for a thread of its own).
+    pub fn reopen(&self) -> Result<Self, StoreError> {
+        Ledger::open(&self.path)
+    }
+
     /// Bring a ledger of an older layout up to date (see [`LAYOUT_INDEXES`]). Called by the
     /// store's writer, which holds the store's lock; readers read either layout. Returns
     /// whether there was anything to do.
