@@ -1,12 +1,12 @@
 //! Batches: what the storing thread has taken but the ledger does not hold yet, and the
 //! thread that writes a batch's files while the storing thread goes on with the next one.
 //!
-//! The commit protocol stays the ledger's (see `ketenzicht_store::ledger`): the storing thread
-//! registers the batch with its files; the writer thread writes and syncs the files and only
-//! then records the batch's messages in the ledger, through a connection of its own. One batch
-//! is in flight at a time; its identities stay in [`Pending`] until the ledger holds them and
-//! the storing thread's lookups see that (a new read transaction), so that the next batch
-//! finds them.
+//! The commit protocol stays the ledger's (see `ketenzicht_store::ledger`), all of it on the
+//! writer thread, through a connection of its own: the batch is registered with its files, the
+//! files are written and synced, and only then are the batch's messages recorded. The storing
+//! thread only reads the ledger. One batch is in flight at a time; its identities stay in
+//! [`Pending`] until the ledger holds them and the storing thread's lookups see that (a new
+//! read transaction), so that the next batch finds them.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -28,33 +28,46 @@ pub(crate) struct Pending {
     pub transportfouten: HashSet<Sleutel>,
 }
 
-/// The files of one batch, named relative to the store: first one Parquet file per table
-/// (with the gemeente whose key seals it), then the quarantined inputs, sealed already.
+/// A lake file of a batch: its partition directory (relative to the store) and extension,
+/// the gemeente whose key seals it, and its rows. Named after the batch when the writer
+/// registers it (`deel-00000012.kzs`).
+#[derive(Debug)]
+pub(crate) struct LakeFile {
+    pub dir: String,
+    pub ext: &'static str,
+    pub gemeente: String,
+    pub rows: RecordBatch,
+}
+
+/// The files of one batch: first the lake files, then the quarantined inputs (named relative
+/// to the store, sealed already).
 #[derive(Debug)]
 pub(crate) struct Files {
-    pub tables: Vec<(String, String, RecordBatch)>,
+    pub tables: Vec<LakeFile>,
     pub quarantine: Vec<(String, Vec<u8>)>,
 }
 
 impl Files {
-    /// The names of every file, in the order they are written.
-    pub fn names(&self) -> Vec<String> {
-        self.tables
-            .iter()
-            .map(|(name, ..)| name.clone())
-            .chain(self.quarantine.iter().map(|(n, _)| n.clone()))
-            .collect()
+    /// The name of every file of batch `batch`, in the order they are written.
+    fn names(&self, batch: i64) -> Vec<String> {
+        self.tables.iter().map(|t| t.name(batch)).chain(self.quarantine.iter().map(|(n, _)| n.clone())).collect()
+    }
+}
+
+impl LakeFile {
+    fn name(&self, batch: i64) -> String {
+        format!("{}/deel-{batch:08}.{}", self.dir, self.ext)
     }
 }
 
 /// Write every file of a batch under a temporary name, rename it into place, and make all of
 /// them durable together (a crash before the ledger commits the batch removes them again:
 /// `Store::recover`).
-pub(crate) fn write(root: &Path, lake: &Lake, files: Files) -> Result<(), IngestError> {
+fn write(root: &Path, lake: &Lake, batch: i64, files: Files) -> Result<(), IngestError> {
     let mut written = Vec::with_capacity(files.tables.len() + files.quarantine.len());
-    for (name, gemeente, table) in files.tables {
-        let path = root.join(name);
-        lake.write_batch_unsynced(&path, &gemeente, &table)?;
+    for table in files.tables {
+        let path = root.join(table.name(batch));
+        lake.write_batch_unsynced(&path, &table.gemeente, &table.rows)?;
         written.push(path);
     }
     for (name, bytes) in files.quarantine {
@@ -66,13 +79,19 @@ pub(crate) fn write(root: &Path, lake: &Lake, files: Files) -> Result<(), Ingest
     Ok(())
 }
 
-/// What the writer thread does with a batch: write its files, then commit it.
+/// A batch for the writer thread: its files and what the ledger records of it.
 #[derive(Debug)]
 pub(crate) struct Job {
-    /// The batch's id in the ledger, registered with the names of its files.
-    pub batch: i64,
     pub files: Files,
     pub commit: Commit,
+}
+
+/// Register the batch with the names of its files, write and sync them, and commit the batch.
+fn store(root: &Path, lake: &Lake, ledger: &mut Ledger, job: Job) -> Result<(), IngestError> {
+    let (batch, _) = ledger.begin_batch(|batch| job.files.names(batch))?;
+    write(root, lake, batch, job.files)?;
+    ledger.finish_batch(batch, &job.commit)?;
+    Ok(())
 }
 
 /// The storing thread's end of the writer thread.
@@ -95,9 +114,7 @@ impl Writer {
         let (outbox, done) = std::sync::mpsc::channel();
         scope.spawn(move || {
             for job in inbox {
-                let written =
-                    write(&root, &lake, job.files).and_then(|()| Ok(ledger.finish_batch(job.batch, &job.commit)?));
-                if outbox.send(written).is_err() {
+                if outbox.send(store(&root, &lake, &mut ledger, job)).is_err() {
                     break;
                 }
             }

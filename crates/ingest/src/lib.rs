@@ -58,7 +58,7 @@ impl IngestError {
     }
 }
 
-use batch::{Files, Job, Pending, Writer};
+use batch::{Files, Job, LakeFile, Pending, Writer};
 use ketenzicht_store::lake::{LEVERINGEN, RUW};
 use rows::{LeveringRows, Ruw, RuwRows};
 
@@ -152,7 +152,7 @@ struct Ingester<'s> {
     next_id: i64,
     /// The identities of the batch being gathered.
     pending: Pending,
-    /// Those of the batch before it, while the writer thread writes and commits it.
+    /// Those of the batch before it, while the writer thread stores it.
     in_flight: Option<Pending>,
     writer: Writer,
     parts: BTreeMap<(String, i32), Part>,
@@ -498,8 +498,9 @@ impl Ingester<'_> {
         if self.buffered >= self.options.batch_bytes { self.flush() } else { Ok(()) }
     }
 
-    /// Close the batch gathered so far: register it in the ledger and hand its files to the
-    /// writer thread, once the batch before it is committed.
+    /// Close the batch gathered so far and hand it to the writer thread (which registers it in
+    /// the ledger, writes its files and commits it), once the batch before it is committed.
+    /// (Two batches in the writer's hands instead of one made no difference, 2026-11-29.)
     fn flush(&mut self) -> Result<(), IngestError> {
         if self.commit.is_empty() {
             return Ok(());
@@ -513,20 +514,13 @@ impl Ingester<'_> {
             let leveringen = part.leveringen.map(LeveringRows::finish).transpose()?;
             for (table, rows, ext) in [(RUW, ruw, ketenzicht_store::SEALED), (LEVERINGEN, leveringen, "parquet")] {
                 if let Some(rows) = rows {
-                    tables.push((ketenzicht_store::partition_rel(table, &gemeente, jaar), ext, gemeente.clone(), rows));
+                    let dir = ketenzicht_store::partition_rel(table, &gemeente, jaar);
+                    tables.push(LakeFile { dir, ext, gemeente: gemeente.clone(), rows });
                 }
             }
         }
-        let quarantine = std::mem::take(&mut self.quarantine_files);
-        let mut files = Files { tables: Vec::with_capacity(tables.len()), quarantine };
-        let (batch, _) = self.store.ledger.begin_batch(|batch| {
-            files.tables = tables
-                .into_iter()
-                .map(|(dir, ext, gemeente, rows)| (format!("{dir}/deel-{batch:08}.{ext}"), gemeente, rows))
-                .collect();
-            files.names()
-        })?;
-        self.writer.send(Job { batch, files, commit: std::mem::take(&mut self.commit) })?;
+        let files = Files { tables, quarantine: std::mem::take(&mut self.quarantine_files) };
+        self.writer.send(Job { files, commit: std::mem::take(&mut self.commit) })?;
         self.in_flight = Some(std::mem::take(&mut self.pending));
         self.buffered = 0;
         self.summary.batches += 1;
