@@ -87,6 +87,24 @@ fn a_message_is_known_while_its_batch_is_in_flight() {
     assert!(store.ledger.unfinished().expect("batches").is_empty(), "every batch is committed");
 }
 
+/// With a batch per delivery, the storing thread's snapshot of the ledger is renewed every few
+/// batches (`SNAPSHOT_BATCHES`, 4); messages of batches committed before and after a renewal
+/// are all found again.
+#[test]
+fn messages_are_known_across_renewed_snapshots_of_the_ledger() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+    let names = ["JW301", "JW305", "JW307", "JW317", "JW319", "WMO301", "WMO305", "WMO307", "WMO317", "WMO319"];
+    let mut paths: Vec<PathBuf> = names.iter().map(|n| write(dir.path(), &format!("{n}.xml"), &example(n))).collect();
+    // The first and the last again, each under a name of its own.
+    paths.push(write(dir.path(), "JW301-again.xml", &example("JW301")));
+    paths.push(write(dir.path(), "WMO319-again.xml", &example("WMO319")));
+    let options = ketenzicht_ingest::Options { batch_bytes: 1, ..Default::default() };
+    let summary = ketenzicht_ingest::ingest(&mut store, &paths, options, &|_| {}).expect("ingest runs");
+    assert_eq!((summary.nieuw, summary.al_bekend, summary.batches), (10, 2, 10), "{summary:?}");
+    assert_eq!(store.ledger.counts().expect("counts")[0], 10);
+}
+
 #[test]
 fn bad_input_is_quarantined_once_with_file_path_and_rule() {
     let dir = tempfile::tempdir().expect("tempdir");
