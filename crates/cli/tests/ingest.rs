@@ -160,6 +160,18 @@ fn exported_parquet_reads_in_duckdb_with_the_same_rows() {
             csv.lines().skip(1).map(|l| l.split(';').next().unwrap_or_default()).collect();
         assert_eq!((count, distinct), (rows, csv_distinct.len()), "{table} in DuckDB");
     }
+    // Moments are TIMESTAMPs to DuckDB (a Parquet timestamp), not numbers.
+    let script = format!(
+        "import duckdb; print(duckdb.sql(\"select any_value(typeof(ontvangen)), any_value(typeof(antwoord_ontvangen)), min(ontvangen) > timestamp '2000-01-01' from read_parquet('{}')\").fetchall()[0])",
+        parquet.join("berichten.parquet").display()
+    );
+    let out = Command::new("python3").args(["-c", &script]).output().expect("python3 runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "('TIMESTAMP', 'TIMESTAMP', True)",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

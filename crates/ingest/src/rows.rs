@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use arrow_array::builder::{
-    ArrayBuilder, BinaryBuilder, Date32Builder, Int64Builder, StringBuilder, TimestampSecondBuilder,
+    ArrayBuilder, BinaryBuilder, Date32Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -105,7 +105,7 @@ impl RuwRows {
 pub(crate) struct LeveringRows {
     bericht_id: Int64Builder,
     uuid: StringBuilder,
-    ontvangen: TimestampSecondBuilder,
+    ontvangen: TimestampMillisecondBuilder,
     routing_bron: StringBuilder,
     afzender: StringBuilder,
     ontvanger: StringBuilder,
@@ -121,7 +121,7 @@ impl LeveringRows {
         self.bericht_id.append_value(id);
         let r = d.routing.as_ref();
         self.uuid.append_option(r.map(|r| &r.uuid));
-        self.ontvangen.append_option(r.map(|r| seconds(r.ontvangen)));
+        self.ontvangen.append_option(r.map(|r| millis(r.ontvangen)));
         self.routing_bron.append_option(r.map(|r| match r.bron {
             RoutingBron::Knooppunt => "knooppunt",
             RoutingBron::Envelop => "envelop",
@@ -157,8 +157,9 @@ fn date32(date: NaiveDate) -> i32 {
     chrono::Datelike::num_days_from_ce(&date) - EPOCH_FROM_CE
 }
 
-fn seconds(time: NaiveDateTime) -> i64 {
-    time.and_utc().timestamp()
+/// Timestamps are written in milliseconds (see `ketenzicht_store::parquet_io`).
+fn millis(time: NaiveDateTime) -> i64 {
+    time.and_utc().timestamp_millis()
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::builder::{BinaryBuilder, StringBuilder};
+use arrow_array::types::TimestampSecondType;
 use arrow_array::{
     Array, ArrayRef, BinaryArray, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, RecordBatchReader,
-    StringArray, TimestampSecondArray,
+    StringArray, TimestampMillisecondArray, TimestampSecondArray,
 };
-use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
 use chrono::{DateTime, NaiveDate};
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder,
@@ -31,7 +32,7 @@ fn data_type(kind: Kind) -> DataType {
         Kind::Float => DataType::Float64,
         Kind::Bool => DataType::Boolean,
         Kind::Date => DataType::Date32,
-        Kind::Timestamp => DataType::Timestamp(TimeUnit::Second, None),
+        Kind::Timestamp => DataType::Timestamp(TimeUnit::Millisecond, None),
         Kind::Binary => DataType::Binary,
     }
 }
@@ -43,7 +44,7 @@ fn kind_of(data_type: &DataType) -> Option<Kind> {
         DataType::Float64 => Kind::Float,
         DataType::Boolean => Kind::Bool,
         DataType::Date32 => Kind::Date,
-        DataType::Timestamp(TimeUnit::Second, None) => Kind::Timestamp,
+        DataType::Timestamp(TimeUnit::Second | TimeUnit::Millisecond, None) => Kind::Timestamp,
         DataType::Binary => Kind::Binary,
         _ => return None,
     })
@@ -78,9 +79,11 @@ fn array(table: &Table, index: usize) -> ArrayRef {
         Kind::Date => {
             Arc::new(cells.map(|v| v.as_date().map(|d| (d - EPOCH).num_days() as i32)).collect::<Date32Array>())
         }
-        Kind::Timestamp => {
-            Arc::new(cells.map(|v| v.as_timestamp().map(|t| t.and_utc().timestamp())).collect::<TimestampSecondArray>())
-        }
+        Kind::Timestamp => Arc::new(
+            cells
+                .map(|v| v.as_timestamp().map(|t| t.and_utc().timestamp_millis()))
+                .collect::<TimestampMillisecondArray>(),
+        ),
         Kind::Binary => {
             let bytes = cells.clone().filter_map(Value::as_binary).map(<[u8]>::len).sum();
             let mut builder = BinaryBuilder::with_capacity(table.rows.len(), bytes);
@@ -286,8 +289,8 @@ fn batches_of<R: parquet::file::reader::ChunkReader + 'static>(
     columns: Option<&[&str]>,
 ) -> Result<(Arc<Schema>, Vec<RecordBatch>), StoreError> {
     let reader = reader_of(builder, path, columns, 64 * 1024)?;
-    let schema = reader.schema();
-    let batches = reader.collect::<Result<Vec<_>, _>>().map_err(parquet_error(path))?;
+    let schema = in_seconds_schema(&reader.schema());
+    let batches = reader.map(|b| b.and_then(in_seconds)).collect::<Result<Vec<_>, _>>().map_err(parquet_error(path))?;
     Ok((schema, batches))
 }
 
@@ -344,7 +347,48 @@ fn batch_iter<R: parquet::file::reader::ChunkReader + 'static>(
     let builder = builder.map_err(parquet_error(path))?;
     let reader = reader_of(builder, path, columns, batch_rows)?;
     let path = path.to_owned();
-    Ok(reader.map(move |batch| batch.map_err(parquet_error(&path))))
+    Ok(reader.map(move |batch| batch.and_then(in_seconds).map_err(parquet_error(&path))))
+}
+
+/// Timestamps are written in milliseconds and read in seconds, the unit of [`Kind::Timestamp`]:
+/// Parquet has no logical type for seconds, and a `Timestamp(Second)` column is written as a
+/// bare INT64, which DuckDB, Spark and Power BI read as a number (files written before
+/// 2026-11-29 hold such columns; arrow reads them as seconds, as they are).
+fn in_seconds(batch: RecordBatch) -> Result<RecordBatch, ArrowError> {
+    if !batch.schema().fields().iter().any(|f| is_millis(f.data_type())) {
+        return Ok(batch);
+    }
+    let schema = in_seconds_schema(&batch.schema());
+    let columns = batch
+        .columns()
+        .iter()
+        .map(|column| match column.as_any().downcast_ref::<TimestampMillisecondArray>() {
+            Some(millis) => Arc::new(millis.unary::<_, TimestampSecondType>(|v| v.div_euclid(1000))) as ArrayRef,
+            None => column.clone(),
+        })
+        .collect();
+    RecordBatch::try_new(schema, columns)
+}
+
+fn is_millis(data_type: &DataType) -> bool {
+    matches!(data_type, DataType::Timestamp(TimeUnit::Millisecond, None))
+}
+
+/// The schema of [`in_seconds`].
+fn in_seconds_schema(schema: &Schema) -> Arc<Schema> {
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let field = f.as_ref().clone();
+            if is_millis(f.data_type()) {
+                field.with_data_type(DataType::Timestamp(TimeUnit::Second, None))
+            } else {
+                field
+            }
+        })
+        .collect();
+    Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()))
 }
 
 /// Days since 1970-01-01 of an Arrow Date32 as a date. Dates from 1970 to 2099 come from a
@@ -377,5 +421,50 @@ mod date_tests {
         }
         assert_eq!(date32(0), NaiveDate::from_ymd_opt(1970, 1, 1));
         assert_eq!(date32(47_481), NaiveDate::from_ymd_opt(2099, 12, 31));
+    }
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use parquet::basic::{LogicalType, TimeUnit as ParquetUnit};
+
+    use super::*;
+
+    fn moments() -> Table {
+        let at = NaiveDate::from_ymd_opt(2024, 2, 29).and_then(|d| d.and_hms_opt(23, 59, 58)).expect("a moment");
+        let before = NaiveDate::from_ymd_opt(1969, 12, 31).and_then(|d| d.and_hms_opt(23, 59, 59)).expect("a moment");
+        let mut table = Table::new(&[("ontvangen", Kind::Timestamp)]);
+        for v in [Value::Timestamp(at), Value::Null, Value::Timestamp(before)] {
+            table.push(vec![v]);
+        }
+        table
+    }
+
+    #[test]
+    fn timestamps_are_parquet_timestamps_and_read_back_in_seconds() {
+        let path = Path::new("moments.parquet");
+        let bytes = bytes::Bytes::from(write_parquet_to(Vec::new(), &moments(), path).expect("written"));
+        let builder = ParquetRecordBatchReaderBuilder::try_new(bytes.clone()).expect("a Parquet file");
+        assert_eq!(
+            builder.parquet_schema().column(0).logical_type_ref(),
+            Some(&LogicalType::timestamp(false, ParquetUnit::MILLIS)),
+            "a TIMESTAMP that other engines read as one, not a bare INT64"
+        );
+        let (schema, batches) = read_batches_from(bytes.clone(), path, None).expect("read");
+        assert_eq!(schema.field(0).data_type(), &DataType::Timestamp(TimeUnit::Second, None));
+        assert_eq!(batches[0].schema(), schema);
+        assert_eq!(read_parquet_bytes(bytes.to_vec(), path, None).expect("read").rows, moments().rows);
+    }
+
+    #[test]
+    fn files_written_in_seconds_still_read() {
+        let table = moments();
+        let seconds: TimestampSecondArray =
+            table.rows.iter().map(|r| r[0].as_timestamp().map(|t| t.and_utc().timestamp())).collect();
+        let field = Field::new("ontvangen", DataType::Timestamp(TimeUnit::Second, None), true);
+        let batch = RecordBatch::try_new(Arc::new(Schema::new(vec![field])), vec![Arc::new(seconds)]).expect("batch");
+        let path = Path::new("old.parquet");
+        let bytes = write_batch_to(Vec::new(), &batch, path).expect("written as before 2026-11-29");
+        assert_eq!(read_parquet_bytes(bytes, path, None).expect("read").rows, table.rows);
     }
 }

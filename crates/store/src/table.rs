@@ -16,7 +16,9 @@ pub enum Kind {
     Bool,
     /// A calendar date without a zone (Arrow Date32).
     Date,
-    /// A local timestamp without a zone, in seconds (Arrow Timestamp(Second, None)).
+    /// A local timestamp without a zone, in whole seconds: written to Parquet as
+    /// Timestamp(Millisecond, None) (a TIMESTAMP that DuckDB, Spark and Power BI read as one),
+    /// read back as Arrow Timestamp(Second, None).
     Timestamp,
     /// Bytes (Arrow Binary), for the raw messages.
     Binary,
