@@ -63,13 +63,30 @@ impl LakeFile {
 /// Write every file of a batch under a temporary name, rename it into place, and make all of
 /// them durable together (a crash before the ledger commits the batch removes them again:
 /// `Store::recover`).
+///
+/// The lake files are encoded on two threads, each taking every other file from the largest
+/// down: the last batch of a run is written while nothing else is left to do.
 fn write(root: &Path, lake: &Lake, batch: i64, files: Files) -> Result<(), IngestError> {
     let mut written = Vec::with_capacity(files.tables.len() + files.quarantine.len());
-    for table in files.tables {
-        let path = root.join(table.name(batch));
-        lake.write_batch_unsynced(&path, &table.gemeente, &table.rows)?;
-        written.push(path);
-    }
+    let mut tables = files.tables;
+    tables.sort_by_key(|t| std::cmp::Reverse(t.rows.get_array_memory_size()));
+    let (mine, helpers): (Vec<_>, Vec<_>) = tables.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let write_all = |tables: Vec<(usize, LakeFile)>| -> Result<Vec<PathBuf>, IngestError> {
+        let mut paths = Vec::with_capacity(tables.len());
+        for (_, table) in tables {
+            let path = root.join(table.name(batch));
+            lake.write_batch_unsynced(&path, &table.gemeente, &table.rows)?;
+            paths.push(path);
+        }
+        Ok(paths)
+    };
+    let (mine, helpers) = std::thread::scope(|s| {
+        let helper = s.spawn(|| write_all(helpers));
+        let mine = write_all(mine);
+        (mine, helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    written.extend(mine?);
+    written.extend(helpers?);
     for (name, bytes) in files.quarantine {
         let path = root.join(name);
         ketenzicht_store::write_bytes_renamed(&path, &bytes)?;

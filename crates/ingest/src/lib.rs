@@ -16,6 +16,7 @@
 
 mod batch;
 pub mod inbox;
+mod reading;
 mod rows;
 pub mod source;
 
@@ -165,9 +166,6 @@ struct Ingester<'s> {
     summary: Summary,
 }
 
-/// Deliveries read together on every core.
-const CHUNK: usize = 512;
-
 /// Batches committed before the storing thread's lookups take a new snapshot of the ledger
 /// (see [`Ingester::settle`]): their identities are kept meanwhile, some 7 MB per batch of
 /// 128 MB. A new snapshot after every batch cost a national month into the two-year ledger
@@ -176,31 +174,13 @@ const SNAPSHOT_BATCHES: usize = 4;
 
 /// A delivery read: the message (or why not) and the SHA-256 of its bytes; `None` when its
 /// envelope could not be opened.
-type Parsed = Option<(Result<Message, ketenzicht_message::ReadError>, Inhoud)>;
+pub(crate) type Parsed = Option<(Result<Message, ketenzicht_message::ReadError>, Inhoud)>;
 
-fn parse(d: &Delivery) -> Parsed {
+pub(crate) fn parse(d: &Delivery) -> Parsed {
     if d.fout.is_some() {
         return None;
     }
     d.bytes.as_ref().ok().map(|b| (ketenzicht_message::read(b), sha256(b)))
-}
-
-/// Read a chunk of deliveries, split over `threads` threads, in order.
-fn parse_all(chunk: &[Delivery], threads: usize) -> Vec<Parsed> {
-    if threads <= 1 || chunk.len() < 64 {
-        return chunk.iter().map(parse).collect();
-    }
-    let size = chunk.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let mut parts = chunk.chunks(size);
-        let first = parts.next().unwrap_or_default();
-        let helpers: Vec<_> = parts.map(|part| s.spawn(move || part.iter().map(parse).collect::<Vec<_>>())).collect();
-        let mut out: Vec<Parsed> = first.iter().map(parse).collect();
-        for h in helpers {
-            out.extend(h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        out
-    })
 }
 
 fn sha256(bytes: &[u8]) -> Inhoud {
@@ -571,13 +551,12 @@ pub fn ingest(
     // The writer thread commits batches through a connection of its own, so that this thread
     // goes on taking deliveries meanwhile (see `batch`).
     let committer = store.ledger.reopen()?;
-    // A reading thread takes the deliveries from the input (inflate, tar, envelopes) and reads
-    // them (parse and hash) a chunk at a time, while this thread stores the chunk before it:
-    // this thread alone decides, in input order, what is new, a duplicate or a conflict. A
+    // Reading threads take the deliveries from the input (inflate, tar, envelopes) and parse
+    // and hash them a chunk at a time (see `reading`), while this thread stores the chunks in
+    // input order: this thread alone decides what is new, a duplicate or a conflict. A
     // writing thread writes the files of a batch and commits it while this thread gathers the
     // next.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<Delivery>, Vec<Parsed>)>(48);
+    let parsers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     let (stored, read) = std::thread::scope(|scope| {
         let mut ingester = Ingester {
             store,
@@ -593,22 +572,9 @@ pub fn ingest(
             buffered: 0,
             summary: Summary::default(),
         };
-        let reader = scope.spawn(move || {
-            let mut chunk: Vec<Delivery> = Vec::with_capacity(CHUNK);
-            let send = |chunk: &mut Vec<Delivery>| -> Result<(), IngestError> {
-                // The other cores but this thread's: storing keeps one busy.
-                let parsed = parse_all(chunk, threads.saturating_sub(1));
-                tx.send((std::mem::replace(chunk, Vec::with_capacity(CHUNK)), parsed)).map_err(|_| IngestError::Stopped)
-            };
-            let stats = source::for_each_delivery(paths, |d| -> Result<(), IngestError> {
-                chunk.push(d);
-                if chunk.len() >= CHUNK { send(&mut chunk) } else { Ok(()) }
-            })?;
-            send(&mut chunk)?;
-            Ok::<_, IngestError>(stats)
-        });
+        let mut reading = reading::Reading::start(scope, paths, parsers);
         let mut stored = Ok(());
-        'chunks: for (chunk, parsed) in rx.iter() {
+        'chunks: for (chunk, parsed) in reading.by_ref() {
             for (d, p) in chunk.into_iter().zip(parsed) {
                 if let Err(e) = ingester.deliver(d, p) {
                     stored = Err(e);
@@ -619,9 +585,8 @@ pub fn ingest(
                 }
             }
         }
-        // A storing error stops the reader at its next chunk.
-        drop(rx);
-        let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // A storing error stops the reading threads at their next chunk.
+        let read = reading.finish();
         // What was read completely is stored completely; a batch in flight is committed
         // even when reading failed later (its files are written).
         let stored = stored
