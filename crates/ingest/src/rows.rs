@@ -205,7 +205,8 @@ mod tests {
     fn read_back(batch: &RecordBatch) -> Table {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("rows.parquet");
-        let bytes = parquet_io::write_batch_to(Vec::new(), batch, &path).expect("written");
+        let bytes =
+            parquet_io::write_batch_to(Vec::new(), batch, &path, parquet_io::Readers::Ketenzicht).expect("written");
         parquet_io::read_parquet_bytes(bytes, &path, None).expect("read back")
     }
 

@@ -201,11 +201,11 @@ impl Lake {
         gemeente: &str,
         batch: &arrow_array::RecordBatch,
     ) -> Result<Vec<u8>, StoreError> {
-        let parquet = parquet_io::write_batch_to(Vec::new(), batch, path)?;
         if path.extension().is_some_and(|e| e == SEALED) {
+            let parquet = parquet_io::write_batch_to(Vec::new(), batch, path, parquet_io::Readers::Ketenzicht)?;
             self.keys.seal_without_compression(gemeente, &parquet)
         } else {
-            Ok(parquet)
+            parquet_io::write_batch_to(Vec::new(), batch, path, parquet_io::Readers::Anyone)
         }
     }
 }

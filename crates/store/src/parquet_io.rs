@@ -1,5 +1,6 @@
-//! Tables to and from Parquet, through Arrow. Snappy compression, dictionary encoding, and
-//! plain Arrow types that DuckDB, Spark and Power BI read unchanged.
+//! Tables to and from Parquet, through Arrow. Snappy compression (LZ4 for the sealed files
+//! only ketenzicht reads, see [`Readers`]), dictionary encoding, and plain types that DuckDB,
+//! Spark and Power BI read unchanged.
 
 use std::fs::File;
 use std::path::Path;
@@ -110,14 +111,29 @@ pub fn write_parquet(path: &Path, table: &Table) -> Result<(), StoreError> {
 
 /// Write the table as Parquet into `out` (a file, or a buffer to seal); `path` names it in errors.
 pub fn write_parquet_to<W: std::io::Write + Send>(out: W, table: &Table, path: &Path) -> Result<W, StoreError> {
-    write_batch_to(out, &record_batch(table)?, path)
+    write_batch_to(out, &record_batch(table)?, path, Readers::Anyone)
+}
+
+/// Who reads a Parquet file, which decides its compression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readers {
+    /// DuckDB, Spark, Power BI and the rest: Snappy, which every Parquet reader knows.
+    Anyone,
+    /// Only ketenzicht (a sealed file): LZ4, which made the raw messages 22% smaller than
+    /// Snappy for the same work (281 → 218 MB for a national Jan–Feb, 2026-11-29).
+    Ketenzicht,
 }
 
 /// Write one Arrow record batch (of this module's types, see [`schema`]) as Parquet into `out`.
-pub fn write_batch_to<W: std::io::Write + Send>(out: W, batch: &RecordBatch, path: &Path) -> Result<W, StoreError> {
+pub fn write_batch_to<W: std::io::Write + Send>(
+    out: W,
+    batch: &RecordBatch,
+    path: &Path,
+    readers: Readers,
+) -> Result<W, StoreError> {
     let schema = batch.schema();
     let mut writer =
-        ArrowWriter::try_new(out, schema.clone(), Some(properties(&schema))).map_err(parquet_error(path))?;
+        ArrowWriter::try_new(out, schema.clone(), Some(properties(&schema, readers))).map_err(parquet_error(path))?;
     writer.write(batch).map_err(parquet_error(path))?;
     writer.into_inner().map_err(parquet_error(path))
 }
@@ -128,9 +144,13 @@ const ROW_GROUP_ROWS: usize = 1 << 17;
 
 /// Bytes (the raw messages) are not dictionary encoded: each is distinct, and Parquet would
 /// hash every one into a dictionary that only grows until it gives up on it.
-fn properties(schema: &Schema) -> WriterProperties {
+fn properties(schema: &Schema, readers: Readers) -> WriterProperties {
+    let compression = match readers {
+        Readers::Anyone => Compression::SNAPPY,
+        Readers::Ketenzicht => Compression::LZ4_RAW,
+    };
     let mut properties = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
+        .set_compression(compression)
         .set_created_by(format!("ketenzicht {}", env!("CARGO_PKG_VERSION")))
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
     for field in schema.fields() {
@@ -153,8 +173,8 @@ impl<W: std::io::Write + Send> TableWriter<W> {
     /// A writer of tables with these columns into `out`; `path` names it in errors.
     pub fn new(out: W, columns: &[Column], path: &Path) -> Result<Self, StoreError> {
         let schema = schema(columns);
-        let writer =
-            ArrowWriter::try_new(out, schema.clone(), Some(properties(&schema))).map_err(parquet_error(path))?;
+        let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties(&schema, Readers::Anyone)))
+            .map_err(parquet_error(path))?;
         Ok(TableWriter { writer, schema, path: path.to_owned() })
     }
 
@@ -457,6 +477,18 @@ mod timestamp_tests {
     }
 
     #[test]
+    fn files_for_anyone_are_snappy_and_sealed_ones_lz4_and_both_read() {
+        let path = Path::new("moments.parquet");
+        let batch = record_batch(&moments()).expect("batch");
+        for (readers, codec) in [(Readers::Anyone, Compression::SNAPPY), (Readers::Ketenzicht, Compression::LZ4_RAW)] {
+            let bytes = bytes::Bytes::from(write_batch_to(Vec::new(), &batch, path, readers).expect("written"));
+            let builder = ParquetRecordBatchReaderBuilder::try_new(bytes.clone()).expect("a Parquet file");
+            assert_eq!(builder.metadata().row_group(0).column(0).compression(), codec, "{readers:?}");
+            assert_eq!(read_parquet_bytes(bytes.to_vec(), path, None).expect("read").rows, moments().rows);
+        }
+    }
+
+    #[test]
     fn files_written_in_seconds_still_read() {
         let table = moments();
         let seconds: TimestampSecondArray =
@@ -464,7 +496,7 @@ mod timestamp_tests {
         let field = Field::new("ontvangen", DataType::Timestamp(TimeUnit::Second, None), true);
         let batch = RecordBatch::try_new(Arc::new(Schema::new(vec![field])), vec![Arc::new(seconds)]).expect("batch");
         let path = Path::new("old.parquet");
-        let bytes = write_batch_to(Vec::new(), &batch, path).expect("written as before 2026-11-29");
+        let bytes = write_batch_to(Vec::new(), &batch, path, Readers::Anyone).expect("written as before 2026-11-29");
         assert_eq!(read_parquet_bytes(bytes, path, None).expect("read").rows, table.rows);
     }
 }
