@@ -43,10 +43,11 @@ pub(crate) struct Reading<'scope> {
 impl<'scope> Reading<'scope> {
     /// Start reading `paths` in `scope`, parsing on `parsers` threads.
     pub fn start<'env>(scope: &'scope Scope<'scope, 'env>, paths: &'env [PathBuf], parsers: usize) -> Self {
-        let (work, todo) = sync_channel::<Chunk>(2 * parsers.max(1));
+        let parsers = parsers.max(1);
+        let (work, todo) = sync_channel::<Chunk>(2 * parsers);
         let todo = Arc::new(Mutex::new(todo));
         let (done, parsed) = sync_channel::<Numbered>(WAITING_CHUNKS);
-        let parsers = (0..parsers.max(1)).map(|_| spawn_parser(scope, todo.clone(), done.clone())).collect();
+        let parsers = (0..parsers).map(|_| spawn_parser(scope, todo.clone(), done.clone())).collect();
         let source = scope.spawn(move || {
             let mut number = 0;
             let mut chunk = Vec::with_capacity(CHUNK);

@@ -12,25 +12,17 @@ use arrow_array::builder::{
     ArrayBuilder, BinaryBuilder, Date32Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use ketenzicht_store::ledger::{Inhoud, Sleutel};
-use ketenzicht_store::{StoreError, Table, parquet_io};
+use ketenzicht_store::{StoreError, Table, parquet_io, pseudonym};
 
 use crate::{Delivery, RoutingBron};
 
-/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01, Arrow's `Date32` epoch.
-const EPOCH_FROM_CE: i32 = 719_163;
-
-/// Append `bytes` as lower-case hex, without an allocation.
+/// Append `bytes` as lower-case hex, written into the column's buffer without an allocation
+/// (writing into a builder cannot fail; the empty value closes the row).
 fn append_hex(builder: &mut StringBuilder, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [0u8; 64];
-    let used = &mut out[..2 * bytes.len().min(32)];
-    for (pair, b) in used.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = DIGITS[usize::from(b >> 4)];
-        pair[1] = DIGITS[usize::from(b & 0x0f)];
-    }
-    builder.append_value(std::str::from_utf8(used).unwrap_or_default());
+    let _ = pseudonym::write_hex(builder, bytes);
+    builder.append_value("");
 }
 
 /// The record batch of the `builders`, in order, under the schema of `columns`: a mismatch is
@@ -78,7 +70,7 @@ impl RuwRows {
         let _ = write!(self.verzender, "{}", row.verzender);
         self.verzender.append_value("");
         self.identificatie.append_value(row.identificatie);
-        self.dagtekening.append_value(date32(row.dagtekening));
+        self.dagtekening.append_value(parquet_io::days_of(row.dagtekening));
         self.xml.append_value(row.xml);
     }
 
@@ -121,7 +113,7 @@ impl LeveringRows {
         self.bericht_id.append_value(id);
         let r = d.routing.as_ref();
         self.uuid.append_option(r.map(|r| &r.uuid));
-        self.ontvangen.append_option(r.map(|r| millis(r.ontvangen)));
+        self.ontvangen.append_option(r.map(|r| parquet_io::millis_of(r.ontvangen)));
         self.routing_bron.append_option(r.map(|r| match r.bron {
             RoutingBron::Knooppunt => "knooppunt",
             RoutingBron::Envelop => "envelop",
@@ -151,15 +143,6 @@ impl LeveringRows {
             ],
         )
     }
-}
-
-fn date32(date: NaiveDate) -> i32 {
-    chrono::Datelike::num_days_from_ce(&date) - EPOCH_FROM_CE
-}
-
-/// Timestamps are written in milliseconds (see `ketenzicht_store::parquet_io`).
-fn millis(time: NaiveDateTime) -> i64 {
-    time.and_utc().timestamp_millis()
 }
 
 #[cfg(test)]

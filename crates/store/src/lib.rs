@@ -165,15 +165,10 @@ impl Lake {
         self.keys.open(gemeente, &sealed).map_err(|e| StoreError::Key(format!("{}: {e}", path.display())))
     }
 
-    /// [`Lake::write_table`] without waiting for the disk: the file is renamed into place whole,
-    /// and the caller makes a batch of such files durable at once with [`sync_paths`] before it
-    /// commits them (one flush of the file system instead of two per file).
-    pub fn write_table_unsynced(&self, path: &Path, gemeente: &str, table: &Table) -> Result<(), StoreError> {
-        write_bytes_renamed(path, &self.file_bytes(path, gemeente, table)?)
-    }
-
-    /// [`Lake::write_table_unsynced`] for rows gathered as an Arrow record batch already (of the
-    /// types of [`parquet_io::schema`]).
+    /// [`Lake::write_table`] for rows gathered as an Arrow record batch already (of the types
+    /// of [`parquet_io::schema`]), without waiting for the disk: the file is renamed into place
+    /// whole, and the caller makes a batch of such files durable at once with [`sync_paths`]
+    /// before it commits them (one flush of the file system instead of two per file).
     pub fn write_batch_unsynced(
         &self,
         path: &Path,

@@ -77,14 +77,10 @@ fn array(table: &Table, index: usize) -> ArrayRef {
                 .collect::<Float64Array>(),
         ),
         Kind::Bool => Arc::new(cells.map(Value::as_bool).collect::<BooleanArray>()),
-        Kind::Date => {
-            Arc::new(cells.map(|v| v.as_date().map(|d| (d - EPOCH).num_days() as i32)).collect::<Date32Array>())
+        Kind::Date => Arc::new(cells.map(|v| v.as_date().map(days_of)).collect::<Date32Array>()),
+        Kind::Timestamp => {
+            Arc::new(cells.map(|v| v.as_timestamp().map(millis_of)).collect::<TimestampMillisecondArray>())
         }
-        Kind::Timestamp => Arc::new(
-            cells
-                .map(|v| v.as_timestamp().map(|t| t.and_utc().timestamp_millis()))
-                .collect::<TimestampMillisecondArray>(),
-        ),
         Kind::Binary => {
             let bytes = cells.clone().filter_map(Value::as_binary).map(<[u8]>::len).sum();
             let mut builder = BinaryBuilder::with_capacity(table.rows.len(), bytes);
@@ -422,6 +418,17 @@ pub fn date32(days: i32) -> Option<NaiveDate> {
         return Some(table[days as usize]);
     }
     EPOCH.checked_add_signed(chrono::TimeDelta::days(days.into()))
+}
+
+/// A date as Arrow Date32 stores it: days since 1970-01-01 (the inverse of [`date32`]).
+pub fn days_of(date: NaiveDate) -> i32 {
+    (date - EPOCH).num_days() as i32
+}
+
+/// A timestamp of [`Kind::Timestamp`] as it is written: milliseconds since 1970-01-01
+/// (see [`in_seconds`]).
+pub fn millis_of(time: chrono::NaiveDateTime) -> i64 {
+    time.and_utc().timestamp_millis()
 }
 
 /// Seconds of an Arrow Timestamp(Second) as a local timestamp.

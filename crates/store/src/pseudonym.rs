@@ -36,13 +36,25 @@ impl Pseudonymizer {
 /// Lower-case hexadecimal, two digits per byte (a table, not `fmt`: ingest writes two keys per
 /// message this way).
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
+    // Writing into a `String` cannot fail.
+    let _ = write_hex(&mut out, bytes);
     out
+}
+
+/// [`hex`] written into `out` (an Arrow string builder, say), 32 bytes per write.
+pub fn write_hex(out: &mut impl std::fmt::Write, bytes: &[u8]) -> std::fmt::Result {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut digits = [0u8; 64];
+    for chunk in bytes.chunks(32) {
+        let used = &mut digits[..2 * chunk.len()];
+        for (pair, b) in used.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = DIGITS[usize::from(b >> 4)];
+            pair[1] = DIGITS[usize::from(b & 0x0f)];
+        }
+        out.write_str(std::str::from_utf8(used).map_err(|_| std::fmt::Error)?)?;
+    }
+    Ok(())
 }
 
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
@@ -65,6 +77,9 @@ mod tests {
         assert_ne!(a.pseudonym("123456782"), a.pseudonym("123456794"));
         assert_eq!(a.pseudonym("123456782").len(), 32);
         assert_eq!(hex(&[0, 1, 0x9a, 0xab, 254, 255]), "00019aabfeff");
+        // Longer than one write of `write_hex` (32 bytes).
+        let long: Vec<u8> = (0..=70).collect();
+        assert_eq!(hex(&long), long.iter().map(|b| format!("{b:02x}")).collect::<String>());
         assert_eq!(unhex(&hex(&[0, 1, 254, 255])), Some(vec![0, 1, 254, 255]));
     }
 }
