@@ -12,9 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
-use arrow_array::RecordBatch;
 use ketenzicht_store::ledger::{Commit, Inhoud, Sleutel};
-use ketenzicht_store::{Lake, Ledger};
+use ketenzicht_store::{Lake, LakeRows, Ledger};
 
 use crate::IngestError;
 
@@ -36,7 +35,7 @@ pub(crate) struct LakeFile {
     pub dir: String,
     pub ext: &'static str,
     pub gemeente: String,
-    pub rows: RecordBatch,
+    pub rows: LakeRows,
 }
 
 /// The files of one batch: first the lake files, then the quarantined inputs (named relative
@@ -69,13 +68,13 @@ impl LakeFile {
 fn write(root: &Path, lake: &Lake, batch: i64, files: Files) -> Result<(), IngestError> {
     let mut written = Vec::with_capacity(files.tables.len() + files.quarantine.len());
     let mut tables = files.tables;
-    tables.sort_by_key(|t| std::cmp::Reverse(t.rows.get_array_memory_size()));
+    tables.sort_by_key(|t| std::cmp::Reverse(t.rows.memory_size()));
     let (mine, helpers): (Vec<_>, Vec<_>) = tables.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
     let write_all = |tables: Vec<(usize, LakeFile)>| -> Result<Vec<PathBuf>, IngestError> {
         let mut paths = Vec::with_capacity(tables.len());
         for (_, table) in tables {
             let path = root.join(table.name(batch));
-            lake.write_batch_unsynced(&path, &table.gemeente, &table.rows)?;
+            lake.write_rows_unsynced(&path, &table.gemeente, table.rows)?;
             paths.push(path);
         }
         Ok(paths)

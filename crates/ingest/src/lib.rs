@@ -434,7 +434,7 @@ impl Ingester<'_> {
                     verzender: &eigen.verzender,
                     identificatie: eigen.identificatie.as_str(),
                     dagtekening: eigen.dagtekening.0,
-                    xml: &bytes,
+                    xml: bytes,
                 });
                 part.leveringen.get_or_insert_default().push(id, &d);
                 self.commit.berichten.push(BerichtEntry { sleutel: key, id, inhoud, gemeente: gemeente.clone(), jaar });

@@ -3,18 +3,18 @@
 //!
 //! Gathered as rows of [`ketenzicht_store::Value`]s, every message cost some fifteen small
 //! allocations on the storing thread, and the writer thread then copied every cell into Arrow
-//! arrays and freed the rows again: a third of the writer's time. Appended here, a message's
-//! XML is copied once, into the column it is written from.
+//! arrays and freed the rows again: a third of the writer's time. A message's XML is not
+//! copied at all: its buffer, as the source thread read it, is handed to the Parquet writer
+//! (`parquet_io::BytesBatch`).
 
 use std::fmt::Write;
 
-use arrow_array::builder::{
-    ArrayBuilder, BinaryBuilder, Date32Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
-};
+use arrow_array::builder::{ArrayBuilder, Date32Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use chrono::NaiveDate;
 use ketenzicht_store::ledger::{Inhoud, Sleutel};
-use ketenzicht_store::{StoreError, Table, parquet_io, pseudonym};
+use ketenzicht_store::parquet_io::BytesBatch;
+use ketenzicht_store::{LakeRows, StoreError, parquet_io, pseudonym};
 
 use crate::{Delivery, RoutingBron};
 
@@ -25,14 +25,13 @@ fn append_hex(builder: &mut StringBuilder, bytes: &[u8]) {
     builder.append_value("");
 }
 
-/// The record batch of the `builders`, in order, under the schema of `columns`: a mismatch is
-/// a programming error, reported instead of writing a broken file.
-fn batch(columns: &Table, builders: &mut [&mut dyn ArrayBuilder]) -> Result<RecordBatch, StoreError> {
-    let arrays: Vec<ArrayRef> = builders.iter_mut().map(|b| b.finish()).collect();
-    RecordBatch::try_new(parquet_io::schema(&columns.columns), arrays).map_err(|e| StoreError::Shape(e.to_string()))
+/// The arrays of the `builders`, in order.
+fn arrays(builders: &mut [&mut dyn ArrayBuilder]) -> Vec<ArrayRef> {
+    builders.iter_mut().map(|b| b.finish()).collect()
 }
 
-/// The `ruw` rows of one partition: one per stored message, with its XML.
+/// The `ruw` rows of one partition: one per stored message, with its XML (the last column,
+/// kept in the buffers the messages were read into).
 #[derive(Default)]
 pub(crate) struct RuwRows {
     bericht_id: Int64Builder,
@@ -43,7 +42,7 @@ pub(crate) struct RuwRows {
     verzender: StringBuilder,
     identificatie: StringBuilder,
     dagtekening: Date32Builder,
-    xml: BinaryBuilder,
+    xml: Vec<Vec<u8>>,
 }
 
 /// One stored message, as [`RuwRows::push`] takes it.
@@ -56,7 +55,7 @@ pub(crate) struct Ruw<'a> {
     pub verzender: &'a dyn std::fmt::Display,
     pub identificatie: &'a str,
     pub dagtekening: NaiveDate,
-    pub xml: &'a [u8],
+    pub xml: Vec<u8>,
 }
 
 impl RuwRows {
@@ -71,24 +70,22 @@ impl RuwRows {
         self.verzender.append_value("");
         self.identificatie.append_value(row.identificatie);
         self.dagtekening.append_value(parquet_io::days_of(row.dagtekening));
-        self.xml.append_value(row.xml);
+        self.xml.push(row.xml);
     }
 
-    pub fn finish(mut self) -> Result<RecordBatch, StoreError> {
-        batch(
-            &crate::ruw_columns(),
-            &mut [
-                &mut self.bericht_id,
-                &mut self.sleutel,
-                &mut self.inhoud_sha256,
-                &mut self.wet,
-                &mut self.bericht,
-                &mut self.verzender,
-                &mut self.identificatie,
-                &mut self.dagtekening,
-                &mut self.xml,
-            ],
-        )
+    pub fn finish(mut self) -> Result<LakeRows, StoreError> {
+        let leading = arrays(&mut [
+            &mut self.bericht_id,
+            &mut self.sleutel,
+            &mut self.inhoud_sha256,
+            &mut self.wet,
+            &mut self.bericht,
+            &mut self.verzender,
+            &mut self.identificatie,
+            &mut self.dagtekening,
+        ]);
+        let schema = parquet_io::schema(&crate::ruw_columns().columns);
+        Ok(LakeRows::WithBytes(BytesBatch::new(schema, leading, self.xml)?))
     }
 }
 
@@ -126,29 +123,29 @@ impl LeveringRows {
         self.bron.append_value(&d.name);
     }
 
-    pub fn finish(mut self) -> Result<RecordBatch, StoreError> {
-        batch(
-            &crate::leveringen_columns(),
-            &mut [
-                &mut self.bericht_id,
-                &mut self.uuid,
-                &mut self.ontvangen,
-                &mut self.routing_bron,
-                &mut self.afzender,
-                &mut self.ontvanger,
-                &mut self.cross_ref,
-                &mut self.transport,
-                &mut self.transport_code,
-                &mut self.bron,
-            ],
-        )
+    pub fn finish(mut self) -> Result<LakeRows, StoreError> {
+        let arrays = arrays(&mut [
+            &mut self.bericht_id,
+            &mut self.uuid,
+            &mut self.ontvangen,
+            &mut self.routing_bron,
+            &mut self.afzender,
+            &mut self.ontvanger,
+            &mut self.cross_ref,
+            &mut self.transport,
+            &mut self.transport_code,
+            &mut self.bron,
+        ]);
+        let schema = parquet_io::schema(&crate::leveringen_columns().columns);
+        let batch = RecordBatch::try_new(schema, arrays).map_err(|e| StoreError::Shape(e.to_string()))?;
+        Ok(LakeRows::Batch(batch))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ketenzicht_store::Value;
+    use ketenzicht_store::{Table, Value};
 
     #[test]
     fn rows_gathered_by_column_read_back_as_the_table_they_stand_for() {
@@ -164,9 +161,9 @@ mod tests {
             verzender: &"0363",
             identificatie: "A1",
             dagtekening: day,
-            xml: b"<x/>",
+            xml: b"<x/>".to_vec(),
         });
-        let table = read_back(&rows.finish().expect("the ruw columns"));
+        let table = read_back(rows.finish().expect("the ruw columns"));
         assert_eq!(table.columns, crate::ruw_columns().columns);
         assert_eq!(
             table.rows,
@@ -185,12 +182,14 @@ mod tests {
     }
 
     /// Writes the rows and reads them back as a table.
-    fn read_back(batch: &RecordBatch) -> Table {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("rows.parquet");
-        let bytes =
-            parquet_io::write_batch_to(Vec::new(), batch, &path, parquet_io::Readers::Ketenzicht).expect("written");
-        parquet_io::read_parquet_bytes(bytes, &path, None).expect("read back")
+    fn read_back(rows: LakeRows) -> Table {
+        let path = std::path::Path::new("rows.parquet");
+        let readers = parquet_io::Readers::Ketenzicht;
+        let bytes = match rows {
+            LakeRows::Batch(batch) => parquet_io::write_batch_to(Vec::new(), &batch, path, readers),
+            LakeRows::WithBytes(batch) => batch.write_to(Vec::new(), path, readers),
+        };
+        parquet_io::read_parquet_bytes(bytes.expect("written"), path, None).expect("read back")
     }
 
     #[test]
@@ -213,7 +212,7 @@ mod tests {
             &Delivery { name: "a.tar.gz#m".into(), routing: Some(routing), bytes: Ok(Vec::new()), fout: None },
         );
         rows.push(4, &Delivery { name: "in/a.xml".into(), routing: None, bytes: Ok(Vec::new()), fout: None });
-        let table = read_back(&rows.finish().expect("the leveringen columns"));
+        let table = read_back(rows.finish().expect("the leveringen columns"));
         assert_eq!(table.columns, crate::leveringen_columns().columns);
         let text = |s: &str| Value::Text(s.to_owned());
         let mut bare = vec![Value::Null; 10];

@@ -166,16 +166,16 @@ impl Lake {
     }
 
     /// [`Lake::write_table`] for rows gathered as an Arrow record batch already (of the types
-    /// of [`parquet_io::schema`]), without waiting for the disk: the file is renamed into place
-    /// whole, and the caller makes a batch of such files durable at once with [`sync_paths`]
-    /// before it commits them (one flush of the file system instead of two per file).
-    pub fn write_batch_unsynced(
-        &self,
-        path: &Path,
-        gemeente: &str,
-        batch: &arrow_array::RecordBatch,
-    ) -> Result<(), StoreError> {
-        write_bytes_renamed(path, &self.batch_bytes(path, gemeente, batch)?)
+    /// of [`parquet_io::schema`]), or with their bytes apart ([`parquet_io::BytesBatch`]),
+    /// without waiting for the disk: the file is renamed into place whole, and the caller
+    /// makes a batch of such files durable at once with [`sync_paths`] before it commits them
+    /// (one flush of the file system instead of two per file).
+    pub fn write_rows_unsynced(&self, path: &Path, gemeente: &str, rows: LakeRows) -> Result<(), StoreError> {
+        let bytes = self.sealed_if_named(path, gemeente, |readers| match rows {
+            LakeRows::Batch(batch) => parquet_io::write_batch_to(Vec::new(), &batch, path, readers),
+            LakeRows::WithBytes(batch) => batch.write_to(Vec::new(), path, readers),
+        })?;
+        write_bytes_renamed(path, &bytes)
     }
 
     /// Write a lake file of `gemeente` atomically, sealed when its name ends in `.kzs`.
@@ -186,21 +186,38 @@ impl Lake {
     /// The bytes of a lake file: Parquet, sealed with the gemeente's key when the name ends
     /// in `.kzs` (after Parquet's own compression, so that sealing costs no size).
     fn file_bytes(&self, path: &Path, gemeente: &str, table: &Table) -> Result<Vec<u8>, StoreError> {
-        self.batch_bytes(path, gemeente, &parquet_io::record_batch(table)?)
+        let batch = parquet_io::record_batch(table)?;
+        self.sealed_if_named(path, gemeente, |readers| parquet_io::write_batch_to(Vec::new(), &batch, path, readers))
     }
 
-    /// [`Lake::file_bytes`] of a record batch.
-    fn batch_bytes(
+    /// The Parquet that `parquet` writes for its readers, sealed when `path` names a sealed file.
+    fn sealed_if_named(
         &self,
         path: &Path,
         gemeente: &str,
-        batch: &arrow_array::RecordBatch,
+        parquet: impl FnOnce(parquet_io::Readers) -> Result<Vec<u8>, StoreError>,
     ) -> Result<Vec<u8>, StoreError> {
         if path.extension().is_some_and(|e| e == SEALED) {
-            let parquet = parquet_io::write_batch_to(Vec::new(), batch, path, parquet_io::Readers::Ketenzicht)?;
-            self.keys.seal_without_compression(gemeente, &parquet)
+            self.keys.seal_without_compression(gemeente, &parquet(parquet_io::Readers::Ketenzicht)?)
         } else {
-            parquet_io::write_batch_to(Vec::new(), batch, path, parquet_io::Readers::Anyone)
+            parquet(parquet_io::Readers::Anyone)
+        }
+    }
+}
+
+/// The rows of one lake file, as [`Lake::write_rows_unsynced`] takes them.
+#[derive(Debug)]
+pub enum LakeRows {
+    Batch(arrow_array::RecordBatch),
+    WithBytes(parquet_io::BytesBatch),
+}
+
+impl LakeRows {
+    /// The memory the rows hold.
+    pub fn memory_size(&self) -> usize {
+        match self {
+            LakeRows::Batch(batch) => batch.get_array_memory_size(),
+            LakeRows::WithBytes(batch) => batch.memory_size(),
         }
     }
 }
