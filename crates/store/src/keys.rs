@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInOut, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 
 use crate::StoreError;
@@ -94,9 +94,26 @@ impl KeyVault {
         self.seal_with(gemeente, &compressed, MAGIC)
     }
 
-    /// Seal bytes that are compressed already (a Parquet file) as they are.
-    pub fn seal_without_compression(&self, gemeente: &str, plain: &[u8]) -> Result<Vec<u8>, StoreError> {
-        self.seal_with(gemeente, plain, MAGIC_PLAIN)
+    /// The room [`KeyVault::seal_in_place`] needs before the bytes it seals.
+    pub const HEADER_LEN: usize = MAGIC_PLAIN.len() + NONCE_LEN;
+
+    /// Seal `buffer[HEADER_LEN..]`, compressed already (a Parquet file), in place: the header
+    /// is written into the room left for it and the tag appended, so that a large file is not
+    /// copied twice more (into the ciphertext and behind the header). [`KeyVault::open`] opens it.
+    pub fn seal_in_place(&self, gemeente: &str, mut buffer: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        let Some((header, plain)) = buffer.split_at_mut_checked(Self::HEADER_LEN) else {
+            return Err(StoreError::Key("no room for the header of a sealed value".into()));
+        };
+        let cipher = self.cipher(gemeente, true)?;
+        let mut nonce = [0u8; NONCE_LEN];
+        getrandom::fill(&mut nonce).map_err(|e| StoreError::Key(format!("no randomness for a nonce: {e}")))?;
+        let tag = cipher
+            .encrypt_inout_detached(&Nonce::from(nonce), gemeente.as_bytes(), plain.into())
+            .map_err(|_| StoreError::Key("encryption failed".into()))?;
+        header[..MAGIC_PLAIN.len()].copy_from_slice(MAGIC_PLAIN);
+        header[MAGIC_PLAIN.len()..].copy_from_slice(&nonce);
+        buffer.extend_from_slice(&tag);
+        Ok(buffer)
     }
 
     fn seal_with(&self, gemeente: &str, plain: &[u8], magic: &[u8; 4]) -> Result<Vec<u8>, StoreError> {
@@ -158,6 +175,22 @@ impl KeyVault {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_sealed_in_place_opens_to_what_followed_the_room_for_its_header() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let vault = KeyVault::new(dir.path());
+        let plain = b"PAR1 ... BSN 123456782 ... PAR1";
+        let mut buffer = vec![0xee; KeyVault::HEADER_LEN];
+        buffer.extend_from_slice(plain);
+        let sealed = vault.seal_in_place("0363", buffer).expect("seal");
+        assert!(sealed.starts_with(MAGIC_PLAIN), "a header, not the room's filler");
+        assert!(!sealed.windows(9).any(|w| w == b"123456782"), "plain text in the sealed value");
+        assert_eq!(vault.open("0363", &sealed).expect("open"), plain);
+        assert!(vault.open("0518", &sealed).is_err(), "opened with another gemeente's key");
+        let short = vec![0; KeyVault::HEADER_LEN - 1];
+        assert!(vault.seal_in_place("0363", short).is_err(), "no room for the header");
+    }
 
     #[test]
     fn sealed_values_open_only_with_their_gemeentes_key_and_not_after_it_is_destroyed() {

@@ -171,37 +171,30 @@ impl Lake {
     /// makes a batch of such files durable at once with [`sync_paths`] before it commits them
     /// (one flush of the file system instead of two per file).
     pub fn write_rows_unsynced(&self, path: &Path, gemeente: &str, rows: LakeRows) -> Result<(), StoreError> {
-        let bytes = self.sealed_if_named(path, gemeente, |readers| match rows {
-            LakeRows::Batch(batch) => parquet_io::write_batch_to(Vec::new(), &batch, path, readers),
-            LakeRows::WithBytes(batch) => batch.write_to(Vec::new(), path, readers),
-        })?;
-        write_bytes_renamed(path, &bytes)
+        write_bytes_renamed(path, &self.file_bytes(path, gemeente, rows)?)
     }
 
     /// Write a lake file of `gemeente` atomically, sealed when its name ends in `.kzs`.
     pub fn write_table(&self, path: &Path, gemeente: &str, table: &Table) -> Result<(), StoreError> {
-        write_bytes_atomic(path, &self.file_bytes(path, gemeente, table)?)
+        let rows = LakeRows::Batch(parquet_io::record_batch(table)?);
+        write_bytes_atomic(path, &self.file_bytes(path, gemeente, rows)?)
     }
 
     /// The bytes of a lake file: Parquet, sealed with the gemeente's key when the name ends
-    /// in `.kzs` (after Parquet's own compression, so that sealing costs no size).
-    fn file_bytes(&self, path: &Path, gemeente: &str, table: &Table) -> Result<Vec<u8>, StoreError> {
-        let batch = parquet_io::record_batch(table)?;
-        self.sealed_if_named(path, gemeente, |readers| parquet_io::write_batch_to(Vec::new(), &batch, path, readers))
-    }
-
-    /// The Parquet that `parquet` writes for its readers, sealed when `path` names a sealed file.
-    fn sealed_if_named(
-        &self,
-        path: &Path,
-        gemeente: &str,
-        parquet: impl FnOnce(parquet_io::Readers) -> Result<Vec<u8>, StoreError>,
-    ) -> Result<Vec<u8>, StoreError> {
-        if path.extension().is_some_and(|e| e == SEALED) {
-            self.keys.seal_without_compression(gemeente, &parquet(parquet_io::Readers::Ketenzicht)?)
-        } else {
-            parquet(parquet_io::Readers::Anyone)
-        }
+    /// in `.kzs` (after Parquet's own compression, so that sealing costs no size). Written
+    /// into a buffer with room for the file as raw messages compress (to about a sixth), so
+    /// that it seldom grows, and sealed in place behind the room left for the header.
+    fn file_bytes(&self, path: &Path, gemeente: &str, rows: LakeRows) -> Result<Vec<u8>, StoreError> {
+        let sealed = path.extension().is_some_and(|e| e == SEALED);
+        let header = if sealed { KeyVault::HEADER_LEN } else { 0 };
+        let mut out = Vec::with_capacity(header + rows.memory_size() / 4);
+        out.resize(header, 0);
+        let readers = if sealed { parquet_io::Readers::Ketenzicht } else { parquet_io::Readers::Anyone };
+        let out = match rows {
+            LakeRows::Batch(batch) => parquet_io::write_batch_to(out, &batch, path, readers)?,
+            LakeRows::WithBytes(batch) => batch.write_to(out, path, readers)?,
+        };
+        if sealed { self.keys.seal_in_place(gemeente, out) } else { Ok(out) }
     }
 }
 
