@@ -184,12 +184,8 @@ mod tests {
     /// Writes the rows and reads them back as a table.
     fn read_back(rows: LakeRows) -> Table {
         let path = std::path::Path::new("rows.parquet");
-        let readers = parquet_io::Readers::Ketenzicht;
-        let bytes = match rows {
-            LakeRows::Batch(batch) => parquet_io::write_batch_to(Vec::new(), &batch, path, readers),
-            LakeRows::WithBytes(batch) => batch.write_to(Vec::new(), path, readers),
-        };
-        parquet_io::read_parquet_bytes(bytes.expect("written"), path, None).expect("read back")
+        let bytes = rows.write_to(Vec::new(), path, parquet_io::Readers::Ketenzicht).expect("written");
+        parquet_io::read_parquet_bytes(bytes, path, None).expect("read back")
     }
 
     #[test]

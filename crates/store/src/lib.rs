@@ -190,10 +190,7 @@ impl Lake {
         let mut out = Vec::with_capacity(header + rows.memory_size() / 4);
         out.resize(header, 0);
         let readers = if sealed { parquet_io::Readers::Ketenzicht } else { parquet_io::Readers::Anyone };
-        let out = match rows {
-            LakeRows::Batch(batch) => parquet_io::write_batch_to(out, &batch, path, readers)?,
-            LakeRows::WithBytes(batch) => batch.write_to(out, path, readers)?,
-        };
+        let out = rows.write_to(out, path, readers)?;
         if sealed { self.keys.seal_in_place(gemeente, out) } else { Ok(out) }
     }
 }
@@ -211,6 +208,19 @@ impl LakeRows {
         match self {
             LakeRows::Batch(batch) => batch.get_array_memory_size(),
             LakeRows::WithBytes(batch) => batch.memory_size(),
+        }
+    }
+
+    /// Write the rows as Parquet into `out` (see [`parquet_io::Readers`]); `path` names it in errors.
+    pub fn write_to<W: std::io::Write + Send>(
+        self,
+        out: W,
+        path: &Path,
+        readers: parquet_io::Readers,
+    ) -> Result<W, StoreError> {
+        match self {
+            LakeRows::Batch(batch) => parquet_io::write_batch_to(out, &batch, path, readers),
+            LakeRows::WithBytes(batch) => batch.write_to(out, path, readers),
         }
     }
 }

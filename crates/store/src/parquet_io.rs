@@ -165,18 +165,15 @@ impl BytesBatch {
         Ok(BytesBatch { schema, leading, bytes })
     }
 
-    pub fn num_rows(&self) -> usize {
-        self.bytes.len()
-    }
-
     /// The memory the rows hold.
     pub fn memory_size(&self) -> usize {
         self.leading.get_array_memory_size() + self.bytes.iter().map(Vec::capacity).sum::<usize>()
     }
 
-    /// Write the rows as Parquet into `out`, the same file that [`write_batch_to`] writes of
-    /// the same rows as one record batch: the leading columns through Arrow, the bytes handed
-    /// to Parquet's column writer as they are (no dictionary, as [`properties`] sets for them).
+    /// Write the rows as Parquet into `out`: a file that reads as what [`write_batch_to`]
+    /// writes of the same rows as one record batch (the same schema, row groups and values).
+    /// The leading columns go through Arrow, the bytes to Parquet's column writer as they are
+    /// (no dictionary, as [`properties`] sets for them).
     pub fn write_to<W: std::io::Write + Send>(self, out: W, path: &Path, readers: Readers) -> Result<W, StoreError> {
         let error = parquet_error(path);
         let BytesBatch { schema, leading, bytes } = self;
