@@ -376,10 +376,14 @@ impl Ingester<'_> {
         }
     }
 
-    /// Whether the delivery with this key is stored; in a ledger with undated keys, also under
+    /// Whether the delivery with this key, of stored message `bericht`, is stored: as the
+    /// delivery that brought it, or as another one; in a ledger with undated keys, also under
     /// its undated key.
-    fn levering_stored(&self, key: &Sleutel, undated: &Sleutel) -> Result<bool, IngestError> {
+    fn levering_stored(&self, bericht: i64, key: &Sleutel, undated: &Sleutel) -> Result<bool, IngestError> {
         let ledger = &self.store.ledger;
+        if ledger.levering_van(bericht)?.is_some_and(|first| first == *key) {
+            return Ok(true);
+        }
         Ok(ledger.has_levering(key)? || (ledger.undated_keys() && ledger.has_levering(undated)?))
     }
 
@@ -437,12 +441,24 @@ impl Ingester<'_> {
                     xml: bytes,
                 });
                 part.leveringen.get_or_insert_default().push(id, &d);
-                self.commit.berichten.push(BerichtEntry { sleutel: key, id, inhoud, gemeente: gemeente.clone(), jaar });
-                self.commit.leveringen.push(LeveringEntry {
-                    sleutel: levering,
-                    bericht: id,
+                // A delivery the knooppunt accepted is kept in the message's row; any other
+                // (refused, or with no word of the knooppunt) where a Fo01 can find it.
+                let accepted = d.routing.as_ref().and_then(|r| r.transport.as_deref()) == Some("geaccepteerd");
+                self.commit.berichten.push(BerichtEntry {
+                    sleutel: key,
+                    id,
+                    inhoud,
                     gemeente: gemeente.clone(),
+                    jaar,
+                    levering: accepted.then_some(levering),
                 });
+                if !accepted {
+                    self.commit.leveringen.push(LeveringEntry {
+                        sleutel: levering,
+                        bericht: id,
+                        gemeente: gemeente.clone(),
+                    });
+                }
                 self.buffered += size + 256;
                 *self.summary.per_type.entry(name).or_default() += 1;
                 self.summary.nieuw += 1;
@@ -450,7 +466,7 @@ impl Ingester<'_> {
             }
             Some((id, stored)) if stored == inhoud => {
                 if self.pending(|p| p.leveringen.contains(&levering))
-                    || self.levering_stored(&levering, &levering_undated)?
+                    || self.levering_stored(id, &levering, &levering_undated)?
                 {
                     self.summary.al_bekend += 1;
                 } else {

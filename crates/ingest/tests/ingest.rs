@@ -296,3 +296,48 @@ fn a_delivery_is_one_whichever_form_its_routing_data_came_in() {
     assert_eq!((again.nieuw, again.dubbel, again.al_bekend), (0, 0, 1), "{again:?}");
     assert_eq!(store.ledger.counts().expect("counts")[..2], [1, 1], "one message, one delivery");
 }
+
+/// A directory with `bytes` as `JW301.xml` and its routing record: delivery `uuid`, which the
+/// knooppunt accepted.
+fn accepted(dir: &Path, name: &str, bytes: &[u8], uuid: &str) -> PathBuf {
+    let message = ketenzicht_message::read(bytes).expect("valid example");
+    let (gemeente, aanbieder) = message.bericht.partijen();
+    let routed = dir.join(name);
+    std::fs::create_dir_all(routed.join("routing")).expect("dirs");
+    std::fs::write(routed.join("JW301.xml"), bytes).expect("write");
+    let record = serde_json::json!({
+        "uuid": uuid, "ontvangen": "2024-01-31T12:00:00", "afzender": gemeente.to_string(),
+        "ontvanger": aanbieder.to_string(), "bericht": "JW301", "bestand": "JW301.xml",
+        "transport": "geaccepteerd",
+    });
+    std::fs::write(routed.join("routing/routing.jsonl"), format!("{record}\n")).expect("write");
+    routed
+}
+
+/// A delivery the knooppunt accepted is kept in its message's row, outside the index of
+/// delivery keys: it is still known when it comes again, and another delivery of the same
+/// message is still a second one.
+#[test]
+fn an_accepted_delivery_is_known_from_its_messages_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = example("JW301");
+    let first = accepted(dir.path(), "eerste", &bytes, "0b5e7a1c-2d3f-4a5b-8c6d-7e8f9a0b1c2d");
+    let second = accepted(dir.path(), "tweede", &bytes, "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a");
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+
+    let new = ingest(&mut store, std::slice::from_ref(&first));
+    assert_eq!((new.nieuw, new.dubbel), (1, 0), "{new:?}");
+    let indexed: i64 = rusqlite::Connection::open(dir.path().join("store/ketenzicht.sqlite"))
+        .and_then(|c| c.query_row("SELECT COUNT(*) FROM levering", [], |r| r.get(0)))
+        .expect("count");
+    assert_eq!(indexed, 0, "an accepted first delivery is not in the index of deliveries");
+    assert!(store.ledger.levering_van(1).expect("lookup").is_some(), "but in its message's row");
+
+    let again = ingest(&mut store, std::slice::from_ref(&first));
+    assert_eq!((again.nieuw, again.dubbel, again.al_bekend), (0, 0, 1), "{again:?}");
+    let other = ingest(&mut store, std::slice::from_ref(&second));
+    assert_eq!((other.nieuw, other.dubbel, other.al_bekend), (0, 1, 0), "{other:?}");
+    let both = ingest(&mut store, &[first, second]);
+    assert_eq!((both.nieuw, both.dubbel, both.al_bekend), (0, 0, 2), "{both:?}");
+    assert_eq!(store.ledger.counts().expect("counts")[..2], [1, 2], "one message, two deliveries");
+}

@@ -63,9 +63,19 @@ pub struct BerichtEntry {
     pub inhoud: Inhoud,
     pub gemeente: String,
     pub jaar: i32,
+    /// The key of the delivery that brought the message, when the knooppunt accepted it: kept
+    /// in the message's row, without an index. Any other delivery is a [`LeveringEntry`].
+    pub levering: Option<Sleutel>,
 }
 
-/// A delivery of a stored message (a knooppunt UUID, or the content hash when there is no routing).
+/// A delivery of a stored message (a knooppunt UUID, or the content hash when there is no
+/// routing), indexed by its key: every delivery but one the knooppunt accepted and that
+/// brought its message (see [`BerichtEntry::levering`]).
+///
+/// Only the transport errors (Fo01) look deliveries up by key alone, and the knooppunt sends
+/// those for deliveries it refused. The index of delivery keys, inserted at random places,
+/// cost a new message more than a third of its ledger work (2 s of CPU for a national
+/// Jan–Feb, 2026-12-05); accepted first deliveries, nearly all traffic, stay out of it.
 #[derive(Debug, Clone)]
 pub struct LeveringEntry {
     pub sleutel: Sleutel,
@@ -238,12 +248,13 @@ CREATE TABLE IF NOT EXISTS conflict (
 ) WITHOUT ROWID;
 ";
 
-/// The indexes of `bericht` and `levering`. Both tables are stored in the order their rows
+/// The indexes of `bericht` and `levering` (see [`LeveringEntry`] for which deliveries are
+/// where). Both tables are stored in the order their rows
 /// are added (by rowid, the message id for `bericht`), so that a batch appends to them and
 /// to the gemeente indexes; only the identity indexes take the hashed keys at random places.
 /// (Until the eighth session both tables were stored by their hashed key, `WITHOUT ROWID`:
 /// every batch then wrote into pages all over both tables and both gemeente indexes.)
-const BERICHT: &str = "(id INTEGER PRIMARY KEY, sleutel BLOB NOT NULL, inhoud BLOB NOT NULL, gemeente TEXT NOT NULL, jaar INTEGER NOT NULL, batch INTEGER NOT NULL)";
+const BERICHT: &str = "(id INTEGER PRIMARY KEY, sleutel BLOB NOT NULL, inhoud BLOB NOT NULL, gemeente TEXT NOT NULL, jaar INTEGER NOT NULL, batch INTEGER NOT NULL, levering BLOB)";
 const LEVERING: &str =
     "(sleutel BLOB NOT NULL, bericht INTEGER NOT NULL, gemeente TEXT NOT NULL, batch INTEGER NOT NULL)";
 const LAYOUT_INDEXES: &str = "
@@ -301,7 +312,7 @@ fn now() -> String {
 }
 
 /// Columns added after a store could first be created, added to older ledgers on open.
-const ADDED_COLUMNS: [(&str, &str, &str); 1] = [("quarantaine", "bericht", "TEXT")];
+const ADDED_COLUMNS: [(&str, &str, &str); 2] = [("quarantaine", "bericht", "TEXT"), ("bericht", "levering", "BLOB")];
 
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     for (table, column, kind) in ADDED_COLUMNS {
@@ -471,7 +482,7 @@ impl Ledger {
         {
             let mut bericht = tx
                 .prepare_cached(
-                    "INSERT INTO bericht (sleutel, id, inhoud, gemeente, jaar, batch) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO bericht (sleutel, id, inhoud, gemeente, jaar, batch, levering) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(|e| sql_error(&self.path, e))?;
             // In id order, so that the rows are appended to the table (in key order they landed
@@ -481,7 +492,7 @@ impl Ledger {
             berichten.sort_unstable_by_key(|b| b.id);
             for b in berichten {
                 bericht
-                    .execute(params![&b.sleutel[..], b.id, &b.inhoud[..], b.gemeente, b.jaar, batch])
+                    .execute(params![&b.sleutel[..], b.id, &b.inhoud[..], b.gemeente, b.jaar, batch, b.levering])
                     .map_err(|e| sql_error(&self.path, e))?;
             }
             let mut levering = tx
@@ -573,8 +584,10 @@ impl Ledger {
             let mut verouderd = tx
                 .prepare_cached("INSERT OR IGNORE INTO verouderd (gemeente) VALUES (?1)")
                 .map_err(|e| sql_error(&self.path, e))?;
-            let gemeenten: std::collections::BTreeSet<&str> =
-                commit.leveringen.iter().map(|l| l.gemeente.as_str()).chain(tied.iter().map(String::as_str)).collect();
+            let gemeenten: std::collections::BTreeSet<&str> = (commit.berichten.iter().map(|b| b.gemeente.as_str()))
+                .chain(commit.leveringen.iter().map(|l| l.gemeente.as_str()))
+                .chain(tied.iter().map(String::as_str))
+                .collect();
             for gemeente in gemeenten {
                 verouderd.execute([gemeente]).map_err(|e| sql_error(&self.path, e))?;
             }
@@ -604,6 +617,19 @@ impl Ledger {
         .map_err(|e| sql_error(&self.path, e))
     }
 
+    /// The key of the accepted delivery that brought message `bericht`, kept in its row (see
+    /// [`BerichtEntry::levering`]).
+    pub fn levering_van(&self, bericht: i64) -> Result<Option<Sleutel>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT levering FROM bericht WHERE id = ?1")
+            .map_err(|e| sql_error(&self.path, e))?;
+        let key: Option<Option<Vec<u8>>> =
+            stmt.query_row([bericht], |r| r.get(0)).optional().map_err(|e| sql_error(&self.path, e))?;
+        Ok(key.flatten().and_then(|k| k.try_into().ok()))
+    }
+
+    /// Whether a delivery with this key is among the indexed ones (see [`LeveringEntry`]).
     pub fn has_levering(&self, sleutel: &Sleutel) -> Result<bool, StoreError> {
         self.exists("SELECT 1 FROM levering WHERE sleutel = ?1", &sleutel[..])
     }
@@ -732,7 +758,8 @@ impl Ledger {
                 .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
                 .map_err(|e| sql_error(&self.path, e))
         };
-        Ok([count("bericht")?, count("levering")?, count("quarantaine")?, count("conflict")?])
+        let leveringen = count("levering")? + count("bericht WHERE levering IS NOT NULL")?;
+        Ok([count("bericht")?, leveringen, count("quarantaine")?, count("conflict")?])
     }
 
     /// Does `query` (one key parameter) find a row? Prepared once per connection.
@@ -873,6 +900,7 @@ mod transportfout_tests {
                 inhoud: [0; 32],
                 gemeente: gemeente.into(),
                 jaar: 2024,
+                levering: None,
             }],
             leveringen: vec![LeveringEntry { sleutel, bericht: id, gemeente: gemeente.into() }],
             ..Commit::default()
