@@ -341,3 +341,35 @@ fn an_accepted_delivery_is_known_from_its_messages_row() {
     assert_eq!((both.nieuw, both.dubbel, both.al_bekend), (0, 0, 2), "{both:?}");
     assert_eq!(store.ledger.counts().expect("counts")[..2], [1, 2], "one message, two deliveries");
 }
+
+/// The ledger's write-ahead log stays bounded in a long ingest: the storing thread's snapshot
+/// would otherwise keep every commit's pages in it (it grew by the pages each batch rewrote,
+/// and a two-year national ingest filled the disk).
+#[test]
+fn the_ledgers_write_ahead_log_starts_over_during_a_long_ingest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sim = dir.path().join("sim");
+    let options = ketenzicht_simulate::Options {
+        scale: ketenzicht_simulate::Scale::Demo,
+        from: chrono::NaiveDate::from_ymd_opt(2023, 1, 1).expect("date"),
+        to: chrono::NaiveDate::from_ymd_opt(2023, 6, 30).expect("date"),
+        seed: 3,
+        out: sim.clone(),
+        gemeenten_csv: ketenzicht_testkit::shared().join("referentie/cbs_gemeenten_2026.csv"),
+        layout: ketenzicht_simulate::Layout::Archive,
+        vorm: ketenzicht_simulate::Vorm::Bericht,
+        threads: 2,
+    };
+    ketenzicht_simulate::run(&options, |_, _| {}).expect("simulation runs");
+    let root = dir.path().join("store");
+    let mut store = Store::open(&root).expect("store");
+    let wal = root.join("ketenzicht.sqlite-wal");
+    let largest = std::cell::Cell::new(0u64);
+    let watch = |_| largest.set(largest.get().max(std::fs::metadata(&wal).map_or(0, |m| m.len())));
+    let options = ketenzicht_ingest::Options { batch_bytes: 256 * 1024, ..Default::default() };
+    let summary = ketenzicht_ingest::ingest(&mut store, &[sim], options, &watch).expect("ingest");
+    let ledger = std::fs::metadata(root.join("ketenzicht.sqlite")).expect("ledger").len();
+    eprintln!("{} batches, WAL at most {} bytes, ledger {ledger} bytes", summary.batches, largest.get());
+    assert!(summary.batches > 40, "{summary:?}");
+    assert!(largest.get() < ledger, "WAL at most {} bytes, the ledger {ledger}", largest.get());
+}

@@ -803,6 +803,19 @@ impl Ledger {
         Ok(())
     }
 
+    /// Write what the WAL holds into the database as far as no reader still needs the older
+    /// pages, without waiting. Once it is all written and no reader uses the WAL, the next
+    /// commit starts the WAL from its beginning again; see `Ingester::settle` for why a long
+    /// ingest depends on it. Returns whether all of it was written.
+    pub fn checkpoint_passive(&self) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                let (log, done): (i64, i64) = (r.get(1)?, r.get(2)?);
+                Ok(log == done)
+            })
+            .map_err(|e| sql_error(&self.path, e))
+    }
+
     /// Write the WAL into the database and truncate it, so deleted rows are in no file.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| sql_error(&self.path, e))
