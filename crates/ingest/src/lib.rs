@@ -311,7 +311,7 @@ impl Ingester<'_> {
     fn deliver(&mut self, mut d: Delivery, parsed: Parsed) -> Result<(), IngestError> {
         self.summary.deliveries += 1;
         self.store.ledger.begin_reading()?;
-        if d.routing.as_ref().and_then(|r| r.transport.as_deref()) == Some("afgewezen") {
+        if d.transport() == Some("afgewezen") {
             self.summary.transport_afgewezen += 1;
         }
         if let Some(fout) = d.fout.take() {
@@ -443,7 +443,7 @@ impl Ingester<'_> {
                 part.leveringen.get_or_insert_default().push(id, &d);
                 // A delivery the knooppunt accepted is kept in the message's row; any other
                 // (refused, or with no word of the knooppunt) where a Fo01 can find it.
-                let accepted = d.routing.as_ref().and_then(|r| r.transport.as_deref()) == Some("geaccepteerd");
+                let accepted = d.transport() == Some("geaccepteerd");
                 self.commit.berichten.push(BerichtEntry {
                     sleutel: key,
                     id,

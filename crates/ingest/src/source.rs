@@ -63,6 +63,13 @@ pub struct Delivery {
     pub fout: Option<Foutbericht>,
 }
 
+impl Delivery {
+    /// What the knooppunt did with it (`geaccepteerd`, `afgewezen`), when its routing says.
+    pub fn transport(&self) -> Option<&str> {
+        self.routing.as_ref().and_then(|r| r.transport.as_deref())
+    }
+}
+
 /// What reading the inputs noticed besides the deliveries.
 #[derive(Debug, Default, Clone)]
 pub struct SourceStats {

@@ -25,6 +25,8 @@ use crate::pseudonym::{hex, unhex};
 const MAGIC: &[u8; 4] = b"KZS2";
 const MAGIC_PLAIN: &[u8; 4] = b"KZS1";
 const NONCE_LEN: usize = 12;
+/// The length of an AES-GCM tag, appended to what is sealed.
+const TAG_LEN: usize = 16;
 
 /// The gemeente used for input that names none (unreadable files without routing data).
 pub const ONBEKEND: &str = "onbekend";
@@ -91,7 +93,10 @@ impl KeyVault {
         let compressed = snap::raw::Encoder::new()
             .compress_vec(plain)
             .map_err(|e| StoreError::Key(format!("compression before sealing: {e}")))?;
-        self.seal_with(gemeente, &compressed, MAGIC)
+        let mut buffer = Vec::with_capacity(Self::HEADER_LEN + compressed.len() + TAG_LEN);
+        buffer.resize(Self::HEADER_LEN, 0);
+        buffer.extend_from_slice(&compressed);
+        self.seal_behind_header(gemeente, buffer, MAGIC)
     }
 
     /// The room [`KeyVault::seal_in_place`] needs before the bytes it seals.
@@ -100,7 +105,13 @@ impl KeyVault {
     /// Seal `buffer[HEADER_LEN..]`, compressed already (a Parquet file), in place: the header
     /// is written into the room left for it and the tag appended, so that a large file is not
     /// copied twice more (into the ciphertext and behind the header). [`KeyVault::open`] opens it.
-    pub fn seal_in_place(&self, gemeente: &str, mut buffer: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+    pub fn seal_in_place(&self, gemeente: &str, buffer: Vec<u8>) -> Result<Vec<u8>, StoreError> {
+        self.seal_behind_header(gemeente, buffer, MAGIC_PLAIN)
+    }
+
+    /// Encrypt `buffer[HEADER_LEN..]` where it lies, write `magic` and the nonce into the
+    /// header's room and append the tag: the layout [`KeyVault::open`] reads.
+    fn seal_behind_header(&self, gemeente: &str, mut buffer: Vec<u8>, magic: &[u8; 4]) -> Result<Vec<u8>, StoreError> {
         let Some((header, plain)) = buffer.split_at_mut_checked(Self::HEADER_LEN) else {
             return Err(StoreError::Key("no room for the header of a sealed value".into()));
         };
@@ -110,24 +121,10 @@ impl KeyVault {
         let tag = cipher
             .encrypt_inout_detached(&Nonce::from(nonce), gemeente.as_bytes(), plain.into())
             .map_err(|_| StoreError::Key("encryption failed".into()))?;
-        header[..MAGIC_PLAIN.len()].copy_from_slice(MAGIC_PLAIN);
-        header[MAGIC_PLAIN.len()..].copy_from_slice(&nonce);
+        header[..magic.len()].copy_from_slice(magic);
+        header[magic.len()..].copy_from_slice(&nonce);
         buffer.extend_from_slice(&tag);
         Ok(buffer)
-    }
-
-    fn seal_with(&self, gemeente: &str, plain: &[u8], magic: &[u8; 4]) -> Result<Vec<u8>, StoreError> {
-        let cipher = self.cipher(gemeente, true)?;
-        let mut nonce = [0u8; NONCE_LEN];
-        getrandom::fill(&mut nonce).map_err(|e| StoreError::Key(format!("no randomness for a nonce: {e}")))?;
-        let sealed = cipher
-            .encrypt(&Nonce::from(nonce), Payload { msg: plain, aad: gemeente.as_bytes() })
-            .map_err(|_| StoreError::Key("encryption failed".into()))?;
-        let mut out = Vec::with_capacity(magic.len() + NONCE_LEN + sealed.len());
-        out.extend_from_slice(magic);
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&sealed);
-        Ok(out)
     }
 
     /// Open a value sealed under the key of `gemeente`.
