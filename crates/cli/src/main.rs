@@ -12,7 +12,7 @@ mod simulate;
 mod validate;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: ketenzicht_alloc::MiMalloc = ketenzicht_alloc::MiMalloc;
 
 use std::process::ExitCode;
 
@@ -68,6 +68,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Before any thread starts (see `ketenzicht_alloc`).
+    ketenzicht_alloc::keep_freed_memory();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KETENZICHT_LOG")
