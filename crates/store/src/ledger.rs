@@ -46,7 +46,16 @@ pub fn dated_key(month: u16, undated: Sleutel) -> Sleutel {
 /// `transportfout`), and looked up as well in a ledger that holds such keys
 /// ([`Ledger::undated_keys`]).
 pub fn undated_key(text: &str) -> Sleutel {
-    let hash = Sha256::digest(text.as_bytes());
+    undated_key_of(&[text.as_bytes()])
+}
+
+/// [`undated_key`] of the text that `parts` make together, without putting it together.
+pub fn undated_key_of(parts: &[&[u8]]) -> Sleutel {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    let hash = hasher.finalize();
     let mut key = [0u8; 16];
     key.copy_from_slice(&hash[..16]);
     key

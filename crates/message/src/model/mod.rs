@@ -103,6 +103,18 @@ impl std::fmt::Display for Partij {
     }
 }
 
+impl Partij {
+    /// Append the code as [`Display`](std::fmt::Display) writes it, without the formatting
+    /// machinery.
+    pub fn write_text(&self, buf: &mut Vec<u8>) {
+        use crate::xml::element::Leaf;
+        match self {
+            Partij::Gemeente(g) => g.write_text(buf),
+            Partij::Aanbieder(a) => a.write_text(buf),
+        }
+    }
+}
+
 impl From<Gemeente> for Partij {
     fn from(g: Gemeente) -> Self {
         Partij::Gemeente(g)
