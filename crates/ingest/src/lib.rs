@@ -191,17 +191,14 @@ fn sha256(bytes: &[u8]) -> Inhoud {
 /// What the key of a message hashes: law, message, sender, Identificatie and Dagtekening
 /// (dated with the Dagtekening's month, see [`dated_key`]).
 pub fn identity(message: &Message) -> String {
-    identity_of(message.wet, &message.name(), &message.bericht.eigen_identiteit())
+    let text = identity_text(message.wet, &message.name(), &message.bericht.eigen_identiteit());
+    String::from_utf8_lossy(&text).into_owned()
 }
 
-/// [`identity`] from the message's law, name and own identity, where these are at hand.
-fn identity_of(wet: Wet, name: &str, eigen: &EigenIdentiteit<'_>) -> String {
-    format!("{}|{name}|{}|{}|{}", wet.as_str(), eigen.verzender, eigen.identificatie, eigen.dagtekening.0)
-}
-
-/// The undated key of [`identity_of`]'s text, which is written here without the formatting
-/// machinery (a fifth of the storing thread's own work went to `format!`, 2026-12-05).
-fn identity_key(wet: Wet, name: &str, eigen: &EigenIdentiteit<'_>) -> Sleutel {
+/// [`identity`] from the message's law, name and own identity, where these are at hand:
+/// `wet|name|verzender|identificatie|dagtekening`, written without the formatting machinery
+/// (a fifth of the storing thread's own work went to `format!`, 2026-12-05).
+fn identity_text(wet: Wet, name: &str, eigen: &EigenIdentiteit<'_>) -> Vec<u8> {
     let mut text = Vec::with_capacity(64);
     for part in [wet.as_str(), "|", name, "|"] {
         text.extend_from_slice(part.as_bytes());
@@ -217,7 +214,7 @@ fn identity_key(wet: Wet, name: &str, eigen: &EigenIdentiteit<'_>) -> Sleutel {
         // `NaiveDate`'s display signs years of five digits.
         text.extend_from_slice(dagtekening.0.to_string().as_bytes());
     }
-    undated_key_of(&[&text])
+    text
 }
 
 /// What the key of a delivery without routing data hashes: its content (dated with the
@@ -427,7 +424,7 @@ impl Ingester<'_> {
         // envelope may differ in their receipt time). Each text is hashed once; the undated
         // keys serve `zonder_opdracht` and ledgers that hold undated keys.
         let month = key_month(eigen.dagtekening.0);
-        let undated = identity_key(message.wet, &name, &eigen);
+        let undated = undated_key_of(&[&identity_text(message.wet, &name, &eigen)]);
         let key = dated_key(month, undated);
         let levering_undated = match &d.routing {
             Some(r) => uuid_key(&r.uuid),
@@ -658,8 +655,9 @@ mod tests {
     use ketenzicht_message::leaf::{AgbCode, Datum, Gemeente, IdentificatieBericht};
     use ketenzicht_message::model::Partij;
 
-    /// The keys hashed from their parts are those of the texts (which older ledgers hold), for
-    /// either kind of sender, for dates whose years need padding or a sign, and for UUIDs.
+    /// The identity texts are those that ledgers have always hashed (`format!` of the parts,
+    /// as older versions wrote them), for either kind of sender and for dates whose years need
+    /// padding or a sign; the keys hashed from parts are those of the texts, and for UUIDs.
     #[test]
     fn keys_hashed_from_parts_are_those_of_their_texts() {
         let identificatie = IdentificatieBericht::new("BER-0001").expect("a valid Identificatie");
@@ -669,8 +667,10 @@ mod tests {
             let dagtekening = Datum(chrono::NaiveDate::from_ymd_opt(year, month, day).expect("a date"));
             let eigen = EigenIdentiteit { verzender, identificatie: &identificatie, dagtekening };
             for wet in Wet::ALL {
-                let text = identity_of(wet, "JW301", &eigen);
-                assert_eq!(identity_key(wet, "JW301", &eigen), undated_key(&text), "{text}");
+                let text = format!("{}|JW301|{verzender}|{identificatie}|{}", wet.as_str(), dagtekening.0);
+                let written = identity_text(wet, "JW301", &eigen);
+                assert_eq!(String::from_utf8_lossy(&written), text);
+                assert_eq!(undated_key_of(&[&written]), undated_key(&text), "{text}");
             }
         }
         let uuid = "8d7e6c1a-35b9-4f3e-9d0a-2c1b7e5f4a10";
