@@ -90,12 +90,13 @@ impl KeyVault {
 
     /// Seal `plain` under the key of `gemeente`, making the key when it has none yet.
     pub fn seal(&self, gemeente: &str, plain: &[u8]) -> Result<Vec<u8>, StoreError> {
+        // Compressed straight behind the room for the header, where it is sealed.
+        let mut buffer = vec![0; Self::HEADER_LEN + snap::raw::max_compress_len(plain.len())];
+        buffer.reserve_exact(TAG_LEN);
         let compressed = snap::raw::Encoder::new()
-            .compress_vec(plain)
+            .compress(plain, &mut buffer[Self::HEADER_LEN..])
             .map_err(|e| StoreError::Key(format!("compression before sealing: {e}")))?;
-        let mut buffer = Vec::with_capacity(Self::HEADER_LEN + compressed.len() + TAG_LEN);
-        buffer.resize(Self::HEADER_LEN, 0);
-        buffer.extend_from_slice(&compressed);
+        buffer.truncate(Self::HEADER_LEN + compressed);
         self.seal_behind_header(gemeente, buffer, MAGIC)
     }
 
