@@ -33,7 +33,7 @@ pub fn keep_freed_memory() {
     if std::env::var_os(PURGE_DELAY_VARIABLE).is_some() {
         return;
     }
-    let millis = libc_long(KEEP_FREED.as_millis());
+    let millis = std::ffi::c_long::try_from(KEEP_FREED.as_millis()).unwrap_or(std::ffi::c_long::MAX);
     // SAFETY: `mi_option_set` stores a value in mimalloc's table of options and has no other
     // precondition; `PURGE_DELAY` is a member of that table. It is called before any other
     // thread exists (see above), so no allocation reads the option meanwhile.
@@ -50,10 +50,6 @@ pub fn purge_delay() -> Option<Duration> {
     #[allow(unsafe_code)]
     let millis = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
     u64::try_from(millis).ok().map(Duration::from_millis)
-}
-
-fn libc_long(millis: u128) -> std::ffi::c_long {
-    std::ffi::c_long::try_from(millis).unwrap_or(std::ffi::c_long::MAX)
 }
 
 #[cfg(test)]
