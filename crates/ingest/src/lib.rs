@@ -15,6 +15,7 @@
 //!   so an interrupted run leaves the store consistent and running it again completes it.
 
 mod batch;
+mod fresh;
 pub mod inbox;
 mod reading;
 mod rows;
@@ -159,6 +160,8 @@ struct Ingester<'s> {
     /// Those of batches committed since this thread's snapshot of the ledger began (see
     /// [`Ingester::settle`]).
     unseen: Vec<Pending>,
+    /// Which message keys are new without a lookup.
+    fresh: fresh::Fresh,
     writer: Writer,
     parts: BTreeMap<(String, i32), Part>,
     quarantine_files: Vec<(String, Vec<u8>)>,
@@ -437,15 +440,19 @@ impl Ingester<'_> {
         if !self.options.toelating.admits(&gemeente, message.wet, dag) {
             return self.without_order(undated, &gemeente, message.wet.as_str(), dag);
         }
-        let pending = self.waiting().find_map(|p| p.berichten.get(&key));
-        let known = match pending {
-            Some(found) => Some(*found),
-            None => self.stored_bericht(&key, &undated)?,
+        let known = if self.fresh.surely_new(&key) {
+            None
+        } else {
+            match self.waiting().find_map(|p| p.berichten.get(&key)) {
+                Some(found) => Some(*found),
+                None => self.stored_bericht(&key, &undated)?,
+            }
         };
         match known {
             None => {
                 let id = self.next_id;
                 self.next_id += 1;
+                self.fresh.insert(&key);
                 self.pending.berichten.insert(key, (id, inhoud));
                 self.pending.leveringen.insert(levering);
                 let part = self.part(&gemeente, jaar);
@@ -591,6 +598,7 @@ pub fn ingest(
 ) -> Result<Summary, IngestError> {
     let started = Instant::now();
     let next_id = store.ledger.max_bericht_id()? + 1;
+    let fresh = fresh::Fresh::new((!store.ledger.undated_keys()).then(|| store.ledger.bericht_months()).transpose()?);
     let (root, lake) = (store.root().to_owned(), store.lake());
     // The writer thread commits batches through a connection of its own, so that this thread
     // goes on taking deliveries meanwhile (see `batch`).
@@ -609,6 +617,7 @@ pub fn ingest(
             pending: Pending::default(),
             in_flight: None,
             unseen: Vec::new(),
+            fresh,
             writer: Writer::spawn(scope, root, lake, committer),
             parts: BTreeMap::new(),
             quarantine_files: Vec::new(),

@@ -342,6 +342,25 @@ fn an_accepted_delivery_is_known_from_its_messages_row() {
     assert_eq!(store.ledger.counts().expect("counts")[..2], [1, 2], "one message, two deliveries");
 }
 
+/// In an empty store no key is looked up in the ledger unless this run may have stored it (a
+/// filter of the run's keys, `fresh`): a second delivery, the same delivery again and a
+/// conflict in the same run are still told apart from a new message.
+#[test]
+fn one_run_into_an_empty_store_tells_its_own_repeats_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = example("JW301");
+    let first = accepted(dir.path(), "eerste", &bytes, "0b5e7a1c-2d3f-4a5b-8c6d-7e8f9a0b1c2d");
+    let second = accepted(dir.path(), "tweede", &bytes, "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a");
+    let text = String::from_utf8(bytes.clone()).expect("utf-8");
+    let changed = text.replacen("<ijw:Achternaam>Wit</ijw:Achternaam>", "<ijw:Achternaam>Zwart</ijw:Achternaam>", 1);
+    let other = accepted(dir.path(), "anders", changed.as_bytes(), "1a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d");
+    let mut store = Store::open(&dir.path().join("store")).expect("store");
+
+    let run = ingest(&mut store, &[first.clone(), second, other, first]);
+    assert_eq!((run.nieuw, run.dubbel, run.conflicten, run.al_bekend), (1, 1, 1, 1), "{run:?}");
+    assert_eq!(store.ledger.counts().expect("counts"), [1, 2, 1, 1], "one message, two deliveries, one conflict");
+}
+
 /// The ledger's write-ahead log stays bounded in a long ingest: the storing thread's snapshot
 /// would otherwise keep every commit's pages in it (it grew by the pages each batch rewrote,
 /// and a two-year national ingest filled the disk).

@@ -612,6 +612,30 @@ impl Ledger {
         self.undated
     }
 
+    /// The months ([`key_month`]) that the keys of stored messages lead with: one seek in the
+    /// key index per month held (meaningful for dated keys only, see [`Ledger::undated_keys`]).
+    pub fn bericht_months(&self) -> Result<Vec<u16>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT sleutel FROM bericht WHERE sleutel >= ?1 ORDER BY sleutel LIMIT 1")
+            .map_err(|e| sql_error(&self.path, e))?;
+        let mut months = Vec::new();
+        let mut from = [0u8; 16];
+        loop {
+            let found: Option<Vec<u8>> =
+                stmt.query_row([&from[..]], |r| r.get(0)).optional().map_err(|e| sql_error(&self.path, e))?;
+            let Some(key) = found else { break };
+            // A key shorter than two bytes (none is) counts as padded with zeros, so that the
+            // next seek still passes it.
+            let month = u16::from_be_bytes([key.first().copied().unwrap_or(0), key.get(1).copied().unwrap_or(0)]);
+            months.push(month);
+            let Some(next) = month.checked_add(1) else { break };
+            from = [0u8; 16];
+            from[..2].copy_from_slice(&next.to_be_bytes());
+        }
+        Ok(months)
+    }
+
     /// The stored message with this identity: its id and content hash.
     pub fn bericht(&self, sleutel: &Sleutel) -> Result<Option<(i64, Inhoud)>, StoreError> {
         let mut stmt = self
@@ -1009,6 +1033,28 @@ mod transportfout_tests {
                 < dated_key(key_month(day(2024, 4, 1)), undated_key("0")),
             "by month first"
         );
+    }
+
+    #[test]
+    fn the_months_held_are_those_the_message_keys_lead_with() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut ledger = Ledger::open(&dir.path().join("ledger.sqlite")).expect("ledger");
+        assert_eq!(ledger.bericht_months().expect("months"), Vec::<u16>::new());
+        let months = [0u16, 1484, 1484, 1485, 1500, u16::MAX];
+        let berichten = months
+            .iter()
+            .enumerate()
+            .map(|(i, &month)| BerichtEntry {
+                sleutel: dated_key(month, undated_key(&format!("bericht {i}"))),
+                id: i as i64 + 1,
+                inhoud: [0; 32],
+                gemeente: "0363".into(),
+                jaar: 2024,
+                levering: None,
+            })
+            .collect();
+        commit(&mut ledger, &Commit { berichten, ..Commit::default() });
+        assert_eq!(ledger.bericht_months().expect("months"), vec![0, 1484, 1485, 1500, u16::MAX]);
     }
 
     #[test]
