@@ -103,11 +103,19 @@ pub(crate) struct Job {
 }
 
 /// Register the batch with the names of its files, write and sync them, and commit the batch.
+///
+/// The ledger's rows of the batch are inserted while two other threads write its files, and
+/// committed once these are durable: the last batch of a run, written while nothing else is
+/// left to do, then keeps both cores busy (its rows alone took the writer a third of a second
+/// after its files, 2026-12-06).
 fn store(root: &Path, lake: &Lake, ledger: &mut Ledger, job: Job) -> Result<(), IngestError> {
-    let (batch, _) = ledger.begin_batch(|batch| job.files.names(batch))?;
-    write(root, lake, batch, job.files)?;
-    ledger.finish_batch(batch, &job.commit)?;
-    Ok(())
+    let Job { files, commit } = job;
+    let (batch, _) = ledger.begin_batch(|batch| files.names(batch))?;
+    std::thread::scope(|s| {
+        let files = s.spawn(|| write(root, lake, batch, files));
+        ledger
+            .finish_batch_once(batch, &commit, || files.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
 }
 
 /// The storing thread's end of the writer thread.

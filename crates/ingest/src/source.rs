@@ -156,6 +156,12 @@ struct Records {
 }
 
 impl Records {
+    /// Empty, keeping the room (the records of the next archive are about as many).
+    fn clear(&mut self) {
+        self.next.clear();
+        self.aside.clear();
+    }
+
     fn push(&mut self, lid: String, routing: Routing) {
         self.next.push_back((lid, routing));
     }
@@ -226,7 +232,7 @@ impl<R: Read> Seek for ForwardOnly<R> {
 /// member name; taken out as used).
 fn read_archive<E: From<IngestError>>(
     path: &Path,
-    mut records: Records,
+    records: &mut Records,
     each: &mut dyn FnMut(Delivery) -> Result<(), E>,
 ) -> Result<u64, E> {
     let file = std::fs::File::open(path).map_err(IngestError::io(path))?;
@@ -275,7 +281,7 @@ fn read_archive<E: From<IngestError>>(
 
 fn read_path<E: From<IngestError>>(path: &Path, each: &mut dyn FnMut(Delivery) -> Result<(), E>) -> Result<(), E> {
     if is_archive(path) {
-        read_archive(path, Records::default(), each).map(drop)
+        read_archive(path, &mut Records::default(), each).map(drop)
     } else {
         each(delivery(path.display().to_string(), read_file(path)?, None))
     }
@@ -346,14 +352,16 @@ fn path_hash(path: &Path) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(path)
 }
 
-/// Read an archive whose routing records were gathered.
+/// Read the archive `bestand` whose routing records were gathered in `records`, if any, and
+/// empty `records` for the next one.
 fn read_gathered<E: From<IngestError>>(
     dir: &Path,
-    gathered: Option<(String, Records)>,
+    bestand: Option<String>,
+    records: &mut Records,
     stats: &mut SourceStats,
     each: &mut dyn FnMut(Delivery) -> Result<(), E>,
 ) -> Result<(), E> {
-    let Some((bestand, records)) = gathered else { return Ok(()) };
+    let Some(bestand) = bestand else { return Ok(()) };
     let path = dir.join(&bestand);
     if path.exists() {
         stats.files += 1;
@@ -362,6 +370,7 @@ fn read_gathered<E: From<IngestError>>(
         stats.routing_without_file += records.len() as u64;
         tracing::warn!(file = %path.display(), "routing names an archive that is not there");
     }
+    records.clear();
     Ok(())
 }
 
@@ -378,29 +387,36 @@ fn read_routed<E: From<IngestError>>(
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
     routing_files.sort();
+    // Records of one archive are consecutive; they are gathered, then the archive is read.
+    let mut records = Records::default();
+    let mut line = String::new();
     for routing_file in routing_files {
         let file = std::fs::File::open(&routing_file).map_err(IngestError::io(&routing_file))?;
-        // Records of one archive are consecutive; they are gathered, then the archive is read.
-        let mut pending: Option<(String, Records)> = None;
-        for (number, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let line = line.map_err(IngestError::io(&routing_file))?;
+        let mut file = std::io::BufReader::new(file);
+        // The archive whose records are in `records`.
+        let mut pending: Option<String> = None;
+        for number in 1.. {
+            line.clear();
+            if file.read_line(&mut line).map_err(IngestError::io(&routing_file))? == 0 {
+                break;
+            }
             if line.trim().is_empty() {
                 continue;
             }
-            let record = parse_record(&line, &routing_file, number + 1)?;
+            let record = parse_record(&line, &routing_file, number)?;
             match record.lid {
                 Some(lid) => {
-                    if pending.as_ref().is_some_and(|(b, _)| *b != record.bestand) {
-                        read_gathered(dir, pending.take(), stats, each)?;
+                    if pending.as_ref().is_some_and(|b| *b != record.bestand) {
+                        read_gathered(dir, pending.take(), &mut records, stats, each)?;
                     }
-                    let (_, records) = pending.get_or_insert_with(|| {
+                    if pending.is_none() {
                         seen.insert(path_hash(&dir.join(&record.bestand)));
-                        (record.bestand.clone(), Records::default())
-                    });
+                        pending = Some(record.bestand);
+                    }
                     records.push(lid, record.routing);
                 }
                 None => {
-                    read_gathered(dir, pending.take(), stats, each)?;
+                    read_gathered(dir, pending.take(), &mut records, stats, each)?;
                     let path = dir.join(&record.bestand);
                     seen.insert(path_hash(&path));
                     if path.exists() {
@@ -413,7 +429,7 @@ fn read_routed<E: From<IngestError>>(
                 }
             }
         }
-        read_gathered(dir, pending.take(), stats, each)?;
+        read_gathered(dir, pending.take(), &mut records, stats, each)?;
     }
     let mut files = Vec::new();
     walk(dir, &mut files)?;

@@ -486,6 +486,18 @@ impl Ledger {
 
     /// Record everything the batch stored and mark it finished, in one transaction.
     pub fn finish_batch(&mut self, batch: i64, commit: &Commit) -> Result<(), StoreError> {
+        self.finish_batch_once(batch, commit, || Ok::<(), StoreError>(()))
+    }
+
+    /// [`Ledger::finish_batch`], committed only once `durable` says that the batch's files
+    /// are: the rows are inserted meanwhile (while other threads write the files), and an
+    /// error of `durable` rolls them back.
+    pub fn finish_batch_once<E: From<StoreError>>(
+        &mut self,
+        batch: i64,
+        commit: &Commit,
+        durable: impl FnOnce() -> Result<(), E>,
+    ) -> Result<(), E> {
         self.end_reading()?;
         let tx = self.conn.transaction().map_err(|e| sql_error(&self.path, e))?;
         {
@@ -603,7 +615,8 @@ impl Ledger {
             tx.execute("UPDATE batch SET status = 'klaar' WHERE id = ?1", [batch])
                 .map_err(|e| sql_error(&self.path, e))?;
         }
-        tx.commit().map_err(|e| sql_error(&self.path, e))
+        durable()?;
+        Ok(tx.commit().map_err(|e| sql_error(&self.path, e))?)
     }
 
     /// Whether this ledger holds messages and deliveries stored before keys were dated
@@ -1015,6 +1028,27 @@ mod transportfout_tests {
         assert_eq!(ledger.forget_transportfouten_zonder_levering(day(3, 2)).expect("forget"), 2, "and u-far's");
         assert!(!ledger.has_transportfout(&orphan).expect("has"));
         assert!(ledger.has_transportfout(&late).expect("tied ones stay"));
+    }
+
+    /// The rows of a batch are committed only when its files are durable: when making them
+    /// durable fails, the batch stays unfinished (for recovery to remove its files) and the
+    /// ledger holds none of its messages.
+    #[test]
+    fn a_batch_whose_files_failed_is_not_committed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut ledger = Ledger::open(&dir.path().join("ledger.sqlite")).expect("ledger");
+        let (failed, _) = ledger.begin_batch(|b| vec![format!("deel-{b}")]).expect("begin");
+        let result = ledger.finish_batch_once(failed, &delivery([7; 16], 1, "0363"), || {
+            Err(StoreError::Shape("the disk is full".into()))
+        });
+        assert!(matches!(result, Err(StoreError::Shape(_))), "{result:?}");
+        assert_eq!(ledger.count_berichten("0363").expect("count"), 0);
+        assert_eq!(ledger.unfinished().expect("unfinished"), vec![(failed, vec![format!("deel-{failed}")])]);
+        // The same messages in the next batch, whose files are durable: committed.
+        let (done, _) = ledger.begin_batch(|_| Vec::new()).expect("begin");
+        ledger.finish_batch_once(done, &delivery([7; 16], 1, "0363"), || Ok::<(), StoreError>(())).expect("finish");
+        assert_eq!(ledger.count_berichten("0363").expect("count"), 1);
+        assert_eq!(ledger.unfinished().expect("unfinished").len(), 1, "only the failed batch");
     }
 
     #[test]
