@@ -9,6 +9,8 @@
 //! read transaction), so that the next batch finds them.
 
 use std::collections::{HashMap, HashSet};
+
+use foldhash::fast::RandomState;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
@@ -17,14 +19,28 @@ use ketenzicht_store::{Lake, LakeRows, Ledger};
 
 use crate::IngestError;
 
-/// The identities of a batch that the ledger does not hold yet.
+/// The identities of a batch that the ledger does not hold yet. Hashed with foldhash, seeded
+/// at random per process: the keys are hashes already, and SipHash, the standard library's,
+/// was most of the time these sets took.
 #[derive(Debug, Default)]
 pub(crate) struct Pending {
-    pub berichten: HashMap<Sleutel, (i64, Inhoud)>,
-    pub leveringen: HashSet<Sleutel>,
-    pub quarantaine: HashSet<Inhoud>,
-    pub zonder_opdracht: HashSet<Sleutel>,
-    pub transportfouten: HashSet<Sleutel>,
+    pub berichten: HashMap<Sleutel, (i64, Inhoud), RandomState>,
+    pub leveringen: HashSet<Sleutel, RandomState>,
+    pub quarantaine: HashSet<Inhoud, RandomState>,
+    pub zonder_opdracht: HashSet<Sleutel, RandomState>,
+    pub transportfouten: HashSet<Sleutel, RandomState>,
+}
+
+impl Pending {
+    /// Empty, with room for as many messages and deliveries as `other` holds (the next batch
+    /// is about as large: it does not grow into it by rehashing).
+    pub fn like(other: &Pending) -> Pending {
+        Pending {
+            berichten: HashMap::with_capacity_and_hasher(other.berichten.len(), RandomState::default()),
+            leveringen: HashSet::with_capacity_and_hasher(other.leveringen.len(), RandomState::default()),
+            ..Pending::default()
+        }
+    }
 }
 
 /// A lake file of a batch: its partition directory (relative to the store) and extension,
@@ -60,11 +76,14 @@ impl LakeFile {
 }
 
 /// Write every file of a batch under a temporary name, rename it into place, and make all of
-/// them durable together (a crash before the ledger commits the batch removes them again:
+/// them durable (a crash before the ledger commits the batch removes them again:
 /// `Store::recover`).
 ///
 /// The lake files are encoded on two threads, each taking every other file from the largest
-/// down: the last batch of a run is written while nothing else is left to do.
+/// down: the last batch of a run is written while nothing else is left to do. Each thread
+/// waits for the disk to hold a file as soon as it is written, while the other encodes: at the
+/// end, one after the other, these waits held up the batch's commit (and with it the storing
+/// thread) by 0.15 s a batch (2026-12-06).
 fn write(root: &Path, lake: &Lake, batch: i64, files: Files) -> Result<(), IngestError> {
     let mut written = Vec::with_capacity(files.tables.len() + files.quarantine.len());
     let mut tables = files.tables;
@@ -75,6 +94,7 @@ fn write(root: &Path, lake: &Lake, batch: i64, files: Files) -> Result<(), Inges
         for (_, table) in tables {
             let path = root.join(table.name(batch));
             lake.write_rows_unsynced(&path, &table.gemeente, table.rows)?;
+            ketenzicht_store::sync_file(&path)?;
             paths.push(path);
         }
         Ok(paths)
@@ -86,12 +106,16 @@ fn write(root: &Path, lake: &Lake, batch: i64, files: Files) -> Result<(), Inges
     });
     written.extend(mine?);
     written.extend(helpers?);
+    let lake_files = written.len();
     for (name, bytes) in files.quarantine {
         let path = root.join(name);
         ketenzicht_store::write_bytes_renamed(&path, &bytes)?;
         written.push(path);
     }
-    ketenzicht_store::sync_paths(&written)?;
+    for path in &written[lake_files..] {
+        ketenzicht_store::sync_file(path)?;
+    }
+    ketenzicht_store::sync_dirs(&written);
     Ok(())
 }
 

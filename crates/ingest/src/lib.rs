@@ -163,7 +163,8 @@ struct Ingester<'s> {
     /// Which message keys are new without a lookup.
     fresh: fresh::Fresh,
     writer: Writer,
-    parts: BTreeMap<(String, i32), Part>,
+    /// The parts of the batch being gathered, by gemeente and year.
+    parts: BTreeMap<String, BTreeMap<i32, Part>>,
     quarantine_files: Vec<(String, Vec<u8>)>,
     commit: Commit,
     buffered: usize,
@@ -249,8 +250,14 @@ impl Ingester<'_> {
         self.waiting().any(holds)
     }
 
+    /// The part of `gemeente` and `jaar`, found without copying the code (a copy for every
+    /// message, and the search that took it, were a tenth of this thread's own work, 2026-12-06).
     fn part(&mut self, gemeente: &str, jaar: i32) -> &mut Part {
-        self.parts.entry((gemeente.to_owned(), jaar)).or_default()
+        if !self.parts.contains_key(gemeente) {
+            self.parts.insert(gemeente.to_owned(), BTreeMap::new());
+        }
+        let years = self.parts.get_mut(gemeente).unwrap_or_else(|| unreachable!("inserted above"));
+        years.entry(jaar).or_default()
     }
 
     fn quarantine(
@@ -546,19 +553,26 @@ impl Ingester<'_> {
         // Raw messages are sealed with the gemeente's key, deliveries (routing data, no
         // client data) stay plain Parquet.
         let mut tables = Vec::new();
-        for ((gemeente, jaar), part) in std::mem::take(&mut self.parts) {
-            let ruw = part.ruw.map(RuwRows::finish).transpose()?;
-            let leveringen = part.leveringen.map(LeveringRows::finish).transpose()?;
-            for (table, rows, ext) in [(RUW, ruw, ketenzicht_store::SEALED), (LEVERINGEN, leveringen, "parquet")] {
-                if let Some(rows) = rows {
-                    let dir = ketenzicht_store::partition_rel(table, &gemeente, jaar);
-                    tables.push(LakeFile { dir, ext, gemeente: gemeente.clone(), rows });
+        for (gemeente, years) in std::mem::take(&mut self.parts) {
+            for (jaar, part) in years {
+                let ruw = part.ruw.map(RuwRows::finish).transpose()?;
+                let leveringen = part.leveringen.map(LeveringRows::finish).transpose()?;
+                for (table, rows, ext) in [(RUW, ruw, ketenzicht_store::SEALED), (LEVERINGEN, leveringen, "parquet")] {
+                    if let Some(rows) = rows {
+                        let dir = ketenzicht_store::partition_rel(table, &gemeente, jaar);
+                        tables.push(LakeFile { dir, ext, gemeente: gemeente.clone(), rows });
+                    }
                 }
             }
         }
         let files = Files { tables, quarantine: std::mem::take(&mut self.quarantine_files) };
-        self.writer.send(Job { files, commit: std::mem::take(&mut self.commit) })?;
-        self.in_flight = Some(std::mem::take(&mut self.pending));
+        // The next batch is about as large: room for it from the start, instead of growing into
+        // it by copying.
+        let next = Commit::like(&self.commit);
+        let commit = std::mem::replace(&mut self.commit, next);
+        self.writer.send(Job { files, commit })?;
+        let next = Pending::like(&self.pending);
+        self.in_flight = Some(std::mem::replace(&mut self.pending, next));
         self.buffered = 0;
         self.summary.batches += 1;
         Ok(())
@@ -585,6 +599,20 @@ impl Ingester<'_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Ingester<'_> {
+    /// [`Ingester::settle`] at the end of a run, when this thread has nothing left to do but
+    /// wait: meanwhile it writes the WAL of the batches committed before into the database,
+    /// so that what is left to write after the last batch is that batch alone (the whole WAL
+    /// took 0.12 s after the last commit of a national Jan–Feb, 2026-12-06).
+    fn settle_last(&mut self) -> Result<(), IngestError> {
+        if self.in_flight.is_some() {
+            self.store.ledger.end_reading()?;
+            self.store.ledger.checkpoint_passive()?;
+        }
+        self.settle()
     }
 }
 
@@ -644,7 +672,7 @@ pub fn ingest(
         // even when reading failed later (its files are written).
         let stored = stored
             .and_then(|()| if read.is_ok() { ingester.flush() } else { Ok(()) })
-            .and_then(|()| ingester.settle())
+            .and_then(|()| ingester.settle_last())
             .and_then(|()| Ok(ingester.store.ledger.end_reading()?))
             .map(|()| ingester.summary);
         (stored, read)

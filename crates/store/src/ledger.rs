@@ -145,6 +145,17 @@ pub struct Commit {
     pub transportfouten: Vec<TransportFoutEntry>,
 }
 
+impl Commit {
+    /// An empty commit with room for as many messages and deliveries as `other` holds.
+    pub fn like(other: &Commit) -> Commit {
+        Commit {
+            berichten: Vec::with_capacity(other.berichten.len()),
+            leveringen: Vec::with_capacity(other.leveringen.len()),
+            ..Commit::default()
+        }
+    }
+}
+
 /// A message of a gemeente and law without an order in force: only this is kept of it.
 #[derive(Debug, Clone)]
 pub struct ZonderOpdracht {

@@ -423,11 +423,21 @@ pub fn write_bytes_renamed(path: &Path, bytes: &[u8]) -> Result<(), StoreError> 
 /// left to do, so a batch of files costs about one flush.
 pub fn sync_paths(paths: &[PathBuf]) -> Result<(), StoreError> {
     for path in paths {
-        File::open(path).and_then(|f| f.sync_all()).map_err(StoreError::io(path))?;
+        sync_file(path)?;
     }
+    sync_dirs(paths);
+    Ok(())
+}
+
+/// Make a written file's data durable (not its name: see [`sync_dirs`]).
+pub fn sync_file(path: &Path) -> Result<(), StoreError> {
+    File::open(path).and_then(|f| f.sync_all()).map_err(StoreError::io(path))
+}
+
+/// Make the names of written files durable: each directory they were renamed into, once.
+pub fn sync_dirs(paths: &[PathBuf]) {
     let dirs: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
     dirs.into_iter().for_each(sync_dir);
-    Ok(())
 }
 
 /// Write bytes atomically and durably.
