@@ -9,11 +9,10 @@
 //! read transaction), so that the next batch finds them.
 
 use std::collections::{HashMap, HashSet};
-
-use foldhash::fast::RandomState;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
+use foldhash::fast::RandomState;
 use ketenzicht_store::ledger::{Commit, Inhoud, Sleutel};
 use ketenzicht_store::{Lake, LakeRows, Ledger};
 
@@ -81,9 +80,9 @@ impl LakeFile {
 ///
 /// The lake files are encoded on two threads, each taking every other file from the largest
 /// down: the last batch of a run is written while nothing else is left to do. Each thread
-/// waits for the disk to hold a file as soon as it is written, while the other encodes: at the
-/// end, one after the other, these waits held up the batch's commit (and with it the storing
-/// thread) by 0.15 s a batch (2026-12-06).
+/// waits for the disk to hold a file as soon as it is written, while the other encodes: made
+/// durable one after the other at the end, the batch's files held up its commit (a national
+/// Jan–Feb spent 1.8 s in 2,346 fsyncs, under strace; 11.1 → 10.2 s on disk, 2026-12-06).
 fn write(root: &Path, lake: &Lake, batch: i64, files: Files) -> Result<(), IngestError> {
     let mut written = Vec::with_capacity(files.tables.len() + files.quarantine.len());
     let mut tables = files.tables;
