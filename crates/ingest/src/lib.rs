@@ -600,9 +600,7 @@ impl Ingester<'_> {
         }
         Ok(())
     }
-}
 
-impl Ingester<'_> {
     /// [`Ingester::settle`] at the end of a run, when this thread has nothing left to do but
     /// wait: meanwhile it writes the WAL of the batches committed before into the database,
     /// so that what is left to write after the last batch is that batch alone (the whole WAL
