@@ -426,7 +426,7 @@ impl Ingester<'_> {
     ) -> Result<(), IngestError> {
         let size = bytes.len();
         let (gemeente, _) = message.bericht.partijen();
-        let gemeente = gemeente.to_string();
+        let gemeente = gemeente.code();
         let eigen = message.bericht.eigen_identiteit();
         let name = message.name();
         // Both keys dated with the Dagtekening (see `dated_key`): a delivery's too, so that it

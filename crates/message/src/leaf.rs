@@ -127,11 +127,18 @@ fn parse_digits(text: &str, width: usize) -> Result<u32, LeafError> {
 pub struct Bsn(u32);
 
 impl Bsn {
-    /// The 11-proef: Σ(9·d1 … 2·d8) − d9 ≡ 0 (mod 11), and not all zeros.
+    /// The 11-proef: Σ(9·d1 … 2·d8) − d9 ≡ 0 (mod 11), and not all zeros; `value` has nine
+    /// digits at most (d1 first). Computed on the number, without writing it out: every
+    /// message with a client reads a BSN.
     pub fn passes_elfproef(value: u32) -> bool {
-        let digits: Vec<u32> = format!("{value:09}").bytes().map(|b| u32::from(b - b'0')).collect();
-        let sum: i64 = (0..8).map(|i| i64::from(digits[i]) * (9 - i as i64)).sum::<i64>() - i64::from(digits[8]);
-        value != 0 && sum.rem_euclid(11) == 0
+        let d9 = i64::from(value % 10);
+        let mut rest = value / 10;
+        let mut sum = -d9;
+        for weight in 2..=9 {
+            sum += i64::from(rest % 10) * weight;
+            rest /= 10;
+        }
+        value != 0 && rest == 0 && sum.rem_euclid(11) == 0
     }
 
     pub fn new(value: u32) -> Option<Bsn> {
@@ -192,6 +199,20 @@ macro_rules! digits_leaf {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{:0width$}", self.0, width = $width)
+            }
+        }
+
+        impl $name {
+            /// The code as [`Display`](fmt::Display) writes it (`0363`), without the
+            /// formatting machinery.
+            pub fn code(self) -> String {
+                let mut digits = [b'0'; $width];
+                let mut rest = self.0;
+                for digit in digits.iter_mut().rev() {
+                    *digit = b'0' + (rest % 10) as u8;
+                    rest /= 10;
+                }
+                digits.iter().map(|&b| char::from(b)).collect()
             }
         }
 
@@ -611,6 +632,18 @@ mod tests {
         assert!(parse::<Bsn>("12345678").is_err());
         assert!(parse::<Bsn>("000000000").is_err());
         assert_eq!(Bsn::complete(99990000).map(|b| b.to_string()), Some("999900006".to_owned()));
+        // The 11-proef on the number is the one on its nine written digits.
+        let written = |value: u32| {
+            let d: Vec<i64> = format!("{value:09}").bytes().map(|b| i64::from(b - b'0')).collect();
+            value != 0 && ((0..8).map(|i| d[i] * (9 - i as i64)).sum::<i64>() - d[8]).rem_euclid(11) == 0
+        };
+        for value in (0..=999_999_999u32).step_by(9_973).chain([0, 1, 11, 123_456_782, 999_999_999]) {
+            assert_eq!(Bsn::passes_elfproef(value), written(value), "{value}");
+        }
+        assert!(!Bsn::passes_elfproef(1_234_567_820), "ten digits");
+        assert_eq!(Gemeente(363).code(), "0363");
+        assert_eq!(AgbCode(98_090_005).code(), "98090005");
+        assert_eq!(AgbCode(5).code(), AgbCode(5).to_string());
     }
 
     #[test]
