@@ -105,14 +105,11 @@ fn write(root: &Path, lake: &Lake, batch: i64, files: Files) -> Result<(), Inges
     });
     written.extend(mine?);
     written.extend(helpers?);
-    let lake_files = written.len();
     for (name, bytes) in files.quarantine {
         let path = root.join(name);
         ketenzicht_store::write_bytes_renamed(&path, &bytes)?;
+        ketenzicht_store::sync_file(&path)?;
         written.push(path);
-    }
-    for path in &written[lake_files..] {
-        ketenzicht_store::sync_file(path)?;
     }
     ketenzicht_store::sync_dirs(&written);
     Ok(())

@@ -206,13 +206,10 @@ macro_rules! digits_leaf {
             /// The code as [`Display`](fmt::Display) writes it (`0363`), without the
             /// formatting machinery.
             pub fn code(self) -> String {
-                let mut digits = [b'0'; $width];
-                let mut rest = self.0;
-                for digit in digits.iter_mut().rev() {
-                    *digit = b'0' + (rest % 10) as u8;
-                    rest /= 10;
-                }
-                digits.iter().map(|&b| char::from(b)).collect()
+                let mut text = Vec::with_capacity($width);
+                crate::xml::output::push_digits(&mut text, u64::from(self.0), $width);
+                // Digits only, so always UTF-8.
+                String::from_utf8(text).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
             }
         }
 

@@ -168,8 +168,8 @@ impl Lake {
     /// [`Lake::write_table`] for rows gathered as an Arrow record batch already (of the types
     /// of [`parquet_io::schema`]), or with their bytes apart ([`parquet_io::BytesBatch`]),
     /// without waiting for the disk: the file is renamed into place whole, and the caller
-    /// makes a batch of such files durable at once with [`sync_paths`] before it commits them
-    /// (one flush of the file system instead of two per file).
+    /// makes it durable with [`sync_file`], and the directories of a batch of such files with
+    /// [`sync_dirs`], before it commits them.
     pub fn write_rows_unsynced(&self, path: &Path, gemeente: &str, rows: LakeRows) -> Result<(), StoreError> {
         write_bytes_renamed(path, &self.file_bytes(path, gemeente, rows)?)
     }
@@ -413,20 +413,9 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Write bytes under a temporary name and rename them into place, without waiting for the
-/// disk (see [`sync_paths`]).
+/// disk (see [`sync_file`] and [`sync_dirs`]).
 pub fn write_bytes_renamed(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     write_renamed(path, |tmp| std::fs::write(tmp, bytes).map_err(StoreError::io(tmp)))
-}
-
-/// Make written files durable: each file's data, then each directory they were renamed
-/// into. Once the first flush has written the file system's journal, the others find little
-/// left to do, so a batch of files costs about one flush.
-pub fn sync_paths(paths: &[PathBuf]) -> Result<(), StoreError> {
-    for path in paths {
-        sync_file(path)?;
-    }
-    sync_dirs(paths);
-    Ok(())
 }
 
 /// Make a written file's data durable (not its name: see [`sync_dirs`]).
