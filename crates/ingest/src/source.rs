@@ -228,6 +228,11 @@ impl<R: Read> Seek for ForwardOnly<R> {
     }
 }
 
+/// Bytes inflated at a time. tar reads a header, a member and its padding at a time, a few KiB;
+/// inflating each read on its own copied nearly every byte twice more (a match reaching back
+/// before the read is copied from inflate's window, and each read's output into the window).
+const INFLATE_BUFFER: usize = 1 << 17;
+
 /// Read every member of an archive, in order, giving each its routing from `records` (by
 /// member name; taken out as used).
 fn read_archive<E: From<IngestError>>(
@@ -236,7 +241,8 @@ fn read_archive<E: From<IngestError>>(
     each: &mut dyn FnMut(Delivery) -> Result<(), E>,
 ) -> Result<u64, E> {
     let file = std::fs::File::open(path).map_err(IngestError::io(path))?;
-    let mut archive = tar::Archive::new(ForwardOnly { inner: flate2::read::GzDecoder::new(file), position: 0 });
+    let inflated = std::io::BufReader::with_capacity(INFLATE_BUFFER, flate2::read::GzDecoder::new(file));
+    let mut archive = tar::Archive::new(ForwardOnly { inner: inflated, position: 0 });
     let mut members = 0u64;
     // Each member is named `archive#member`.
     let prefix = format!("{}#", path.display());
