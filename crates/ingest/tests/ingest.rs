@@ -235,6 +235,7 @@ fn a_ledger_with_undated_keys_still_knows_what_it_holds() {
         let message = ketenzicht_message::read(&bytes).expect("valid example");
         let month = key_month(message.bericht.eigen_identiteit().dagtekening.0);
         rekey("bericht", month, &ketenzicht_ingest::identity(&message));
+        rekey("berichtsleutel", month, &ketenzicht_ingest::identity(&message));
         rekey("levering", month, &ketenzicht_ingest::content_text(&sha2::Sha256::digest(&bytes).into()));
     }
     let flag = |undated: bool| {

@@ -268,17 +268,22 @@ CREATE TABLE IF NOT EXISTS conflict (
 ) WITHOUT ROWID;
 ";
 
-/// The indexes of `bericht` and `levering` (see [`LeveringEntry`] for which deliveries are
-/// where). Both tables are stored in the order their rows
-/// are added (by rowid, the message id for `bericht`), so that a batch appends to them and
-/// to the gemeente indexes; only the identity indexes take the hashed keys at random places.
-/// (Until the eighth session both tables were stored by their hashed key, `WITHOUT ROWID`:
-/// every batch then wrote into pages all over both tables and both gemeente indexes.)
+/// The key table of `bericht` and the indexes of `bericht` and `levering` (see
+/// [`LeveringEntry`] for which deliveries are where). Both tables are stored in the order
+/// their rows are added (by rowid, the message id for `bericht`), so that a batch appends to
+/// them and to the gemeente indexes. A message's identity is found through `berichtsleutel`,
+/// stored by key, into which a batch inserts its keys in key order: each page of it that the
+/// batch changes is visited once, in order. (Until the eighth session both tables were
+/// stored by their hashed key, `WITHOUT ROWID`: every batch then wrote into pages all over
+/// both tables and both gemeente indexes. Until the fifteenth, a unique index on
+/// `bericht (sleutel)` took the keys in id order, each at a random place: 18% of a first
+/// load's CPU time, 2026-12-06.) `bericht` keeps its key, so that forgetting a message
+/// finds its row in `berichtsleutel`.
 const BERICHT: &str = "(id INTEGER PRIMARY KEY, sleutel BLOB NOT NULL, inhoud BLOB NOT NULL, gemeente TEXT NOT NULL, jaar INTEGER NOT NULL, batch INTEGER NOT NULL, levering BLOB)";
 const LEVERING: &str =
     "(sleutel BLOB NOT NULL, bericht INTEGER NOT NULL, gemeente TEXT NOT NULL, batch INTEGER NOT NULL)";
 const LAYOUT_INDEXES: &str = "
-CREATE UNIQUE INDEX IF NOT EXISTS bericht_sleutel ON bericht (sleutel);
+CREATE TABLE IF NOT EXISTS berichtsleutel (sleutel BLOB PRIMARY KEY, bericht INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS bericht_gemeente ON bericht (gemeente);
 CREATE UNIQUE INDEX IF NOT EXISTS levering_sleutel ON levering (sleutel);
 CREATE INDEX IF NOT EXISTS levering_gemeente ON levering (gemeente);
@@ -286,7 +291,8 @@ CREATE INDEX IF NOT EXISTS levering_gemeente ON levering (gemeente);
 
 /// Move `bericht` and `levering` of a ledger from the layout by hashed key into the layout of
 /// [`LAYOUT_INDEXES`]: the rows copied in id order, the indexes built afterwards (sorted, not
-/// inserted one by one). One transaction: a crash leaves the old layout whole.
+/// inserted one by one). Run in one transaction with [`KEY_TABLE_UPGRADE`]: a crash leaves
+/// the old layout whole.
 fn layout_upgrade() -> String {
     format!(
         "CREATE TABLE bericht_nieuw {BERICHT};
@@ -302,13 +308,39 @@ fn layout_upgrade() -> String {
     )
 }
 
-/// Whether `bericht` is still stored by its hashed key (see [`LAYOUT_INDEXES`]).
-fn old_layout(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'bericht' AND sql LIKE '%WITHOUT ROWID%'",
-        [],
-        |r| r.get(0),
-    )
+/// From a unique index on `bericht (sleutel)` to the key table of [`LAYOUT_INDEXES`], filled
+/// in key order, after [`LAYOUT_INDEXES`] has created it.
+const KEY_TABLE_UPGRADE: &str = "
+DROP INDEX IF EXISTS bericht_sleutel;
+INSERT INTO berichtsleutel (sleutel, bericht) SELECT sleutel, id FROM bericht ORDER BY sleutel;
+";
+
+/// How a ledger stores `bericht`, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// Stored by hashed key, `WITHOUT ROWID` (until the eighth session).
+    ByKey,
+    /// Stored by id, with a unique index on its key (until the fifteenth session).
+    KeyIndex,
+    /// Stored by id, its keys in `berichtsleutel` ([`LAYOUT_INDEXES`]).
+    KeyTable,
+}
+
+fn layout(conn: &Connection) -> rusqlite::Result<Layout> {
+    let exists = |kind: &str, name: &str, like: &str| -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = ?1 AND name = ?2 AND sql LIKE ?3",
+            params![kind, name, like],
+            |r| r.get(0),
+        )
+    };
+    Ok(if exists("table", "bericht", "%WITHOUT ROWID%")? {
+        Layout::ByKey
+    } else if exists("index", "bericht_sleutel", "%")? {
+        Layout::KeyIndex
+    } else {
+        Layout::KeyTable
+    })
 }
 
 /// SQL: the `levering` row `l` is the delivery that the `transportfout` row refused. A
@@ -364,8 +396,9 @@ impl Ledger {
         ))
         .map_err(sql)?;
         migrate(&conn).map_err(sql)?;
-        // A ledger in the old layout keeps working as it is until its writer upgrades it.
-        if !old_layout(&conn).map_err(sql)? {
+        // A ledger in an older layout keeps working as it is until its writer upgrades it
+        // (its readers do not look up keys); a new one is created in the current layout.
+        if layout(&conn).map_err(sql)? == Layout::KeyTable {
             conn.execute_batch(LAYOUT_INDEXES).map_err(sql)?;
         }
         // What a ledger holds when it is first opened by a version with dated keys was stored
@@ -400,17 +433,23 @@ impl Ledger {
     pub fn upgrade(&mut self) -> Result<bool, StoreError> {
         let sql = |e| sql_error(&self.path, e);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
-        if !old_layout(&tx).map_err(sql)? {
+        let from = layout(&tx).map_err(sql)?;
+        if from == Layout::KeyTable {
             return Ok(false);
         }
-        // Minutes for a large ledger (5.4 for 20.8 million messages): said up front, once.
+        // Minutes for a large ledger stored by key (5.4 for 20.8 million messages), a second
+        // or so per million messages for one with a key index: said up front, once.
+        let per_million = if from == Layout::ByKey { 16.0 } else { 1.3 };
         tracing::warn!(
             ledger = %self.path.display(),
-            "the ledger is rewritten into its new layout, once (about 16 s per million messages)"
+            "the ledger is rewritten into its new layout, once (about {per_million} s per million messages)"
         );
         let started = std::time::Instant::now();
-        tx.execute_batch(&layout_upgrade()).map_err(sql)?;
+        if from == Layout::ByKey {
+            tx.execute_batch(&layout_upgrade()).map_err(sql)?;
+        }
         tx.execute_batch(LAYOUT_INDEXES).map_err(sql)?;
+        tx.execute_batch(KEY_TABLE_UPGRADE).map_err(sql)?;
         tx.commit().map_err(sql)?;
         tracing::warn!(seconds = started.elapsed().as_secs(), "the ledger is in its new layout");
         Ok(true)
@@ -527,6 +566,15 @@ impl Ledger {
                     .execute(params![&b.sleutel[..], b.id, &b.inhoud[..], b.gemeente, b.jaar, batch, b.levering])
                     .map_err(|e| sql_error(&self.path, e))?;
             }
+            // In key order: see [`LAYOUT_INDEXES`].
+            let mut sleutel = tx
+                .prepare_cached("INSERT INTO berichtsleutel (sleutel, bericht) VALUES (?1, ?2)")
+                .map_err(|e| sql_error(&self.path, e))?;
+            let mut keys: Vec<_> = commit.berichten.iter().map(|b| (&b.sleutel, b.id)).collect();
+            keys.sort_unstable();
+            for (key, id) in keys {
+                sleutel.execute(params![&key[..], id]).map_err(|e| sql_error(&self.path, e))?;
+            }
             let mut levering = tx
                 .prepare_cached("INSERT INTO levering (sleutel, bericht, gemeente, batch) VALUES (?1, ?2, ?3, ?4)")
                 .map_err(|e| sql_error(&self.path, e))?;
@@ -641,7 +689,7 @@ impl Ledger {
     pub fn bericht_months(&self) -> Result<Vec<u16>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT sleutel FROM bericht WHERE sleutel >= ?1 ORDER BY sleutel LIMIT 1")
+            .prepare_cached("SELECT sleutel FROM berichtsleutel WHERE sleutel >= ?1 ORDER BY sleutel LIMIT 1")
             .map_err(|e| sql_error(&self.path, e))?;
         let mut months = Vec::new();
         let mut from = [0u8; 16];
@@ -660,18 +708,18 @@ impl Ledger {
         Ok(months)
     }
 
-    /// The stored message with this identity: its id and content hash.
+    /// The stored message with this identity: its id and content hash. Two lookups, not a
+    /// join: SQLite prepared the join anew for every key (a third of the time of an ingest of
+    /// messages stored already, 2026-12-06).
     pub fn bericht(&self, sleutel: &Sleutel) -> Result<Option<(i64, Inhoud)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, inhoud FROM bericht WHERE sleutel = ?1")
-            .map_err(|e| sql_error(&self.path, e))?;
-        stmt.query_row([&sleutel[..]], |r| {
-            let inhoud: Vec<u8> = r.get(1)?;
-            Ok((r.get::<_, i64>(0)?, inhoud.try_into().unwrap_or([0; 32])))
-        })
-        .optional()
-        .map_err(|e| sql_error(&self.path, e))
+        let sql = |e| sql_error(&self.path, e);
+        let mut id = self.conn.prepare_cached("SELECT bericht FROM berichtsleutel WHERE sleutel = ?1").map_err(sql)?;
+        let Some(id) = id.query_row([&sleutel[..]], |r| r.get::<_, i64>(0)).optional().map_err(sql)? else {
+            return Ok(None);
+        };
+        let mut inhoud = self.conn.prepare_cached("SELECT inhoud FROM bericht WHERE id = ?1").map_err(sql)?;
+        let inhoud: Vec<u8> = inhoud.query_row([id], |r| r.get(0)).map_err(sql)?;
+        Ok(Some((id, inhoud.try_into().unwrap_or([0; 32]))))
     }
 
     /// The key of the accepted delivery that brought message `bericht`, kept in its row (see
@@ -893,6 +941,8 @@ impl Ledger {
         };
         let mut forgotten = 0;
         for id in ids.into_iter().filter(|id| !kept.contains(id)) {
+            tx.execute("DELETE FROM berichtsleutel WHERE sleutel = (SELECT sleutel FROM bericht WHERE id = ?1)", [id])
+                .map_err(sql)?;
             tx.execute("DELETE FROM bericht WHERE id = ?1", [id]).map_err(sql)?;
             forgotten += 1;
         }
@@ -936,6 +986,11 @@ impl Ledger {
         let tx = self.conn.transaction().map_err(|e| sql_error(&self.path, e))?;
         tx.execute("DELETE FROM conflict WHERE bericht IN (SELECT id FROM bericht WHERE gemeente = ?1)", [gemeente])
             .map_err(|e| sql_error(&self.path, e))?;
+        tx.execute(
+            "DELETE FROM berichtsleutel WHERE sleutel IN (SELECT sleutel FROM bericht WHERE gemeente = ?1)",
+            [gemeente],
+        )
+        .map_err(|e| sql_error(&self.path, e))?;
         for table in ["bericht", "levering", "quarantaine", "verouderd", "zonder_opdracht", "transportfout"] {
             tx.execute(&format!("DELETE FROM {table} WHERE gemeente = ?1"), [gemeente])
                 .map_err(|e| sql_error(&self.path, e))?;
@@ -1142,12 +1197,28 @@ mod layout_tests {
     INSERT INTO levering VALUES (KEYF2, 7, '0363', 1), (KEYF1, 8, '0599', 1), (KEYF3, 8, '0599', 2);
     ";
 
+    /// The same rows as the ledger stored them until the fifteenth session: by id, with a
+    /// unique index on the key.
+    const KEY_INDEX: &str = "
+    CREATE TABLE bericht (
+        id INTEGER PRIMARY KEY, sleutel BLOB NOT NULL, inhoud BLOB NOT NULL, gemeente TEXT NOT NULL,
+        jaar INTEGER NOT NULL, batch INTEGER NOT NULL, levering BLOB
+    );
+    CREATE TABLE levering (sleutel BLOB NOT NULL, bericht INTEGER NOT NULL, gemeente TEXT NOT NULL, batch INTEGER NOT NULL);
+    CREATE UNIQUE INDEX bericht_sleutel ON bericht (sleutel);
+    CREATE INDEX bericht_gemeente ON bericht (gemeente);
+    CREATE UNIQUE INDEX levering_sleutel ON levering (sleutel);
+    CREATE INDEX levering_gemeente ON levering (gemeente);
+    INSERT INTO bericht VALUES (7, KEY2, x'aa', '0363', 2023, 1, NULL), (8, KEY1, x'bb', '0599', 2024, 1, NULL);
+    INSERT INTO levering VALUES (KEYF2, 7, '0363', 1), (KEYF1, 8, '0599', 1), (KEYF3, 8, '0599', 2);
+    ";
+
     fn key(byte: u8) -> Sleutel {
         [byte; 16]
     }
 
-    fn old_ledger(path: &Path) {
-        let mut sql = OLD.to_owned();
+    fn old_ledger(path: &Path, schema: &str) {
+        let mut sql = schema.to_owned();
         for byte in [0xf1u8, 0xf2, 0xf3, 1, 2] {
             let name = if byte > 0xf0 { format!("KEYF{}", byte - 0xf0) } else { format!("KEY{byte}") };
             sql = sql.replace(&name, &format!("x'{}'", crate::pseudonym::hex(&key(byte))));
@@ -1170,24 +1241,32 @@ mod layout_tests {
 
     #[test]
     fn a_ledger_stored_by_hashed_key_is_upgraded_once_with_every_row() {
+        upgraded_once_with_every_row(OLD, Layout::ByKey);
+    }
+
+    #[test]
+    fn a_ledger_with_a_key_index_is_upgraded_once_with_every_row() {
+        upgraded_once_with_every_row(KEY_INDEX, Layout::KeyIndex);
+    }
+
+    fn upgraded_once_with_every_row(schema: &str, old: Layout) {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("ledger.sqlite");
-        old_ledger(&path);
+        old_ledger(&path, schema);
 
         let mut ledger = Ledger::open(&path).expect("opens in the old layout");
-        assert!(old_layout(&ledger.conn).expect("layout"));
-        let before = lookups(&ledger);
-        assert_eq!(before.0.map(|(id, _)| id), Some(8));
-        assert_eq!((before.1, before.2), (true, false));
+        assert_eq!(layout(&ledger.conn).expect("layout"), old);
+        // The months of KEY1 and KEY2; message 8 (its one-byte content hash reads as zeros);
+        // KEYF3 is a delivery, KEYF4 none.
+        let before = (vec![0x0101, 0x0202], (Some((8, [0; 32])), true, false));
 
         assert!(ledger.upgrade().expect("upgrade"), "there was work");
-        assert!(!old_layout(&ledger.conn).expect("layout"));
+        assert_eq!(layout(&ledger.conn).expect("layout"), Layout::KeyTable);
         assert!(!ledger.upgrade().expect("again"), "nothing the second time");
-        assert_eq!(lookups(&ledger), before, "the same answers");
+        assert_eq!((ledger.bericht_months().expect("months"), lookups(&ledger)), before, "the same answers");
         assert_eq!(
             indexes(&ledger),
-            ["bericht_gemeente", "bericht_sleutel", "levering_gemeente", "levering_sleutel", "transportfout_gemeente"]
-                .map(String::from)
+            ["bericht_gemeente", "levering_gemeente", "levering_sleutel", "transportfout_gemeente"].map(String::from)
         );
         assert_eq!(ledger.counts().expect("counts")[..2], [2, 3], "every message and delivery kept");
         assert_eq!(ledger.max_bericht_id().expect("max"), 8);
@@ -1202,14 +1281,11 @@ mod layout_tests {
             .expect("rows");
         assert_eq!(ids, vec![7, 8], "stored by id, the rowid");
         // The identity stays unique in the new layout.
-        let again = ledger.conn.execute(
-            "INSERT INTO bericht (id, sleutel, inhoud, gemeente, jaar, batch) VALUES (9, ?1, x'cc', '0599', 2024, 3)",
-            [&key(1)[..]],
-        );
+        let again = ledger.conn.execute("INSERT INTO berichtsleutel (sleutel, bericht) VALUES (?1, 9)", [&key(1)[..]]);
         assert!(again.is_err(), "a second row with the same sleutel is refused");
         // A fresh ledger is created in the new layout.
         let fresh = Ledger::open(&dir.path().join("fresh.sqlite")).expect("fresh");
-        assert!(!old_layout(&fresh.conn).expect("layout"));
+        assert_eq!(layout(&fresh.conn).expect("layout"), Layout::KeyTable);
         assert_eq!(indexes(&fresh), indexes(&ledger));
     }
 }
