@@ -18,12 +18,15 @@
 //! `read_parquet('lake/ketendata/berichten/*/*/*.parquet', hive_partitioning = true)`.
 
 pub mod csv;
+mod durable;
 pub mod keys;
 pub mod ledger;
 pub mod parquet_io;
 pub mod prune;
 pub mod pseudonym;
 pub mod table;
+
+pub use durable::Durable;
 
 /// The names of the lake tables ingest writes.
 pub mod lake {
@@ -35,7 +38,6 @@ pub mod lake {
     pub const KETENDATA: &str = "ketendata";
 }
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -168,8 +170,7 @@ impl Lake {
     /// [`Lake::write_table`] for rows gathered as an Arrow record batch already (of the types
     /// of [`parquet_io::schema`]), or with their bytes apart ([`parquet_io::BytesBatch`]),
     /// without waiting for the disk: the file is renamed into place whole, and the caller
-    /// makes it durable with [`sync_file`], and the directories of a batch of such files with
-    /// [`sync_dirs`], before it commits them.
+    /// makes a batch of such files durable with [`Durable`] before it commits them.
     pub fn write_rows_unsynced(&self, path: &Path, gemeente: &str, rows: LakeRows) -> Result<(), StoreError> {
         write_bytes_renamed(path, &self.file_bytes(path, gemeente, rows)?)
     }
@@ -406,27 +407,16 @@ pub fn sync_parent(path: &Path) {
     }
 }
 
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
 }
 
 /// Write bytes under a temporary name and rename them into place, without waiting for the
-/// disk (see [`sync_file`] and [`sync_dirs`]).
+/// disk (see [`Durable`]).
 pub fn write_bytes_renamed(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     write_renamed(path, |tmp| std::fs::write(tmp, bytes).map_err(StoreError::io(tmp)))
-}
-
-/// Make a written file's data durable (not its name: see [`sync_dirs`]).
-pub fn sync_file(path: &Path) -> Result<(), StoreError> {
-    File::open(path).and_then(|f| f.sync_all()).map_err(StoreError::io(path))
-}
-
-/// Make the names of written files durable: each directory they were renamed into, once.
-pub fn sync_dirs(paths: &[PathBuf]) {
-    let dirs: BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-    dirs.into_iter().for_each(sync_dir);
 }
 
 /// Write bytes atomically and durably.
