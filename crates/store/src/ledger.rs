@@ -1136,6 +1136,41 @@ mod transportfout_tests {
     }
 
     #[test]
+    fn a_forgotten_message_takes_its_key_along_and_can_be_stored_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut ledger = Ledger::open(&dir.path().join("ledger.sqlite")).expect("ledger");
+        let entry = |i: i64, gemeente: &str| BerichtEntry {
+            sleutel: dated_key(1484, undated_key(&format!("bericht {i}"))),
+            id: i,
+            inhoud: [i as u8; 32],
+            gemeente: gemeente.into(),
+            jaar: 2023,
+            levering: None,
+        };
+        let berichten = vec![entry(1, "0363"), entry(2, "0363"), entry(3, "0599"), entry(4, "0599")];
+        commit(&mut ledger, &Commit { berichten: berichten.clone(), ..Commit::default() });
+        let found = |ledger: &Ledger| -> Vec<Option<i64>> {
+            berichten.iter().map(|b| ledger.bericht(&b.sleutel).expect("lookup").map(|(id, _)| id)).collect()
+        };
+        assert_eq!(found(&ledger), [Some(1), Some(2), Some(3), Some(4)]);
+
+        ledger.delete_gemeente("0599").expect("deleted");
+        assert_eq!(found(&ledger), [Some(1), Some(2), None, None]);
+        let kept = std::collections::HashSet::from([2]);
+        assert_eq!(ledger.retain_berichten("0363", &kept).expect("retained"), 1);
+        assert_eq!(found(&ledger), [None, Some(2), None, None]);
+
+        // Stored again under their keys, with new ids: the key table holds no stale rows.
+        let again = vec![entry(5, "0363"), entry(6, "0599")];
+        let again = again
+            .into_iter()
+            .zip([&berichten[0], &berichten[2]])
+            .map(|(e, b)| BerichtEntry { sleutel: b.sleutel, ..e });
+        commit(&mut ledger, &Commit { berichten: again.collect(), ..Commit::default() });
+        assert_eq!(found(&ledger), [Some(5), Some(2), Some(6), None]);
+    }
+
+    #[test]
     fn the_months_held_are_those_the_message_keys_lead_with() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut ledger = Ledger::open(&dir.path().join("ledger.sqlite")).expect("ledger");
