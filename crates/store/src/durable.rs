@@ -19,16 +19,24 @@ use crate::StoreError;
 /// Taken before a batch's files are written; [`Durable::sync`] makes them durable.
 #[derive(Debug)]
 pub struct Durable {
-    root: PathBuf,
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    root: PathBuf,
+    #[cfg(target_os = "linux")]
     file_system: File,
 }
 
 impl Durable {
     /// For files written under `root` from now on.
     pub fn begin(root: &Path) -> Result<Durable, StoreError> {
+        #[cfg(target_os = "linux")]
         let file_system = File::open(root).map_err(StoreError::io(root))?;
-        Ok(Durable { root: root.to_owned(), file_system })
+        #[cfg(not(target_os = "linux"))]
+        std::fs::metadata(root).map_err(StoreError::io(root))?;
+        Ok(Durable {
+            root: root.to_owned(),
+            #[cfg(target_os = "linux")]
+            file_system,
+        })
     }
 
     /// Make the files `written` since [`Durable::begin`] durable, their names included.
