@@ -940,11 +940,17 @@ impl Ledger {
             stmt.query_map([gemeente], |r| r.get(0)).map_err(sql)?.collect::<Result<Vec<i64>, _>>().map_err(sql)?
         };
         let mut forgotten = 0;
-        for id in ids.into_iter().filter(|id| !kept.contains(id)) {
-            tx.execute("DELETE FROM berichtsleutel WHERE sleutel = (SELECT sleutel FROM bericht WHERE id = ?1)", [id])
+        {
+            // Prepared once: a gemeente may forget hundreds of thousands of messages.
+            let mut key = tx
+                .prepare("DELETE FROM berichtsleutel WHERE sleutel = (SELECT sleutel FROM bericht WHERE id = ?1)")
                 .map_err(sql)?;
-            tx.execute("DELETE FROM bericht WHERE id = ?1", [id]).map_err(sql)?;
-            forgotten += 1;
+            let mut row = tx.prepare("DELETE FROM bericht WHERE id = ?1").map_err(sql)?;
+            for id in ids.into_iter().filter(|id| !kept.contains(id)) {
+                key.execute([id]).map_err(sql)?;
+                row.execute([id]).map_err(sql)?;
+                forgotten += 1;
+            }
         }
         // Deliveries and conflicts of forgotten messages, in one pass over the gemeente's rows.
         tx.execute(
