@@ -17,6 +17,7 @@
 //! Hive-partitioned Parquet: DuckDB reads it with
 //! `read_parquet('lake/ketendata/berichten/*/*/*.parquet', hive_partitioning = true)`.
 
+mod bytes_column;
 pub mod csv;
 mod durable;
 pub mod keys;

@@ -20,12 +20,11 @@ use parquet::arrow::arrow_reader::{
 use parquet::arrow::arrow_writer::compute_leaves;
 use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::Compression;
-use parquet::data_type::{ByteArray, ByteArrayType};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
-use crate::StoreError;
 use crate::table::{Column, Kind, Table, Value};
+use crate::{StoreError, bytes_column};
 
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
 
@@ -173,14 +172,18 @@ impl BytesBatch {
 
     /// Write the rows as Parquet into `out`: a file that reads as what [`write_batch_to`]
     /// writes of the same rows as one record batch (the same schema, row groups and values).
-    /// The leading columns go through Arrow, the bytes to Parquet's column writer as they are
-    /// (no dictionary, as [`properties`] sets for them).
+    /// The leading columns go through Arrow, the bytes into pages of their own
+    /// ([`bytes_column`]).
     pub fn write_to<W: std::io::Write + Send>(self, out: W, path: &Path, readers: Readers) -> Result<W, StoreError> {
         let error = parquet_error(path);
         let BytesBatch { schema, leading, bytes } = self;
-        let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties(&schema, readers))).map_err(&error)?;
+        let properties = properties(&schema, readers);
+        let compression =
+            properties.compression(&ColumnPath::from(schema.fields()[schema.fields().len() - 1].name().as_str()));
+        let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties)).map_err(&error)?;
         let (mut file, factory) = writer.into_serialized_writer().map_err(&error)?;
-        let mut bytes = bytes.into_iter().map(ByteArray::from);
+        let descr = file.schema_descr().column(schema.fields().len() - 1);
+        let mut buffers = bytes_column::PageBuffers::default();
         let (mut start, mut index) = (0, 0);
         // Row groups as `ArrowWriter` cuts them (none for no rows).
         while start < leading.num_rows() {
@@ -188,7 +191,7 @@ impl BytesBatch {
             let group = leading.slice(start, rows);
             let mut row_group = file.next_row_group().map_err(&error)?;
             let mut writers = factory.create_column_writers(index).map_err(&error)?;
-            // The writer of the bytes column is Parquet's own, below.
+            // The bytes column is written below, not by Parquet's column writer.
             writers.pop();
             for ((mut writer, field), array) in writers.into_iter().zip(schema.fields()).zip(group.columns()) {
                 for leaf in compute_leaves(field, array).map_err(&error)? {
@@ -196,15 +199,8 @@ impl BytesBatch {
                 }
                 writer.close().map_err(&error)?.append_to_row_group(&mut row_group).map_err(&error)?;
             }
-            let values: Vec<ByteArray> = bytes.by_ref().take(rows).collect();
-            let mut column = row_group
-                .next_column()
-                .map_err(&error)?
-                .ok_or_else(|| parquet_error(path)("the file has no column for the bytes"))?;
-            // Every value is present: the column is nullable, as all columns here.
-            let present = vec![1i16; values.len()];
-            column.typed::<ByteArrayType>().write_batch(&values, Some(&present), None).map_err(&error)?;
-            column.close().map_err(&error)?;
+            let values = &bytes[start..start + rows];
+            bytes_column::append(&mut row_group, descr.clone(), compression, values, &mut buffers).map_err(&error)?;
             row_group.close().map_err(&error)?;
             (start, index) = (start + rows, index + 1);
         }
@@ -623,22 +619,80 @@ mod bytes_batch_tests {
         builder.metadata().row_groups().iter().map(|g| g.num_rows()).collect()
     }
 
+    /// Rows of a key and a message of about `size` bytes.
+    fn large_rows(n: usize, size: usize) -> Table {
+        let mut table = Table::new(&[("bericht_id", Kind::Int), ("sleutel", Kind::Text), ("xml", Kind::Binary)]);
+        for row in 0..n {
+            let message: Vec<u8> =
+                (0..size + row * 7).map(|i| b"<Bericht>0123456789</Bericht>"[(i + row) % 29]).collect();
+            table.push(vec![Value::Int(row as i64), Value::Text(format!("k{row}")), Value::Binary(message)]);
+        }
+        table
+    }
+
     #[test]
     fn bytes_written_from_their_own_buffers_read_as_one_batch_written_whole() {
         let path = Path::new("ruw.parquet");
-        // Empty, one row, and more rows than one row group holds.
-        for n in [0, 1, ROW_GROUP_ROWS + 5] {
-            let table = rows(n);
-            let apart = split(&table).write_to(Vec::new(), path, Readers::Ketenzicht).expect("written");
-            let whole = write_batch_to(Vec::new(), &record_batch(&table).expect("batch"), path, Readers::Ketenzicht)
-                .expect("written");
+        // Empty, one row, more rows than one row group holds, and values of a page and more.
+        let tables = [rows(0), rows(1), rows(ROW_GROUP_ROWS + 5), large_rows(40, 300_000), large_rows(3, 1 << 21)];
+        for (table, readers) in tables.iter().flat_map(|t| [(t, Readers::Ketenzicht), (t, Readers::Anyone)]) {
+            let n = table.rows.len();
+            let apart = split(table).write_to(Vec::new(), path, readers).expect("written");
+            let whole =
+                write_batch_to(Vec::new(), &record_batch(table).expect("batch"), path, readers).expect("written");
             let read = read_parquet_bytes(apart.clone(), path, None).expect("read");
             assert_eq!(read.columns, table.columns, "{n} rows");
             assert!(read.rows == table.rows, "{n} rows: the same values in the same order");
             assert_eq!(row_groups(&apart), row_groups(&whole), "{n} rows: the same row groups");
-            let (schema, _) = read_batches_from(bytes::Bytes::from(apart), path, None).expect("read");
+            let (schema, _) = read_batches_from(bytes::Bytes::from(apart.clone()), path, None).expect("read");
             assert_eq!(schema.field(2).data_type(), &DataType::Binary, "the Arrow schema travels with the file");
+            assert_eq!(
+                skipping_through_the_page_index(&apart),
+                table.rows.iter().skip(n / 2).collect::<Vec<_>>().len()
+            );
+            let codecs = |file: &[u8]| {
+                let builder =
+                    ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::copy_from_slice(file)).expect("Parquet");
+                builder.metadata().row_groups().iter().map(|g| g.column(2).compression()).collect::<Vec<_>>()
+            };
+            assert_eq!(codecs(&apart), codecs(&whole), "{n} rows: compressed as Parquet's writer does");
         }
+    }
+
+    /// Read the second half of the rows of a file with two columns before its bytes, through
+    /// its page index (pages before the selection are skipped by their offsets), and check
+    /// that each row's key still belongs to its message; the number of rows read.
+    fn skipping_through_the_page_index(file: &[u8]) -> usize {
+        use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
+        use parquet::file::metadata::PageIndexPolicy;
+        let options = ArrowReaderOptions::new().with_page_index_policy(PageIndexPolicy::Required);
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new_with_options(bytes::Bytes::copy_from_slice(file), options)
+                .expect("Parquet");
+        let rows = builder.metadata().file_metadata().num_rows() as usize;
+        let groups = builder.metadata().row_groups();
+        assert!(
+            groups.iter().all(|g| g.column(2).offset_index_offset().is_some()),
+            "the bytes column has an offset index"
+        );
+        let half = rows / 2;
+        let selection = RowSelection::from(vec![RowSelector::skip(half), RowSelector::select(rows - half)]);
+        let reader = builder.with_row_selection(selection).build().expect("reader");
+        let mut read = 0;
+        for batch in reader {
+            let batch = batch.expect("a batch");
+            let ids = batch.column(0).as_any().downcast_ref::<Int64Array>().expect("ids");
+            let xml = batch.column(2).as_any().downcast_ref::<BinaryArray>().expect("bytes");
+            for row in 0..batch.num_rows() {
+                assert_eq!(ids.value(row) as usize, half + read, "rows in order from the selection on");
+                let id = ids.value(row) as usize;
+                let len = xml.value(row).len();
+                let large = len.checked_sub(id * 7).is_some_and(|size| size == 300_000 || size == 1 << 21);
+                assert!(len == id % 40 || large, "row {id}: its own message");
+                read += 1;
+            }
+        }
+        read
     }
 
     #[test]
