@@ -50,6 +50,9 @@ fn corpus() -> Vec<Case> {
     let mut bad_utf8 = replace_once(&jw301, "Wit", "W\u{1}t").into_bytes();
     let pos = bad_utf8.iter().position(|&b| b == 1).expect("marker");
     bad_utf8[pos] = 0xC3; // a lone lead byte
+    let mut bad_utf8_tag = replace_once(&jw301, "<jw301:Client>", "<jw301:Cl\u{1}ient>").into_bytes();
+    let tag_pos = bad_utf8_tag.iter().position(|&b| b == 1).expect("marker");
+    bad_utf8_tag[tag_pos] = 0xC3;
     let deep = replace_once(
         &jw301,
         "<jw301:Commentaar>Commentaar client</jw301:Commentaar>",
@@ -110,6 +113,19 @@ fn corpus() -> Vec<Case> {
             "does not match release 3.2",
         ),
         case("mismatched end tag", replace_once(&jw301, "</jw301:Bsn>", "</jw301:Bsx>"), "Client/Bsn", "malformed XML"),
+        case(
+            "mismatched end tag of a container",
+            replace_once(&jw301, "</jw301:Client>", "</jw301:Clint>"),
+            "Client",
+            "expected `</jw301:Client>`, but `</jw301:Clint>` was found",
+        ),
+        case(
+            "end tag of an element never opened",
+            replace_once(&jw301, "</jw301:Client>", "</jw301:Bsn></jw301:Client>"),
+            "Client",
+            "expected `</jw301:Client>`, but `</jw301:Bsn>` was found",
+        ),
+        case("invalid UTF-8 in a tag name", bad_utf8_tag, "*", "invalid UTF-8"),
         case(
             "undeclared entity",
             replace_once(&jw301, "Wit", "&foo;"),
@@ -310,4 +326,32 @@ fn fuzz_regressions_do_not_panic() {
         count += 1;
     }
     assert!(count > 0);
+}
+
+/// Tags that the reader takes past quick-xml (a start tag without attributes, the end tag of
+/// the element opened last) and tags it leaves to quick-xml's events read the same.
+#[test]
+fn tags_read_directly_and_through_events_read_the_same() {
+    let jw301 = jw301();
+    let plain = read(jw301.as_bytes()).expect("the example reads");
+    let variants = [
+        ("end tag with whitespace", replace_once(&jw301, "</jw301:Client>", "</jw301:Client \n>")),
+        ("start tag with whitespace", replace_once(&jw301, "<jw301:Client>", "<jw301:Client >")),
+        ("comment before a start tag", replace_once(&jw301, "<jw301:Client>", "<!-- c --><jw301:Client>")),
+        ("comment before an end tag", replace_once(&jw301, "</jw301:Client>", "<?pi x?></jw301:Client>")),
+        ("no whitespace between tags", jw301.replace(">\n", ">").replace(">\r\n", ">")),
+        ("a reference in a leaf after a plain start tag", replace_once(&jw301, ">Wit<", ">W&#105;t<")),
+        (
+            "a start tag with a namespace declaration",
+            replace_once(
+                &jw301,
+                "<jw301:Client>",
+                "<jw301:Client xmlns:jw301=\"http://www.istandaarden.nl/ijw/3_2/jw301/schema\">",
+            ),
+        ),
+    ];
+    for (name, variant) in variants {
+        let read = read(variant.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(read == plain, "{name}: the same message");
+    }
 }
