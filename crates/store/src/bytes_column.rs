@@ -17,17 +17,50 @@ use parquet::column::page::{CompressedPage, Page, PageWriter};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::{ParquetError, Result};
 use parquet::file::metadata::{ColumnChunkMetaData, OffsetIndexBuilder};
+use parquet::file::reader::{ChunkReader, Length};
 use parquet::file::writer::{SerializedPageWriter, SerializedRowGroupWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 
 /// Encoded bytes per page, as Parquet's writer cuts them by default (its data page size limit).
 const PAGE_BYTES: usize = 1 << 20;
 
-/// The two buffers a page is encoded and compressed in, kept for the next page and column.
+/// The buffers a page is encoded and compressed in, and the column chunk gathered in.
 #[derive(Debug, Default)]
-pub(crate) struct PageBuffers {
+struct Buffers {
     plain: Vec<u8>,
     compressed: Vec<u8>,
+    chunk: Vec<u8>,
+}
+
+thread_local! {
+    /// Kept for the thread's next column: fresh buffers of a few megabytes for every file cost
+    /// the page faults of their first use.
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
+/// A column chunk encoded in memory, lent to the row group that copies it in.
+struct Encoded<'a>(&'a [u8]);
+
+impl Length for Encoded<'_> {
+    fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
+}
+
+impl<'a> ChunkReader for Encoded<'a> {
+    type T = &'a [u8];
+
+    fn get_read(&self, start: u64) -> Result<&'a [u8]> {
+        let start = usize::try_from(start).ok().filter(|&s| s <= self.0.len());
+        start.map(|s| &self.0[s..]).ok_or_else(|| ParquetError::EOF("past the encoded column".into()))
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> Result<Bytes> {
+        let read = self.get_read(start)?;
+        read.get(..length)
+            .map(Bytes::copy_from_slice)
+            .ok_or_else(|| ParquetError::EOF("past the encoded column".into()))
+    }
 }
 
 /// Append `values`, one per row, as the column `descr` of `row_group`, compressed with
@@ -37,10 +70,25 @@ pub(crate) fn append<W: std::io::Write + Send>(
     descr: ColumnDescPtr,
     compression: Compression,
     values: &[Vec<u8>],
-    buffers: &mut PageBuffers,
 ) -> Result<()> {
-    let mut sink = TrackedWrite::new(Vec::new());
-    let mut pages = SerializedPageWriter::new(&mut sink);
+    BUFFERS.with_borrow_mut(|buffers| {
+        buffers.chunk.clear();
+        let mut sink = TrackedWrite::new(std::mem::take(&mut buffers.chunk));
+        let close = write_pages(&mut sink, descr, compression, values, buffers)?;
+        buffers.chunk = sink.into_inner()?;
+        row_group.append_column(&Encoded(&buffers.chunk), close)
+    })
+}
+
+/// Write `values` as pages into `sink`; what the row group records of the column chunk.
+fn write_pages(
+    sink: &mut TrackedWrite<Vec<u8>>,
+    descr: ColumnDescPtr,
+    compression: Compression,
+    values: &[Vec<u8>],
+    buffers: &mut Buffers,
+) -> Result<ColumnCloseResult> {
+    let mut pages = SerializedPageWriter::new(sink);
     let mut offsets = OffsetIndexBuilder::new();
     let (mut compressed_size, mut uncompressed_size) = (0i64, 0i64);
     let mut rest = values;
@@ -64,7 +112,6 @@ pub(crate) fn append<W: std::io::Write + Send>(
         uncompressed_size += spec.uncompressed_size as i64;
     }
     pages.close()?;
-    let chunk = Bytes::from(sink.into_inner()?);
     let metadata = ColumnChunkMetaData::builder(descr)
         .set_compression(compression)
         .set_encodings_mask(EncodingMask::new_from_encodings([Encoding::PLAIN, Encoding::RLE].iter()))
@@ -73,15 +120,14 @@ pub(crate) fn append<W: std::io::Write + Send>(
         .set_num_values(values.len() as i64)
         .set_data_page_offset(0)
         .build()?;
-    let close = ColumnCloseResult {
-        bytes_written: chunk.len() as u64,
+    Ok(ColumnCloseResult {
+        bytes_written: compressed_size as u64,
         rows_written: values.len() as u64,
         metadata,
         bloom_filter: None,
         column_index: None,
         offset_index: Some(offsets.build()),
-    };
-    row_group.append_column(&chunk, close)
+    })
 }
 
 /// How many of `values` (at least one) fill a page.

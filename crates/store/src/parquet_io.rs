@@ -183,7 +183,6 @@ impl BytesBatch {
         let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties)).map_err(&error)?;
         let (mut file, factory) = writer.into_serialized_writer().map_err(&error)?;
         let descr = file.schema_descr().column(schema.fields().len() - 1);
-        let mut buffers = bytes_column::PageBuffers::default();
         let (mut start, mut index) = (0, 0);
         // Row groups as `ArrowWriter` cuts them (none for no rows).
         while start < leading.num_rows() {
@@ -200,7 +199,7 @@ impl BytesBatch {
                 writer.close().map_err(&error)?.append_to_row_group(&mut row_group).map_err(&error)?;
             }
             let values = &bytes[start..start + rows];
-            bytes_column::append(&mut row_group, descr.clone(), compression, values, &mut buffers).map_err(&error)?;
+            bytes_column::append(&mut row_group, descr.clone(), compression, values).map_err(&error)?;
             row_group.close().map_err(&error)?;
             (start, index) = (start + rows, index + 1);
         }
