@@ -472,8 +472,8 @@ impl Ingester<'_> {
                     verzender: &eigen.verzender,
                     identificatie: eigen.identificatie.as_str(),
                     dagtekening: eigen.dagtekening.0,
-                    xml: bytes,
-                });
+                    xml: &bytes,
+                })?;
                 part.leveringen.get_or_insert_default().push(id, &d);
                 // A delivery the knooppunt accepted is kept in the message's row; any other
                 // (refused, or with no word of the knooppunt) where a Fo01 can find it.

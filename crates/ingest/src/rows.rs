@@ -3,9 +3,10 @@
 //!
 //! Gathered as rows of [`ketenzicht_store::Value`]s, every message cost some fifteen small
 //! allocations on the storing thread, and the writer thread then copied every cell into Arrow
-//! arrays and freed the rows again: a third of the writer's time. A message's XML is not
-//! copied at all: its buffer, as the source thread read it, is handed to the Parquet writer
-//! (`parquet_io::BytesBatch`).
+//! arrays and freed the rows again: a third of the writer's time. A message's XML goes into
+//! the page being filled of its partition's column (`parquet_io::BytesPages`), compressed when
+//! the page is full: a batch holds its messages compressed, and each buffer a message was read
+//! into is freed, to be used again, as soon as the message is taken.
 
 use std::fmt::Write;
 
@@ -13,7 +14,7 @@ use arrow_array::builder::{ArrayBuilder, Date32Builder, Int64Builder, StringBuil
 use arrow_array::{ArrayRef, RecordBatch};
 use chrono::NaiveDate;
 use ketenzicht_store::ledger::{Inhoud, Sleutel};
-use ketenzicht_store::parquet_io::BytesBatch;
+use ketenzicht_store::parquet_io::{BytesBatch, BytesPages};
 use ketenzicht_store::{LakeRows, StoreError, parquet_io, pseudonym};
 
 use crate::{Delivery, RoutingBron};
@@ -31,8 +32,7 @@ fn arrays(builders: &mut [&mut dyn ArrayBuilder]) -> Vec<ArrayRef> {
 }
 
 /// The `ruw` rows of one partition: one per stored message, with its XML (the last column,
-/// kept in the buffers the messages were read into).
-#[derive(Default)]
+/// encoded as it comes).
 pub(crate) struct RuwRows {
     bericht_id: Int64Builder,
     sleutel: StringBuilder,
@@ -42,7 +42,24 @@ pub(crate) struct RuwRows {
     verzender: StringBuilder,
     identificatie: StringBuilder,
     dagtekening: Date32Builder,
-    xml: Vec<Vec<u8>>,
+    xml: BytesPages,
+}
+
+impl Default for RuwRows {
+    /// Rows for a sealed file, which only ketenzicht reads.
+    fn default() -> Self {
+        RuwRows {
+            bericht_id: Int64Builder::default(),
+            sleutel: StringBuilder::default(),
+            inhoud_sha256: StringBuilder::default(),
+            wet: StringBuilder::default(),
+            bericht: StringBuilder::default(),
+            verzender: StringBuilder::default(),
+            identificatie: StringBuilder::default(),
+            dagtekening: Date32Builder::default(),
+            xml: parquet_io::bytes_pages(parquet_io::Readers::Ketenzicht),
+        }
+    }
 }
 
 /// One stored message, as [`RuwRows::push`] takes it.
@@ -55,11 +72,14 @@ pub(crate) struct Ruw<'a> {
     pub verzender: &'a dyn std::fmt::Display,
     pub identificatie: &'a str,
     pub dagtekening: NaiveDate,
-    pub xml: Vec<u8>,
+    pub xml: &'a [u8],
 }
 
 impl RuwRows {
-    pub fn push(&mut self, row: Ruw<'_>) {
+    /// Add a message's row. Its XML is encoded first: a message that fails there (larger than
+    /// Parquet takes) adds no row.
+    pub fn push(&mut self, row: Ruw<'_>) -> Result<(), StoreError> {
+        self.xml.push(row.xml).map_err(|e| StoreError::Shape(format!("a raw message in the lake: {e}")))?;
         self.bericht_id.append_value(row.id);
         append_hex(&mut self.sleutel, row.sleutel);
         append_hex(&mut self.inhoud_sha256, row.inhoud);
@@ -70,7 +90,7 @@ impl RuwRows {
         self.verzender.append_value("");
         self.identificatie.append_value(row.identificatie);
         self.dagtekening.append_value(parquet_io::days_of(row.dagtekening));
-        self.xml.push(row.xml);
+        Ok(())
     }
 
     pub fn finish(mut self) -> Result<LakeRows, StoreError> {
@@ -161,8 +181,9 @@ mod tests {
             verzender: &"0363",
             identificatie: "A1",
             dagtekening: day,
-            xml: b"<x/>".to_vec(),
-        });
+            xml: b"<x/>",
+        })
+        .expect("encoded");
         let table = read_back(rows.finish().expect("the ruw columns"));
         assert_eq!(table.columns, crate::ruw_columns().columns);
         assert_eq!(

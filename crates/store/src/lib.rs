@@ -184,12 +184,12 @@ impl Lake {
 
     /// The bytes of a lake file: Parquet, sealed with the gemeente's key when the name ends
     /// in `.kzs` (after Parquet's own compression, so that sealing costs no size). Written
-    /// into a buffer with room for the file as raw messages compress (to about a sixth), so
-    /// that it seldom grows, and sealed in place behind the room left for the header.
+    /// into a buffer with room for the file ([`LakeRows::file_size_hint`]), so that it seldom
+    /// grows, and sealed in place behind the room left for the header.
     fn file_bytes(&self, path: &Path, gemeente: &str, rows: LakeRows) -> Result<Vec<u8>, StoreError> {
         let sealed = path.extension().is_some_and(|e| e == SEALED);
         let header = if sealed { KeyVault::HEADER_LEN } else { 0 };
-        let mut out = Vec::with_capacity(header + rows.memory_size() / 4);
+        let mut out = Vec::with_capacity(header + rows.file_size_hint());
         out.resize(header, 0);
         let readers = if sealed { parquet_io::Readers::Ketenzicht } else { parquet_io::Readers::Anyone };
         let out = rows.write_to(out, path, readers)?;
@@ -209,6 +209,15 @@ impl LakeRows {
     pub fn memory_size(&self) -> usize {
         match self {
             LakeRows::Batch(batch) => batch.get_array_memory_size(),
+            LakeRows::WithBytes(batch) => batch.memory_size(),
+        }
+    }
+
+    /// About the size of the rows as a Parquet file: as raw messages compress (to about a
+    /// sixth, with room to spare), or as they were compressed already.
+    pub fn file_size_hint(&self) -> usize {
+        match self {
+            LakeRows::Batch(batch) => batch.get_array_memory_size() / 4,
             LakeRows::WithBytes(batch) => batch.memory_size(),
         }
     }

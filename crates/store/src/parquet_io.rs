@@ -23,6 +23,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
+pub use crate::bytes_column::BytesPages;
 use crate::table::{Column, Kind, Table, Value};
 use crate::{StoreError, bytes_column};
 
@@ -122,6 +123,15 @@ pub enum Readers {
     Ketenzicht,
 }
 
+impl Readers {
+    fn compression(self) -> Compression {
+        match self {
+            Readers::Anyone => Compression::SNAPPY,
+            Readers::Ketenzicht => Compression::LZ4_RAW,
+        }
+    }
+}
+
 /// Write one Arrow record batch (of this module's types, see [`schema`]) as Parquet into `out`.
 pub fn write_batch_to<W: std::io::Write + Send>(
     out: W,
@@ -136,22 +146,28 @@ pub fn write_batch_to<W: std::io::Write + Send>(
     writer.into_inner().map_err(parquet_error(path))
 }
 
-/// The rows of a lake file whose last column holds bytes (raw messages) kept in the buffers
-/// they were read into: the other columns as an Arrow record batch, the bytes one buffer per
-/// row. Written by [`BytesBatch::write_to`] without first copying every message into one
-/// Arrow buffer, which cost the storing thread of ingest a copy of each message and the
-/// page faults of the growing buffer (7% of an ingest's CPU, 2026-12-05).
+/// The rows of a lake file whose last column holds bytes (raw messages), encoded page by page
+/// as they were gathered ([`BytesPages`]): the other columns as an Arrow record batch. Written
+/// by [`BytesBatch::write_to`] without first copying every message into one Arrow buffer, which
+/// cost the storing thread of ingest a copy of each message and the page faults of the growing
+/// buffer (7% of an ingest's CPU, 2026-12-05).
 #[derive(Debug)]
 pub struct BytesBatch {
     schema: Arc<Schema>,
     leading: RecordBatch,
-    bytes: Vec<Vec<u8>>,
+    bytes: BytesPages,
+}
+
+/// An empty column of bytes for a file that `readers` read: compressed as [`write_batch_to`]
+/// compresses, cut into the same row groups.
+pub fn bytes_pages(readers: Readers) -> BytesPages {
+    BytesPages::new(readers.compression(), ROW_GROUP_ROWS)
 }
 
 impl BytesBatch {
     /// The rows of a table with `schema`: every column but the last in `leading`, the last,
     /// of bytes, in `bytes`, one value per row. A mismatch is a programming error, reported.
-    pub fn new(schema: Arc<Schema>, leading: Vec<ArrayRef>, bytes: Vec<Vec<u8>>) -> Result<Self, StoreError> {
+    pub fn new(schema: Arc<Schema>, leading: Vec<ArrayRef>, bytes: BytesPages) -> Result<Self, StoreError> {
         let fields = schema.fields();
         let shape_error = |what: String| StoreError::Shape(format!("rows with a column of bytes: {what}"));
         if fields.last().is_none_or(|last| last.data_type() != &DataType::Binary) {
@@ -167,30 +183,35 @@ impl BytesBatch {
 
     /// The memory the rows hold.
     pub fn memory_size(&self) -> usize {
-        self.leading.get_array_memory_size() + self.bytes.iter().map(Vec::capacity).sum::<usize>()
+        self.leading.get_array_memory_size() + self.bytes.encoded_size()
     }
 
     /// Write the rows as Parquet into `out`: a file that reads as what [`write_batch_to`]
     /// writes of the same rows as one record batch (the same schema, row groups and values).
-    /// The leading columns go through Arrow, the bytes into pages of their own
-    /// ([`bytes_column`]).
+    /// The leading columns go through Arrow, the bytes are appended as they were encoded.
     pub fn write_to<W: std::io::Write + Send>(self, out: W, path: &Path, readers: Readers) -> Result<W, StoreError> {
         let error = parquet_error(path);
         let BytesBatch { schema, leading, bytes } = self;
+        if bytes.compression() != readers.compression() {
+            let what = format!(
+                "bytes compressed with {:?}, for a file compressed with {:?}",
+                bytes.compression(),
+                readers.compression()
+            );
+            return Err(StoreError::Shape(format!("{}: {what}", path.display())));
+        }
         let properties = properties(&schema, readers);
-        let compression =
-            properties.compression(&ColumnPath::from(schema.fields()[schema.fields().len() - 1].name().as_str()));
         let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties)).map_err(&error)?;
         let (mut file, factory) = writer.into_serialized_writer().map_err(&error)?;
         let descr = file.schema_descr().column(schema.fields().len() - 1);
         let (mut start, mut index) = (0, 0);
-        // Row groups as `ArrowWriter` cuts them (none for no rows).
-        while start < leading.num_rows() {
-            let rows = ROW_GROUP_ROWS.min(leading.num_rows() - start);
+        // Row groups as `ArrowWriter` cuts them (none for no rows), as the bytes were cut.
+        for chunk in bytes.finish().map_err(&error)? {
+            let rows = chunk.values();
             let group = leading.slice(start, rows);
             let mut row_group = file.next_row_group().map_err(&error)?;
             let mut writers = factory.create_column_writers(index).map_err(&error)?;
-            // The bytes column is written below, not by Parquet's column writer.
+            // The bytes column is appended below, not written by Parquet's column writer.
             writers.pop();
             for ((mut writer, field), array) in writers.into_iter().zip(schema.fields()).zip(group.columns()) {
                 for leaf in compute_leaves(field, array).map_err(&error)? {
@@ -198,8 +219,7 @@ impl BytesBatch {
                 }
                 writer.close().map_err(&error)?.append_to_row_group(&mut row_group).map_err(&error)?;
             }
-            let values = &bytes[start..start + rows];
-            bytes_column::append(&mut row_group, descr.clone(), compression, values).map_err(&error)?;
+            bytes_column::append(&mut row_group, descr.clone(), chunk).map_err(&error)?;
             row_group.close().map_err(&error)?;
             (start, index) = (start + rows, index + 1);
         }
@@ -222,12 +242,8 @@ const DISTINCT: &[&str] = &["bericht_id", "sleutel", "inhoud_sha256", "identific
 /// statistics: no reader filters on their smallest or largest value. The [`DISTINCT`]
 /// columns are not dictionary encoded either.
 fn properties(schema: &Schema, readers: Readers) -> WriterProperties {
-    let compression = match readers {
-        Readers::Anyone => Compression::SNAPPY,
-        Readers::Ketenzicht => Compression::LZ4_RAW,
-    };
     let mut properties = WriterProperties::builder()
-        .set_compression(compression)
+        .set_compression(readers.compression())
         .set_created_by(format!("ketenzicht {}", env!("CARGO_PKG_VERSION")))
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
     for field in schema.fields() {
@@ -607,9 +623,18 @@ mod bytes_batch_tests {
         table
     }
 
-    fn split(table: &Table) -> BytesBatch {
+    /// The values of one column as a column of bytes for `readers`.
+    fn pages(values: impl IntoIterator<Item = Vec<u8>>, readers: Readers) -> BytesPages {
+        let mut pages = bytes_pages(readers);
+        for value in values {
+            pages.push(&value).expect("encoded");
+        }
+        pages
+    }
+
+    fn split(table: &Table, readers: Readers) -> BytesBatch {
         let full = record_batch(table).expect("a batch");
-        let bytes = table.rows.iter().map(|r| r[2].as_binary().expect("bytes").to_vec()).collect();
+        let bytes = pages(table.rows.iter().map(|r| r[2].as_binary().expect("bytes").to_vec()), readers);
         BytesBatch::new(full.schema(), full.columns()[..2].to_vec(), bytes).expect("the same shape")
     }
 
@@ -636,7 +661,7 @@ mod bytes_batch_tests {
         let tables = [rows(0), rows(1), rows(ROW_GROUP_ROWS + 5), large_rows(40, 300_000), large_rows(3, 1 << 21)];
         for (table, readers) in tables.iter().flat_map(|t| [(t, Readers::Ketenzicht), (t, Readers::Anyone)]) {
             let n = table.rows.len();
-            let apart = split(table).write_to(Vec::new(), path, readers).expect("written");
+            let apart = split(table, readers).write_to(Vec::new(), path, readers).expect("written");
             let whole =
                 write_batch_to(Vec::new(), &record_batch(table).expect("batch"), path, readers).expect("written");
             let read = read_parquet_bytes(apart.clone(), path, None).expect("read");
@@ -699,7 +724,7 @@ mod bytes_batch_tests {
         let full = record_batch(&rows(3)).expect("a batch");
         let shape = |schema, columns: &[usize], n: usize| {
             let leading = columns.iter().map(|&i| full.column(i).clone()).collect();
-            BytesBatch::new(schema, leading, vec![vec![1u8]; n])
+            BytesBatch::new(schema, leading, pages(vec![vec![1u8]; n], Readers::Anyone))
         };
         assert!(shape(full.schema(), &[0, 1], 2).is_err(), "one value of bytes short");
         assert!(shape(full.schema(), &[1, 0], 3).is_err(), "columns out of order");
@@ -707,5 +732,11 @@ mod bytes_batch_tests {
         let bytes_not_last = Arc::new(full.schema().project(&[0, 2, 1]).expect("reordered"));
         assert!(shape(bytes_not_last, &[0, 2], 3).is_err(), "last column not bytes");
         assert!(shape(full.schema(), &[0, 1], 3).is_ok());
+        let for_anyone = shape(full.schema(), &[0, 1], 3).expect("the same shape");
+        let refused = for_anyone.write_to(Vec::new(), Path::new("ruw.kzs"), Readers::Ketenzicht);
+        assert!(
+            matches!(&refused, Err(StoreError::Shape(m)) if m.contains("SNAPPY") && m.contains("LZ4_RAW")),
+            "bytes compressed for other readers than the file's: {refused:?}"
+        );
     }
 }
