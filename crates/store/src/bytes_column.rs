@@ -22,7 +22,6 @@ use parquet::column::page::{CompressedPage, Page, PageWriter};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::{ParquetError, Result};
 use parquet::file::metadata::{ColumnChunkMetaData, OffsetIndexBuilder};
-use parquet::file::reader::{ChunkReader, Length};
 use parquet::file::writer::{SerializedPageWriter, SerializedRowGroupWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 
@@ -122,16 +121,15 @@ impl BytesPages {
 
     /// Compress the page being filled (if it holds any value) into the last chunk.
     fn flush_page(&mut self) -> Result<()> {
-        let (Some(chunk), values) = (self.chunks.last_mut(), self.page_values) else { return Ok(()) };
-        if values == 0 {
-            return Ok(());
-        }
-        let start = put_levels(&mut self.page, count(values)?);
+        let values = self.page_values;
+        let Some(chunk) = self.chunks.last_mut().filter(|_| values > 0) else { return Ok(()) };
+        let num_values = count(values)?;
+        let start = put_levels(&mut self.page, num_values);
         let plain = &self.page[start..];
         let buf = compress(self.compression, plain)?;
         let page = Page::DataPage {
             buf,
-            num_values: count(values)?,
+            num_values,
             encoding: Encoding::PLAIN,
             def_level_encoding: Encoding::RLE,
             rep_level_encoding: Encoding::RLE,
@@ -182,31 +180,6 @@ impl EncodedChunk {
     }
 }
 
-/// A column chunk encoded in memory, lent to the row group that copies it in.
-struct Encoded<'a>(&'a [u8]);
-
-impl Length for Encoded<'_> {
-    fn len(&self) -> u64 {
-        self.0.len() as u64
-    }
-}
-
-impl<'a> ChunkReader for Encoded<'a> {
-    type T = &'a [u8];
-
-    fn get_read(&self, start: u64) -> Result<&'a [u8]> {
-        let start = usize::try_from(start).ok().filter(|&s| s <= self.0.len());
-        start.map(|s| &self.0[s..]).ok_or_else(|| ParquetError::EOF("past the encoded column".into()))
-    }
-
-    fn get_bytes(&self, start: u64, length: usize) -> Result<Bytes> {
-        let read = self.get_read(start)?;
-        read.get(..length)
-            .map(Bytes::copy_from_slice)
-            .ok_or_else(|| ParquetError::EOF("past the encoded column".into()))
-    }
-}
-
 /// Append `chunk` as the column `descr` of `row_group`.
 pub(crate) fn append<W: std::io::Write + Send>(
     row_group: &mut SerializedRowGroupWriter<'_, W>,
@@ -214,6 +187,8 @@ pub(crate) fn append<W: std::io::Write + Send>(
     chunk: EncodedChunk,
 ) -> Result<()> {
     let EncodedChunk { compression, pages, offsets, values, uncompressed } = chunk;
+    // Lent to the row group, which copies it in, without a copy of its own.
+    let pages = Bytes::from(pages);
     let metadata = ColumnChunkMetaData::builder(descr)
         .set_compression(compression)
         .set_encodings_mask(EncodingMask::new_from_encodings([Encoding::PLAIN, Encoding::RLE].iter()))
@@ -230,7 +205,7 @@ pub(crate) fn append<W: std::io::Write + Send>(
         column_index: None,
         offset_index: Some(offsets.build()),
     };
-    row_group.append_column(&Encoded(&pages), close)
+    row_group.append_column(&pages, close)
 }
 
 fn count(n: usize) -> Result<u32> {
