@@ -20,6 +20,7 @@ pub mod inbox;
 mod reading;
 mod rows;
 pub mod source;
+mod stamp;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -32,13 +33,14 @@ use ketenzicht_message::xml::element::Leaf;
 use ketenzicht_message::{Level, Message, Wet};
 use ketenzicht_store::ledger::{
     BerichtEntry, Commit, Inhoud, LeveringEntry, QuarantaineEntry, Sleutel, TransportFoutEntry, ZonderOpdracht,
-    dated_key, key_month, undated_key, undated_key_of,
+    undated_key_of,
 };
 use ketenzicht_store::pseudonym::hex;
 use ketenzicht_store::{Kind, Store, StoreError, Table};
 use sha2::{Digest, Sha256};
 
 pub use source::{Delivery, Routing, RoutingBron};
+use stamp::Stamp;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -177,15 +179,19 @@ struct Ingester<'s> {
 /// 0.6 s (8.5 → 9.1 s, 2026-11-29): its lookups read their pages again.
 const SNAPSHOT_BATCHES: usize = 4;
 
-/// A delivery read: the message (or why not) and the SHA-256 of its bytes; `None` when its
-/// envelope could not be opened.
-pub(crate) type Parsed = Option<(Result<Message, ketenzicht_message::ReadError>, Inhoud)>;
+/// A delivery read: the message's stamp (or why it could not be read) and the SHA-256 of its
+/// bytes; `None` when its envelope could not be opened.
+pub(crate) type Parsed = Option<(Result<Stamp, ketenzicht_message::ReadError>, Inhoud)>;
 
 pub(crate) fn parse(d: &Delivery) -> Parsed {
     if d.fout.is_some() {
         return None;
     }
-    d.bytes.as_ref().ok().map(|b| (ketenzicht_message::read(b), sha256(b)))
+    d.bytes.as_ref().ok().map(|b| {
+        let inhoud = sha256(b);
+        let read = ketenzicht_message::read(b).map(|m| Stamp::of(&m, d.routing.as_ref(), &inhoud));
+        (read, inhoud)
+    })
 }
 
 fn sha256(bytes: &[u8]) -> Inhoud {
@@ -193,7 +199,7 @@ fn sha256(bytes: &[u8]) -> Inhoud {
 }
 
 /// What the key of a message hashes: law, message, sender, Identificatie and Dagtekening
-/// (dated with the Dagtekening's month, see [`dated_key`]).
+/// (dated with the Dagtekening's month, see [`ketenzicht_store::ledger::dated_key`]).
 pub fn identity(message: &Message) -> String {
     let text = identity_text(message.wet, &message.name(), &message.bericht.eigen_identiteit());
     String::from_utf8_lossy(&text).into_owned()
@@ -358,7 +364,7 @@ impl Ingester<'_> {
         };
         let Some((read, inhoud)) = parsed else { return self.maybe_flush() };
         match read {
-            Ok(message) => self.store_message(d, bytes, &message, inhoud)?,
+            Ok(stamp) => self.store_message(d, bytes, stamp, inhoud)?,
             Err(err) => {
                 let soort = if err.findings.iter().any(|f| f.level == Level::Xml) { "onleesbaar" } else { "ongeldig" };
                 let first = err.findings.first();
@@ -417,35 +423,25 @@ impl Ingester<'_> {
         Ok(ledger.has_levering(key)? || (ledger.undated_keys() && ledger.has_levering(undated)?))
     }
 
-    fn store_message(
-        &mut self,
-        d: Delivery,
-        bytes: Vec<u8>,
-        message: &Message,
-        inhoud: Inhoud,
-    ) -> Result<(), IngestError> {
+    fn store_message(&mut self, d: Delivery, bytes: Vec<u8>, stamp: Stamp, inhoud: Inhoud) -> Result<(), IngestError> {
         let size = bytes.len();
-        let (gemeente, _) = message.bericht.partijen();
-        let gemeente = gemeente.code();
-        let eigen = message.bericht.eigen_identiteit();
-        let name = message.name();
-        // Both keys dated with the Dagtekening (see `dated_key`): a delivery's too, so that it
-        // has the same key whichever form its routing data came in (a routing record and an
-        // envelope may differ in their receipt time). Each text is hashed once; the undated
-        // keys serve `zonder_opdracht` and ledgers that hold undated keys.
-        let month = key_month(eigen.dagtekening.0);
-        let undated = undated_key_of(&[&identity_text(message.wet, &name, &eigen)]);
-        let key = dated_key(month, undated);
-        let levering_undated = match &d.routing {
-            Some(r) => uuid_key(&r.uuid),
-            None => undated_key(&content_text(&inhoud)),
-        };
-        let levering = dated_key(month, levering_undated);
+        let Stamp {
+            wet,
+            name,
+            gemeente,
+            verzender,
+            identificatie,
+            dagtekening,
+            key,
+            undated,
+            levering,
+            levering_undated,
+        } = stamp;
         // Registered on the day of receipt, else on its Dagtekening; partitioned by that year.
-        let dag = d.routing.as_ref().map_or(eigen.dagtekening.0, |r| r.ontvangen.date());
+        let dag = d.routing.as_ref().map_or(dagtekening, |r| r.ontvangen.date());
         let jaar = dag.year();
-        if !self.options.toelating.admits(&gemeente, message.wet, dag) {
-            return self.without_order(undated, &gemeente, message.wet.as_str(), dag);
+        if !self.options.toelating.admits(&gemeente, wet, dag) {
+            return self.without_order(undated, &gemeente, wet.as_str(), dag);
         }
         let known = if self.fresh.surely_new(&key) {
             None
@@ -467,11 +463,11 @@ impl Ingester<'_> {
                     id,
                     sleutel: &key,
                     inhoud: &inhoud,
-                    wet: message.wet.as_str(),
+                    wet: wet.as_str(),
                     bericht: &name,
-                    verzender: &eigen.verzender,
-                    identificatie: eigen.identificatie.as_str(),
-                    dagtekening: eigen.dagtekening.0,
+                    verzender: &verzender,
+                    identificatie: &identificatie,
+                    dagtekening,
                     xml: &bytes,
                 })?;
                 part.leveringen.get_or_insert_default().push(id, &d);
@@ -519,7 +515,7 @@ impl Ingester<'_> {
             Some((id, _)) => {
                 let reden = format!(
                     "conflict: {name} {} of {} dated {} is stored already (bericht {id}) with other content; IV028/TR056: Identificatie is unique per message type per sender",
-                    eigen.identificatie, eigen.verzender, eigen.dagtekening.0
+                    identificatie, verzender, dagtekening
                 );
                 let quarantined = self.quarantine(
                     &d,
@@ -689,6 +685,7 @@ mod tests {
     use super::*;
     use ketenzicht_message::leaf::{AgbCode, Datum, Gemeente, IdentificatieBericht};
     use ketenzicht_message::model::Partij;
+    use ketenzicht_store::ledger::undated_key;
 
     /// The identity texts are those that ledgers have always hashed (`format!` of the parts,
     /// as older versions wrote them), for either kind of sender and for dates whose years need
