@@ -240,7 +240,10 @@ const DISTINCT: &[&str] = &["bericht_id", "sleutel", "inhoud_sha256", "identific
 /// Bytes (the raw messages) are not dictionary encoded: each is distinct, and Parquet would
 /// hash every one into a dictionary that only grows until it gives up on it. Nor do they get
 /// statistics: no reader filters on their smallest or largest value. The [`DISTINCT`]
-/// columns are not dictionary encoded either.
+/// columns are not dictionary encoded either, and those of text (hashes, UUIDs, identifiers
+/// in no order) get no statistics: their smallest and largest value of a page or row group
+/// prune nothing, and comparing every value to find them was a percent of an ingest's CPU
+/// (2026-12-06).
 fn properties(schema: &Schema, readers: Readers) -> WriterProperties {
     let mut properties = WriterProperties::builder()
         .set_compression(readers.compression())
@@ -248,10 +251,11 @@ fn properties(schema: &Schema, readers: Readers) -> WriterProperties {
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
     for field in schema.fields() {
         let column = || ColumnPath::from(field.name().as_str());
-        if field.data_type() == &DataType::Binary {
+        let distinct = DISTINCT.contains(&field.name().as_str());
+        if field.data_type() == &DataType::Binary || (distinct && field.data_type() == &DataType::Utf8) {
             properties = properties.set_column_statistics_enabled(column(), EnabledStatistics::None);
         }
-        if field.data_type() == &DataType::Binary || DISTINCT.contains(&field.name().as_str()) {
+        if field.data_type() == &DataType::Binary || distinct {
             properties = properties.set_column_dictionary_enabled(column(), false);
         }
     }
@@ -594,6 +598,39 @@ mod timestamp_tests {
             assert_eq!(builder.metadata().row_group(0).column(0).compression(), codec, "{readers:?}");
             assert_eq!(read_parquet_bytes(bytes.to_vec(), path, None).expect("read").rows, moments().rows);
         }
+    }
+
+    /// Text columns of distinct values (keys, hashes) get neither a dictionary nor statistics;
+    /// other columns keep both, `bericht_id` (distinct, but numbered in order) its statistics.
+    #[test]
+    fn distinct_text_columns_get_no_statistics_nor_dictionary() {
+        let path = Path::new("ruw.parquet");
+        let mut table = Table::new(&[
+            ("bericht_id", Kind::Int),
+            ("sleutel", Kind::Text),
+            ("identificatie", Kind::Text),
+            ("wet", Kind::Text),
+        ]);
+        for id in 0..3 {
+            table.push(vec![
+                Value::Int(id),
+                Value::Text(format!("{id:032x}")),
+                format!("ID-{id}").into(),
+                "ijw".into(),
+            ]);
+        }
+        let bytes = bytes::Bytes::from(write_parquet_to(Vec::new(), &table, path).expect("written"));
+        let builder = ParquetRecordBatchReaderBuilder::try_new(bytes).expect("a Parquet file");
+        let group = builder.metadata().row_group(0);
+        let column = |name: &str| {
+            (0..group.num_columns()).map(|i| group.column(i)).find(|c| c.column_path().string() == name).expect(name)
+        };
+        for name in ["sleutel", "identificatie"] {
+            assert!(column(name).statistics().is_none(), "{name} has statistics");
+            assert!(column(name).dictionary_page_offset().is_none(), "{name} has a dictionary");
+        }
+        assert!(column("bericht_id").statistics().is_some_and(|s| s.min_bytes_opt().is_some()));
+        assert!(column("wet").statistics().is_some() && column("wet").dictionary_page_offset().is_some());
     }
 
     #[test]
