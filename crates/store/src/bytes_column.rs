@@ -31,9 +31,19 @@ use parquet::schema::types::ColumnDescPtr;
 /// is compressed on its own, and its first messages find nothing before them to match.
 const PAGE_BYTES: usize = 1 << 20;
 
-/// Room reserved beyond [`PAGE_BYTES`] for the value that fills a page: the page is cut after
-/// it. A larger value grows the page.
+/// Room beyond [`PAGE_BYTES`] for the value that fills a page: the page is cut after it. A
+/// larger value grows the page past [`WHOLE_PAGE`].
 const PAGE_OVERSHOOT: usize = 64 << 10;
+
+/// The most a page being filled grows to by doubling: its levels, [`PAGE_BYTES`] and the
+/// value that fills it. Doubling past it, the page's buffer went from 1 MiB to 2 MiB for its
+/// last value, copied a mebibyte and faulted in twice its size, in every partition of a batch
+/// (2026-12-06). Reserved whole at once, a batch of many small partitions held a mebibyte
+/// for each.
+const WHOLE_PAGE: usize = LEVELS_ROOM + PAGE_BYTES + PAGE_OVERSHOOT;
+
+/// The first room a page gets.
+const FIRST_ROOM: usize = 8 << 10;
 
 /// Room at the start of a page for its definition levels: a 4-byte length, a run header
 /// (LEB128, at most 5 bytes for a `u32` count shifted by one) and the run's value.
@@ -114,17 +124,23 @@ impl BytesPages {
             let pages = TrackedWrite::new(Vec::new());
             self.chunks.push(Chunk { pages, offsets: OffsetIndexBuilder::new(), values: 0, uncompressed: 0 });
         }
-        if self.page.is_empty() {
-            // Room for the whole page at once: grown by doubling, each page's values were
-            // copied once more and twice its size was faulted in (a tenth of the storing
-            // thread's work, 2026-12-06). Memory reserved is only faulted in as it is filled.
-            self.page.reserve_exact(LEVELS_ROOM + PAGE_BYTES + PAGE_OVERSHOOT.max(4 + value.len()));
-            self.page.resize(LEVELS_ROOM, 0);
-        }
+        let start = if self.page.is_empty() { LEVELS_ROOM } else { 0 };
+        self.make_room(start + 4 + value.len());
+        self.page.resize(self.page.len() + start, 0);
         self.page.extend_from_slice(&len.to_le_bytes());
         self.page.extend_from_slice(value);
         self.page_values += 1;
         if self.page.len() - LEVELS_ROOM >= PAGE_BYTES { self.flush_page() } else { Ok(()) }
+    }
+
+    /// Room in the page being filled for `extra` more bytes: doubled as a `Vec` would, but not
+    /// past [`WHOLE_PAGE`] unless a value needs it.
+    fn make_room(&mut self, extra: usize) {
+        let needed = self.page.len() + extra;
+        if needed > self.page.capacity() {
+            let room = (2 * self.page.capacity()).clamp(FIRST_ROOM, WHOLE_PAGE).max(needed);
+            self.page.reserve_exact(room - self.page.len());
+        }
     }
 
     /// Compress the page being filled (if it holds any value) into the last chunk.
@@ -271,5 +287,33 @@ fn compress(compression: Compression, plain: &[u8]) -> Result<Bytes> {
 fn grow(buffer: &mut Vec<u8>, len: usize) {
     if buffer.len() < len {
         buffer.resize(len, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page's buffer follows what it holds: a few small values take a few KiB, and a page
+    /// filled by values of a few KiB never grows past [`WHOLE_PAGE`] (doubling went to 2 MiB),
+    /// and is reused for the next page.
+    #[test]
+    fn a_page_grows_with_its_values_and_never_past_a_whole_page() {
+        let mut pages = BytesPages::new(Compression::LZ4_RAW, 1 << 20);
+        for _ in 0..3 {
+            pages.push(&[b'x'; 100]).expect("pushed");
+        }
+        assert!(pages.page.capacity() <= FIRST_ROOM, "{} bytes for three small values", pages.page.capacity());
+        let value = vec![b'y'; 3_000];
+        let mut largest = 0;
+        for _ in 0..2 * PAGE_BYTES / value.len() {
+            pages.push(&value).expect("pushed");
+            largest = largest.max(pages.page.capacity());
+        }
+        assert!(largest > PAGE_BYTES && largest <= WHOLE_PAGE, "a page grew to {largest} bytes");
+        assert_eq!(pages.page.capacity(), largest, "the buffer is kept for the next page");
+        let big = vec![b'z'; WHOLE_PAGE];
+        pages.push(&big).expect("a value larger than a page");
+        assert_eq!(pages.len(), 3 + 2 * PAGE_BYTES / value.len() + 1);
     }
 }
