@@ -15,10 +15,10 @@ use crate::source::Routing;
 use crate::{content_text, identity_text, uuid_key};
 
 /// A message's identity and keys (see [`crate::identity`] and [`dated_key`]).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Stamp {
     pub wet: Wet,
-    /// The message's name, `iWmo301` say.
+    /// The message's name, `WMO301` say.
     pub name: String,
     /// The gemeente's code, four digits.
     pub gemeente: String,
