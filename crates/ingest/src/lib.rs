@@ -553,7 +553,7 @@ impl Ingester<'_> {
             for (jaar, part) in years {
                 let ruw = part.ruw.map(RuwRows::finish).transpose()?;
                 let leveringen = part.leveringen.map(LeveringRows::finish).transpose()?;
-                for (table, rows, ext) in [(RUW, ruw, ketenzicht_store::SEALED), (LEVERINGEN, leveringen, "parquet")] {
+                for (table, rows, ext) in [(RUW, ruw, rows::RUW_EXT), (LEVERINGEN, leveringen, "parquet")] {
                     if let Some(rows) = rows {
                         let dir = ketenzicht_store::partition_rel(table, &gemeente, jaar);
                         tables.push(LakeFile { dir, ext, gemeente: gemeente.clone(), rows });

@@ -45,8 +45,12 @@ pub(crate) struct RuwRows {
     xml: BytesPages,
 }
 
+/// The extension of the `ruw` files: sealed, since they hold client data. Their messages are
+/// encoded for the readers of such a file ([`ketenzicht_store::readers_of`]).
+pub(crate) const RUW_EXT: &str = ketenzicht_store::SEALED;
+
 impl Default for RuwRows {
-    /// Rows for a sealed file, which only ketenzicht reads.
+    /// Rows for a file named with [`RUW_EXT`].
     fn default() -> Self {
         RuwRows {
             bericht_id: Int64Builder::default(),
@@ -57,7 +61,7 @@ impl Default for RuwRows {
             verzender: StringBuilder::default(),
             identificatie: StringBuilder::default(),
             dagtekening: Date32Builder::default(),
-            xml: parquet_io::bytes_pages(parquet_io::Readers::Ketenzicht),
+            xml: parquet_io::bytes_pages(ketenzicht_store::readers_of(RUW_EXT)),
         }
     }
 }

@@ -106,6 +106,13 @@ pub struct Lake {
 /// The extension of a sealed lake file.
 pub const SEALED: &str = "kzs";
 
+/// Who reads a lake file with extension `ext`, which decides how it is compressed: ketenzicht
+/// alone when it is sealed, anyone otherwise. Rows encoded ahead of the write (a column of
+/// [`parquet_io::BytesPages`]) are encoded for the readers of the file they go into.
+pub fn readers_of(ext: &str) -> parquet_io::Readers {
+    if ext == SEALED { parquet_io::Readers::Ketenzicht } else { parquet_io::Readers::Anyone }
+}
+
 impl Lake {
     /// `lake/{table}/gemeente={g}`: everything of one table for one gemeente.
     pub fn gemeente_dir(&self, table: &str, gemeente: &str) -> PathBuf {
@@ -187,11 +194,11 @@ impl Lake {
     /// into a buffer with room for the file ([`LakeRows::file_size_hint`]), so that it seldom
     /// grows, and sealed in place behind the room left for the header.
     fn file_bytes(&self, path: &Path, gemeente: &str, rows: LakeRows) -> Result<Vec<u8>, StoreError> {
-        let sealed = path.extension().is_some_and(|e| e == SEALED);
+        let readers = readers_of(&path.extension().unwrap_or_default().to_string_lossy());
+        let sealed = readers == parquet_io::Readers::Ketenzicht;
         let header = if sealed { KeyVault::HEADER_LEN } else { 0 };
         let mut out = Vec::with_capacity(header + rows.file_size_hint());
         out.resize(header, 0);
-        let readers = if sealed { parquet_io::Readers::Ketenzicht } else { parquet_io::Readers::Anyone };
         let out = rows.write_to(out, path, readers)?;
         if sealed { self.keys.seal_in_place(gemeente, out) } else { Ok(out) }
     }

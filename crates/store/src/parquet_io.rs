@@ -251,11 +251,12 @@ fn properties(schema: &Schema, readers: Readers) -> WriterProperties {
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS));
     for field in schema.fields() {
         let column = || ColumnPath::from(field.name().as_str());
+        let binary = field.data_type() == &DataType::Binary;
         let distinct = DISTINCT.contains(&field.name().as_str());
-        if field.data_type() == &DataType::Binary || (distinct && field.data_type() == &DataType::Utf8) {
+        if binary || (distinct && field.data_type() == &DataType::Utf8) {
             properties = properties.set_column_statistics_enabled(column(), EnabledStatistics::None);
         }
-        if field.data_type() == &DataType::Binary || distinct {
+        if binary || distinct {
             properties = properties.set_column_dictionary_enabled(column(), false);
         }
     }
