@@ -16,6 +16,7 @@
 
 mod batch;
 mod fresh;
+mod gunzip;
 pub mod inbox;
 mod reading;
 mod rows;

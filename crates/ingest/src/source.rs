@@ -22,6 +22,7 @@ use ketenzicht_message::MAX_MESSAGE_BYTES;
 use memchr::memmem::Finder;
 
 use crate::IngestError;
+use crate::gunzip::Gunzip;
 
 /// Where the routing data of a delivery came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,49 +235,32 @@ impl<R: Read> Seek for ForwardOnly<R> {
 const INFLATE_BUFFER: usize = 1 << 17;
 
 /// Read every member of an archive, in order, giving each its routing from `records` (by
-/// member name; taken out as used).
+/// member name; taken out as used). Inflated whole when it can be ([`Gunzip`]), else streamed.
 fn read_archive<E: From<IngestError>>(
     path: &Path,
     records: &mut Records,
+    gunzip: &mut Gunzip,
     each: &mut dyn FnMut(Delivery) -> Result<(), E>,
 ) -> Result<u64, E> {
-    let file = std::fs::File::open(path).map_err(IngestError::io(path))?;
-    let inflated = std::io::BufReader::with_capacity(INFLATE_BUFFER, flate2::read::GzDecoder::new(file));
-    let mut archive = tar::Archive::new(ForwardOnly { inner: inflated, position: 0 });
-    let mut members = 0u64;
     // Each member is named `archive#member`.
     let prefix = format!("{}#", path.display());
+    let mut members = 0u64;
+    let broken = match gunzip.whole(path)? {
+        Some(tar) => {
+            // Forward only here too: a tar cut off inside a member then breaks the archive
+            // when its padding is skipped, as it does when streamed.
+            let mut archive = tar::Archive::new(ForwardOnly { inner: tar, position: 0 });
+            read_members(&mut archive, &prefix, records, &mut members, each)?
+        }
+        None => {
+            let file = std::fs::File::open(path).map_err(IngestError::io(path))?;
+            let inflated = std::io::BufReader::with_capacity(INFLATE_BUFFER, flate2::read::GzDecoder::new(file));
+            let mut archive = tar::Archive::new(ForwardOnly { inner: inflated, position: 0 });
+            read_members(&mut archive, &prefix, records, &mut members, each)?
+        }
+    };
     // A broken archive (not gzip, truncated, a bad tar header) keeps the members read before
     // the break; the archive itself goes to quarantine with its bytes and the reason.
-    let broken: Option<std::io::Error> = 'read: {
-        let entries = match archive.entries_with_seek() {
-            Ok(entries) => entries,
-            Err(e) => break 'read Some(e),
-        };
-        for entry in entries {
-            let mut entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => break 'read Some(e),
-            };
-            let member = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-            let bytes = if entry.size() > MAX_MESSAGE_BYTES as u64 {
-                oversized()
-            } else {
-                let mut buf = Vec::with_capacity(entry.size().min(MAX_MESSAGE_BYTES as u64) as usize);
-                if let Err(e) = entry.read_to_end(&mut buf) {
-                    break 'read Some(e);
-                }
-                buf
-            };
-            let routing = records.take(&member);
-            let mut name = String::with_capacity(prefix.len() + member.len());
-            name.push_str(&prefix);
-            name.push_str(&member);
-            each(delivery(name, bytes, routing))?;
-            members += 1;
-        }
-        None
-    };
     if let Some(e) = broken {
         let raw = std::fs::read(path).map_err(IngestError::io(path))?;
         let reason = format!("unreadable archive (gzip-compressed tar expected), after {members} members: {e}");
@@ -285,9 +269,51 @@ fn read_archive<E: From<IngestError>>(
     Ok(records.len() as u64)
 }
 
-fn read_path<E: From<IngestError>>(path: &Path, each: &mut dyn FnMut(Delivery) -> Result<(), E>) -> Result<(), E> {
+/// The members of a tar archive, each handed to `each` and counted in `members`, up to the
+/// end or to the error that breaks the archive (returned).
+fn read_members<R: Read + Seek, E: From<IngestError>>(
+    archive: &mut tar::Archive<R>,
+    prefix: &str,
+    records: &mut Records,
+    members: &mut u64,
+    each: &mut dyn FnMut(Delivery) -> Result<(), E>,
+) -> Result<Option<std::io::Error>, E> {
+    let entries = match archive.entries_with_seek() {
+        Ok(entries) => entries,
+        Err(e) => return Ok(Some(e)),
+    };
+    for entry in entries {
+        let mut entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => return Ok(Some(e)),
+        };
+        let member = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let bytes = if entry.size() > MAX_MESSAGE_BYTES as u64 {
+            oversized()
+        } else {
+            let mut buf = Vec::with_capacity(entry.size().min(MAX_MESSAGE_BYTES as u64) as usize);
+            if let Err(e) = entry.read_to_end(&mut buf) {
+                return Ok(Some(e));
+            }
+            buf
+        };
+        let routing = records.take(&member);
+        let mut name = String::with_capacity(prefix.len() + member.len());
+        name.push_str(prefix);
+        name.push_str(&member);
+        each(delivery(name, bytes, routing))?;
+        *members += 1;
+    }
+    Ok(None)
+}
+
+fn read_path<E: From<IngestError>>(
+    path: &Path,
+    gunzip: &mut Gunzip,
+    each: &mut dyn FnMut(Delivery) -> Result<(), E>,
+) -> Result<(), E> {
     if is_archive(path) {
-        read_archive(path, &mut Records::default(), each).map(drop)
+        read_archive(path, &mut Records::default(), gunzip, each).map(drop)
     } else {
         each(delivery(path.display().to_string(), read_file(path)?, None))
     }
@@ -364,6 +390,7 @@ fn read_gathered<E: From<IngestError>>(
     dir: &Path,
     bestand: Option<String>,
     records: &mut Records,
+    gunzip: &mut Gunzip,
     stats: &mut SourceStats,
     each: &mut dyn FnMut(Delivery) -> Result<(), E>,
 ) -> Result<(), E> {
@@ -371,7 +398,7 @@ fn read_gathered<E: From<IngestError>>(
     let path = dir.join(&bestand);
     if path.exists() {
         stats.files += 1;
-        stats.routing_without_file += read_archive(&path, records, each)?;
+        stats.routing_without_file += read_archive(&path, records, gunzip, each)?;
     } else {
         stats.routing_without_file += records.len() as u64;
         tracing::warn!(file = %path.display(), "routing names an archive that is not there");
@@ -383,6 +410,7 @@ fn read_gathered<E: From<IngestError>>(
 /// A directory read routing first (see the module documentation).
 fn read_routed<E: From<IngestError>>(
     dir: &Path,
+    gunzip: &mut Gunzip,
     stats: &mut SourceStats,
     each: &mut dyn FnMut(Delivery) -> Result<(), E>,
 ) -> Result<(), E> {
@@ -413,7 +441,7 @@ fn read_routed<E: From<IngestError>>(
             match record.lid {
                 Some(lid) => {
                     if pending.as_ref().is_some_and(|b| *b != record.bestand) {
-                        read_gathered(dir, pending.take(), &mut records, stats, each)?;
+                        read_gathered(dir, pending.take(), &mut records, gunzip, stats, each)?;
                     }
                     if pending.is_none() {
                         seen.insert(path_hash(&dir.join(&record.bestand)));
@@ -422,7 +450,7 @@ fn read_routed<E: From<IngestError>>(
                     records.push(lid, record.routing);
                 }
                 None => {
-                    read_gathered(dir, pending.take(), &mut records, stats, each)?;
+                    read_gathered(dir, pending.take(), &mut records, gunzip, stats, each)?;
                     let path = dir.join(&record.bestand);
                     seen.insert(path_hash(&path));
                     if path.exists() {
@@ -435,14 +463,14 @@ fn read_routed<E: From<IngestError>>(
                 }
             }
         }
-        read_gathered(dir, pending.take(), &mut records, stats, each)?;
+        read_gathered(dir, pending.take(), &mut records, gunzip, stats, each)?;
     }
     let mut files = Vec::new();
     walk(dir, &mut files)?;
     files.sort();
     for path in files.into_iter().filter(|p| !seen.contains(&path_hash(p))) {
         stats.files += 1;
-        read_path(&path, each)?;
+        read_path(&path, gunzip, each)?;
     }
     Ok(())
 }
@@ -453,21 +481,22 @@ pub fn for_each_delivery<E: From<IngestError>>(
     mut each: impl FnMut(Delivery) -> Result<(), E>,
 ) -> Result<SourceStats, E> {
     let mut stats = SourceStats::default();
+    let mut gunzip = Gunzip::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(IngestError::io(path))?;
         if meta.is_dir() && path.join("routing").is_dir() {
-            read_routed(path, &mut stats, &mut each)?;
+            read_routed(path, &mut gunzip, &mut stats, &mut each)?;
         } else if meta.is_dir() {
             let mut files = Vec::new();
             walk(path, &mut files)?;
             files.sort();
             for file in files {
                 stats.files += 1;
-                read_path(&file, &mut each)?;
+                read_path(&file, &mut gunzip, &mut each)?;
             }
         } else {
             stats.files += 1;
-            read_path(path, &mut each)?;
+            read_path(path, &mut gunzip, &mut each)?;
         }
     }
     Ok(stats)
@@ -522,6 +551,99 @@ mod tests {
         }
         let e = stream.seek(SeekFrom::Current(1000)).expect_err("past the end");
         assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof);
+    }
+
+    /// A `.tar.gz` of these members, written in `dir`.
+    fn archive(dir: &Path, members: &[(&str, Vec<u8>)]) -> PathBuf {
+        let mut tar = tar::Builder::new(Vec::new());
+        for (name, bytes) in members {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(bytes.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tar.append_data(&mut header, name, &bytes[..]).expect("in memory");
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &tar.into_inner().expect("in memory")).expect("in memory");
+        let path = dir.join("maand.tar.gz");
+        std::fs::write(&path, gz.finish().expect("in memory")).expect("written");
+        path
+    }
+
+    /// A delivery as the tests compare it: name, bytes (or the reason they were refused) and
+    /// the uuid of its routing.
+    type Seen = (String, Vec<u8>, Option<String>);
+
+    /// The deliveries of the archive at `path` and the records not taken, read through
+    /// `gunzip`, with a record for every member but the first.
+    fn deliveries(path: &Path, members: &[&str], gunzip: &mut Gunzip) -> (Vec<Seen>, u64) {
+        let mut records = Records::default();
+        for member in members.iter().skip(1).chain(["ontbreekt.xml"].iter()) {
+            records.push((*member).to_owned(), routing(member));
+        }
+        let mut seen = Vec::new();
+        let mut each = |d: Delivery| -> Result<(), IngestError> {
+            let bytes = d.bytes.unwrap_or_else(|(reason, _)| reason.into_bytes());
+            seen.push((d.name, bytes, d.routing.map(|r| r.uuid)));
+            Ok(())
+        };
+        let left = read_archive(path, &mut records, gunzip, &mut each).expect("read");
+        (seen, left)
+    }
+
+    #[test]
+    fn an_archive_reads_the_same_inflated_whole_or_streamed() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let big: Vec<u8> = (0..80_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let members = [("a/JW301.xml", b"<a/>".to_vec()), ("b/JW315.xml", big), ("c/leeg.xml", Vec::new())];
+        let path = archive(dir.path(), &members);
+        let names: Vec<&str> = members.iter().map(|(n, _)| *n).collect();
+        assert!(Gunzip::default().whole(&path).expect("read").is_some(), "inflated whole");
+        assert!(Gunzip::with_limit(0).whole(&path).expect("read").is_none(), "streamed");
+        let whole = deliveries(&path, &names, &mut Gunzip::default());
+        let streamed = deliveries(&path, &names, &mut Gunzip::with_limit(0));
+        assert_eq!(whole, streamed);
+        let (seen, left) = whole;
+        assert_eq!(left, 1, "the record of a member that is not there");
+        let prefix = format!("{}#", path.display());
+        for ((name, bytes, uuid), (i, (member, content))) in seen.iter().zip(members.iter().enumerate()) {
+            assert_eq!(name, &format!("{prefix}{member}"));
+            assert_eq!(bytes, content);
+            assert_eq!(uuid.as_deref(), (i > 0).then_some(*member), "{member}");
+        }
+        assert_eq!(seen.len(), 3);
+    }
+
+    #[test]
+    fn a_broken_archive_keeps_its_members_before_the_break_either_way() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let members = [("a/JW301.xml", b"<a/>".to_vec()), ("b/JW315.xml", b"<b>".repeat(300))];
+        let path = archive(dir.path(), &members);
+        let mut tar = Vec::new();
+        flate2::read::GzDecoder::new(&std::fs::read(&path).expect("read")[..]).read_to_end(&mut tar).expect("gzip");
+        // gzip whole, tar not: a broken header after the first member, or the second member
+        // cut off in the middle.
+        let mut bad_header = tar.clone();
+        bad_header.splice(1024..1024, std::iter::repeat_n(b'x', 512));
+        let cut = tar[..1024 + 512 + 450].to_vec();
+        for (broken, delivered) in [(bad_header, 1), (cut, 2)] {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut gz, &broken).expect("in memory");
+            std::fs::write(&path, gz.finish().expect("in memory")).expect("written");
+            let names = ["a/JW301.xml", "b/JW315.xml"];
+            assert!(Gunzip::default().whole(&path).expect("read").is_some(), "inflated whole");
+            let whole = deliveries(&path, &names, &mut Gunzip::default());
+            let streamed = deliveries(&path, &names, &mut Gunzip::with_limit(0));
+            assert_eq!(whole, streamed);
+            let (seen, _) = whole;
+            assert_eq!(seen.len(), delivered + 1, "{seen:?}");
+            assert_eq!(seen[0].1, b"<a/>");
+            let (name, reason, _) = &seen[delivered];
+            let reason = String::from_utf8_lossy(reason);
+            assert_eq!(name, &path.display().to_string());
+            let after = format!("unreadable archive (gzip-compressed tar expected), after {delivered} members");
+            assert!(reason.starts_with(&after), "{reason}");
+        }
     }
 
     #[test]
