@@ -140,9 +140,8 @@ impl Accounts {
     /// Open (or create) the account tables in the SQLite file at `path`.
     pub fn open(path: &Path) -> Result<Self, AccountError> {
         let sql = |source| AccountError::Sql { path: path.to_owned(), source };
-        let conn = Connection::open(path).map_err(sql)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
-            .map_err(sql)?;
+        let conn = ketenzicht_sqlite::open(path).map_err(sql)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
         Ok(Accounts { conn, path: path.to_owned() })
     }

@@ -211,9 +211,8 @@ impl AuditLog {
         std::fs::create_dir_all(store).map_err(|e| AuditError::Io { path: store.to_owned(), source: e })?;
         let path = store.join("ketenzicht.sqlite");
         let sql = |source| AuditError::Sql { path: path.clone(), source };
-        let conn = Connection::open(&path).map_err(sql)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;")
-            .map_err(sql)?;
+        let conn = ketenzicht_sqlite::open(&path).map_err(sql)?;
+        conn.execute_batch("PRAGMA synchronous = FULL;").map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
         let key = load_key(store)?;
         Ok(AuditLog { conn: Mutex::new(conn), head: store.join("audit.kop"), path, key, appended: AtomicU64::new(0) })
@@ -234,8 +233,7 @@ impl AuditLog {
     pub fn defer_checkpoints(&self) -> Result<Checkpointer, AuditError> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0;").map_err(self.sql())?;
-        let own = Connection::open(&self.path).map_err(self.sql())?;
-        own.execute_batch("PRAGMA busy_timeout = 10000;").map_err(self.sql())?;
+        let own = ketenzicht_sqlite::open(&self.path).map_err(self.sql())?;
         Ok(Checkpointer { conn: own, path: self.path.clone() })
     }
 

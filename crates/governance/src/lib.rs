@@ -126,12 +126,8 @@ impl Governance {
         std::fs::create_dir_all(store).map_err(|e| GovernanceError::Invalid(format!("{}: {e}", store.display())))?;
         let path = store.join("ketenzicht.sqlite");
         let sql = |source| GovernanceError::Sql { path: path.clone(), source };
-        let conn = Connection::open(&path).map_err(sql)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;
-             PRAGMA secure_delete = ON;",
-        )
-        .map_err(sql)?;
+        let conn = ketenzicht_sqlite::open(&path).map_err(sql)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;").map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
         for (code, naam, wetten, onderdelen) in STANDAARD_PRODUCTEN {
             conn.execute(

@@ -383,10 +383,9 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
 impl Ledger {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let sql = |e| sql_error(path, e);
-        let conn = Connection::open(path).map_err(sql)?;
+        let conn = ketenzicht_sqlite::open(path).map_err(sql)?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -65536; PRAGMA busy_timeout = 10000;
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;
              PRAGMA secure_delete = ON;",
         )
         .map_err(sql)?;
