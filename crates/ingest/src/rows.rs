@@ -9,9 +9,12 @@
 //! into is freed, to be used again, as soon as the message is taken.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
-use arrow_array::builder::{ArrayBuilder, Date32Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::builder::{
+    ArrayBuilder, BinaryBuilder, Date32Builder, Int64Builder, StringBuilder, TimestampMillisecondBuilder,
+};
+use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use chrono::NaiveDate;
 use ketenzicht_store::ledger::{Inhoud, Sleutel};
 use ketenzicht_store::parquet_io::{BytesBatch, BytesPages};
@@ -19,11 +22,20 @@ use ketenzicht_store::{LakeRows, StoreError, parquet_io, pseudonym};
 
 use crate::{Delivery, RoutingBron};
 
-/// Append `bytes` as lower-case hex, written into the column's buffer without an allocation
-/// (writing into a builder cannot fail; the empty value closes the row).
-fn append_hex(builder: &mut StringBuilder, bytes: &[u8]) {
-    let _ = pseudonym::write_hex(builder, bytes);
-    builder.append_value("");
+/// Append a key or hash as lower-case hex digits. They are appended as bytes and the column
+/// is checked as text once, whole, when it is finished ([`hex_text`]): checked value by
+/// value, the digits of two keys per message took 0.7% of an ingest (2026-12-06).
+fn append_hex<const N: usize>(builder: &mut BinaryBuilder, bytes: &[u8; N]) {
+    let mut digits = [0u8; 64];
+    let used = &mut digits[..2 * N];
+    pseudonym::hex_digits(bytes, used);
+    builder.append_value(used);
+}
+
+/// The text column of hex digits appended by [`append_hex`].
+fn hex_text(builder: &mut BinaryBuilder) -> Result<ArrayRef, StoreError> {
+    let text = StringArray::try_from_binary(builder.finish()).map_err(|e| StoreError::Shape(e.to_string()))?;
+    Ok(Arc::new(text))
 }
 
 /// The arrays of the `builders`, in order.
@@ -35,8 +47,8 @@ fn arrays(builders: &mut [&mut dyn ArrayBuilder]) -> Vec<ArrayRef> {
 /// encoded as it comes).
 pub(crate) struct RuwRows {
     bericht_id: Int64Builder,
-    sleutel: StringBuilder,
-    inhoud_sha256: StringBuilder,
+    sleutel: BinaryBuilder,
+    inhoud_sha256: BinaryBuilder,
     wet: StringBuilder,
     bericht: StringBuilder,
     verzender: StringBuilder,
@@ -54,8 +66,8 @@ impl Default for RuwRows {
     fn default() -> Self {
         RuwRows {
             bericht_id: Int64Builder::default(),
-            sleutel: StringBuilder::default(),
-            inhoud_sha256: StringBuilder::default(),
+            sleutel: BinaryBuilder::default(),
+            inhoud_sha256: BinaryBuilder::default(),
             wet: StringBuilder::default(),
             bericht: StringBuilder::default(),
             verzender: StringBuilder::default(),
@@ -98,16 +110,16 @@ impl RuwRows {
     }
 
     pub fn finish(mut self) -> Result<LakeRows, StoreError> {
-        let leading = arrays(&mut [
-            &mut self.bericht_id,
-            &mut self.sleutel,
-            &mut self.inhoud_sha256,
+        let (sleutel, inhoud_sha256) = (hex_text(&mut self.sleutel)?, hex_text(&mut self.inhoud_sha256)?);
+        let mut leading = arrays(&mut [&mut self.bericht_id]);
+        leading.extend([sleutel, inhoud_sha256]);
+        leading.extend(arrays(&mut [
             &mut self.wet,
             &mut self.bericht,
             &mut self.verzender,
             &mut self.identificatie,
             &mut self.dagtekening,
-        ]);
+        ]));
         let schema = parquet_io::schema(&crate::ruw_columns().columns);
         Ok(LakeRows::WithBytes(BytesBatch::new(schema, leading, self.xml)?))
     }

@@ -44,17 +44,23 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// [`hex`] written into `out` (an Arrow string builder, say), 32 bytes per write.
 pub fn write_hex(out: &mut impl std::fmt::Write, bytes: &[u8]) -> std::fmt::Result {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut digits = [0u8; 64];
     for chunk in bytes.chunks(32) {
         let used = &mut digits[..2 * chunk.len()];
-        for (pair, b) in used.chunks_exact_mut(2).zip(chunk) {
-            pair[0] = DIGITS[usize::from(b >> 4)];
-            pair[1] = DIGITS[usize::from(b & 0x0f)];
-        }
+        hex_digits(chunk, used);
         out.write_str(std::str::from_utf8(used).map_err(|_| std::fmt::Error)?)?;
     }
     Ok(())
+}
+
+/// The lower-case hexadecimal digits of `bytes` into `digits`, two per byte, as far as
+/// `digits` reaches.
+pub fn hex_digits(bytes: &[u8], digits: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (pair, b) in digits.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0x0f)];
+    }
 }
 
 pub fn unhex(s: &str) -> Option<Vec<u8>> {
