@@ -26,6 +26,7 @@ use crate::{Delivery, RoutingBron};
 /// is checked as text once, whole, when it is finished ([`hex_text`]): checked value by
 /// value, the digits of two keys per message took 0.7% of an ingest (2026-12-06).
 fn append_hex<const N: usize>(builder: &mut BinaryBuilder, bytes: &[u8; N]) {
+    const { assert!(N <= 32, "keys and hashes of at most 32 bytes") };
     let mut digits = [0u8; 64];
     let used = &mut digits[..2 * N];
     pseudonym::hex_digits(bytes, used);
