@@ -10,8 +10,10 @@
 //!
 //! An archive that is larger than [`WHOLE_LIMIT`], whose trailer gives no plausible size, or
 //! that libdeflate cannot inflate is read by the streaming path instead, from its first byte;
-//! that path words the reason when the archive is broken. Like the streaming path, only the
-//! first gzip member is read.
+//! that path words the reason when the archive is broken. So is one whose trailer is not that
+//! of what libdeflate inflated (its size and CRC): libdeflate inflates the first gzip member
+//! only, and the trailer at the end of the file is then another member's. The streaming path
+//! reads the first member and reports the rest.
 
 use std::io::Read;
 use std::path::Path;
@@ -79,8 +81,9 @@ impl Gunzip {
         if packed.len() < GZIP_MINIMUM {
             return None;
         }
-        let trailer: [u8; 4] = packed[packed.len() - 4..].try_into().ok()?;
-        let size = u32::from_le_bytes(trailer) as usize;
+        let trailer = &packed[packed.len() - 8..];
+        let crc = u32::from_le_bytes(trailer[..4].try_into().ok()?);
+        let size = u32::from_le_bytes(trailer[4..].try_into().ok()?) as usize;
         if size > self.limit {
             return None;
         }
@@ -89,8 +92,10 @@ impl Gunzip {
             self.plain.resize(size, 0);
         }
         let out = &mut self.plain[..size];
+        // libdeflate checked the first member's CRC against that member's trailer; the CRC here
+        // is in the file's last trailer, which is another member's when there are more.
         match self.decompressor.gzip_decompress(packed, out) {
-            Ok(n) if n == size => Some(&self.plain[..size]),
+            Ok(n) if n == size && libdeflater::crc32(&self.plain[..size]) == crc => Some(&self.plain[..size]),
             _ => None,
         }
     }

@@ -254,9 +254,13 @@ fn read_archive<E: From<IngestError>>(
         }
         None => {
             let file = std::fs::File::open(path).map_err(IngestError::io(path))?;
-            let inflated = std::io::BufReader::with_capacity(INFLATE_BUFFER, flate2::read::GzDecoder::new(file));
+            let gz = flate2::bufread::GzDecoder::new(std::io::BufReader::new(file));
+            let inflated = std::io::BufReader::with_capacity(INFLATE_BUFFER, gz);
             let mut archive = tar::Archive::new(ForwardOnly { inner: inflated, position: 0 });
-            read_members(&mut archive, &prefix, records, &mut members, each)?
+            match read_members(&mut archive, &prefix, records, &mut members, each)? {
+                Some(e) => Some(e),
+                None => beyond_first_member(archive.into_inner().inner.into_inner()).err(),
+            }
         }
     };
     // A broken archive (not gzip, truncated, a bad tar header) keeps the members read before
@@ -267,6 +271,29 @@ fn read_archive<E: From<IngestError>>(
         each(Delivery { name: path.display().to_string(), bytes: Err((reason, raw)), routing: None, fout: None })?;
     }
     Ok(records.len() as u64)
+}
+
+/// After the tar archive in a streamed `.tar.gz`: the rest of its gzip member is read (which
+/// checks its CRC), and anything but zeros after that member is an error. An archive of several
+/// gzip members (`cat a.tar.gz b.tar.gz`) is read up to the end of its first; without this
+/// check, the rest was passed over in silence.
+fn beyond_first_member<R: std::io::BufRead>(mut gz: flate2::bufread::GzDecoder<R>) -> std::io::Result<()> {
+    std::io::copy(&mut gz, &mut std::io::sink())?;
+    let mut rest = gz.into_inner();
+    loop {
+        let more = rest.fill_buf()?;
+        if more.is_empty() {
+            return Ok(());
+        }
+        if more.iter().any(|&b| b != 0) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the archive goes on after its first gzip member (concatenated .tar.gz files are not read)",
+            ));
+        }
+        let n = more.len();
+        rest.consume(n);
+    }
 }
 
 /// The members of a tar archive, each handed to `each` and counted in `members`, up to the
@@ -644,6 +671,33 @@ mod tests {
             let after = format!("unreadable archive (gzip-compressed tar expected), after {delivered} members");
             assert!(reason.starts_with(&after), "{reason}");
         }
+    }
+
+    #[test]
+    fn an_archive_of_two_gzip_members_keeps_the_first_and_goes_to_quarantine_either_way() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        // Two archives of the same inflated size: the second one's trailer gives the size
+        // of the first's contents too, and only its CRC tells them apart.
+        let first = std::fs::read(archive(dir.path(), &[("a/JW301.xml", b"<a/>".to_vec())])).expect("read");
+        let second = std::fs::read(archive(dir.path(), &[("b/JW301.xml", b"<b/>".to_vec())])).expect("read");
+        assert_eq!(first[first.len() - 4..], second[second.len() - 4..], "the same inflated size");
+        let path = dir.path().join("maand.tar.gz");
+        std::fs::write(&path, [first.clone(), second].concat()).expect("written");
+        assert!(Gunzip::default().whole(&path).expect("read").is_none(), "left to the streaming path");
+        let names = ["a/JW301.xml", "b/JW301.xml"];
+        let whole = deliveries(&path, &names, &mut Gunzip::default());
+        let streamed = deliveries(&path, &names, &mut Gunzip::with_limit(0));
+        assert_eq!(whole, streamed);
+        let (seen, _) = whole;
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!(seen[0].1, b"<a/>");
+        let reason = String::from_utf8_lossy(&seen[1].1);
+        assert!(reason.contains("after 1 members") && reason.contains("after its first gzip member"), "{reason}");
+        // Zeros after the member (a tape's padding) are no second member.
+        std::fs::write(&path, [first, vec![0; 700]].concat()).expect("written");
+        let (padded, _) = deliveries(&path, &names, &mut Gunzip::default());
+        assert_eq!(padded.len(), 1, "{padded:?}");
+        assert_eq!(padded[0].1, b"<a/>");
     }
 
     #[test]
