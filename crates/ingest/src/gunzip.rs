@@ -104,13 +104,7 @@ impl Gunzip {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn gzip(bytes: &[u8]) -> Vec<u8> {
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        encoder.write_all(bytes).expect("in memory");
-        encoder.finish().expect("in memory")
-    }
+    use ketenzicht_testkit::archive::gzip;
 
     fn inflate(packed: Vec<u8>) -> Option<Vec<u8>> {
         let mut gunzip = Gunzip { packed, ..Gunzip::default() };

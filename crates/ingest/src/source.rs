@@ -532,6 +532,7 @@ pub fn for_each_delivery<E: From<IngestError>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ketenzicht_testkit::archive::{gzip, tar};
 
     fn routing(uuid: &str) -> Routing {
         Routing {
@@ -582,18 +583,9 @@ mod tests {
 
     /// A `.tar.gz` of these members, written in `dir`.
     fn archive(dir: &Path, members: &[(&str, Vec<u8>)]) -> PathBuf {
-        let mut tar = tar::Builder::new(Vec::new());
-        for (name, bytes) in members {
-            let mut header = tar::Header::new_gnu();
-            header.set_size(bytes.len() as u64);
-            header.set_mode(0o644);
-            header.set_cksum();
-            tar.append_data(&mut header, name, &bytes[..]).expect("in memory");
-        }
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        std::io::Write::write_all(&mut gz, &tar.into_inner().expect("in memory")).expect("in memory");
+        let members: Vec<(&str, &[u8])> = members.iter().map(|(name, bytes)| (*name, &bytes[..])).collect();
         let path = dir.join("maand.tar.gz");
-        std::fs::write(&path, gz.finish().expect("in memory")).expect("written");
+        std::fs::write(&path, gzip(&tar(&members))).expect("written");
         path
     }
 
@@ -644,19 +636,15 @@ mod tests {
     #[test]
     fn a_broken_archive_keeps_its_members_before_the_break_either_way() {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let members = [("a/JW301.xml", b"<a/>".to_vec()), ("b/JW315.xml", b"<b>".repeat(300))];
-        let path = archive(dir.path(), &members);
-        let mut tar = Vec::new();
-        flate2::read::GzDecoder::new(&std::fs::read(&path).expect("read")[..]).read_to_end(&mut tar).expect("gzip");
+        let path = dir.path().join("maand.tar.gz");
+        let tar = tar(&[("a/JW301.xml", b"<a/>"), ("b/JW315.xml", &b"<b>".repeat(300))]);
         // gzip whole, tar not: a broken header after the first member, or the second member
         // cut off in the middle.
         let mut bad_header = tar.clone();
         bad_header.splice(1024..1024, std::iter::repeat_n(b'x', 512));
         let cut = tar[..1024 + 512 + 450].to_vec();
         for (broken, delivered) in [(bad_header, 1), (cut, 2)] {
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            std::io::Write::write_all(&mut gz, &broken).expect("in memory");
-            std::fs::write(&path, gz.finish().expect("in memory")).expect("written");
+            std::fs::write(&path, gzip(&broken)).expect("written");
             let names = ["a/JW301.xml", "b/JW315.xml"];
             assert!(Gunzip::default().whole(&path).expect("read").is_some(), "inflated whole");
             let whole = deliveries(&path, &names, &mut Gunzip::default());

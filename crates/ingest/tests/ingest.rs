@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use ketenzicht_store::Store;
+use ketenzicht_testkit::archive;
 
 fn example(name: &str) -> Vec<u8> {
     let law = if name.starts_with("JW") { "ijw-3.2" } else { "iwmo-3.2" };
@@ -164,20 +165,9 @@ fn q_names(store: &Store) -> Vec<String> {
 
 /// A .tar.gz of these members, cut off in the middle of the last one.
 fn cut_archive(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut tar = tar::Builder::new(Vec::new());
-    for (name, bytes) in members {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        tar.append_data(&mut header, name, *bytes).expect("member");
-    }
-    let tar = tar.into_inner().expect("tar");
+    let tar = archive::tar(members);
     let last = members.last().map_or(0, |(_, b)| b.len());
-    let cut = &tar[..tar.len() - 1024 - last / 2];
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    std::io::Write::write_all(&mut gz, cut).expect("gzip");
-    gz.finish().expect("gzip")
+    archive::gzip(&tar[..tar.len() - 1024 - last / 2])
 }
 
 #[test]

@@ -1,4 +1,7 @@
-//! Helpers shared by the integration tests: where `../shared` is, and the XSDs for xmllint.
+//! Helpers shared by the integration tests: where `../shared` is, the XSDs for xmllint, and
+//! `.tar.gz` archives ([`archive`]).
+
+pub mod archive;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
