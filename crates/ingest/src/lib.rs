@@ -625,7 +625,7 @@ pub fn ingest(
     let (root, lake) = (store.root().to_owned(), store.lake());
     // The writer thread commits batches through a connection of its own, so that this thread
     // goes on taking deliveries meanwhile (see `batch`).
-    let committer = store.ledger.reopen()?;
+    let committer = store.ledger.reopen_for_commits()?;
     // Reading threads take the deliveries from the input (inflate, tar, envelopes) and parse
     // and hash them a chunk at a time (see `reading`), while this thread stores the chunks in
     // input order: this thread alone decides what is new, a duplicate or a conflict. A

@@ -380,6 +380,9 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The page cache of the connection that commits an ingest's batches, in MiB.
+pub const COMMITTER_CACHE_MIB: i64 = 16;
+
 impl Ledger {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let sql = |e| sql_error(path, e);
@@ -424,6 +427,19 @@ impl Ledger {
     /// Another connection to the same ledger (for a thread of its own).
     pub fn reopen(&self) -> Result<Self, StoreError> {
         Ledger::open(&self.path)
+    }
+
+    /// [`Ledger::reopen`] for the thread that commits an ingest's batches, with a page cache of
+    /// [`COMMITTER_CACHE_MIB`] instead of 64 MiB: it inserts into the pages of the months being
+    /// ingested and looks nothing else up, and what a process touches first costs its time
+    /// (`docs/performance.md`, 2026-12-07).
+    pub fn reopen_for_commits(&self) -> Result<Self, StoreError> {
+        let ledger = self.reopen()?;
+        ledger
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = -{};", COMMITTER_CACHE_MIB * 1024))
+            .map_err(|e| sql_error(&self.path, e))?;
+        Ok(ledger)
     }
 
     /// Bring a ledger of an older layout up to date (see [`LAYOUT_INDEXES`]). Called by the
@@ -1173,6 +1189,16 @@ mod transportfout_tests {
             .map(|(e, b)| BerichtEntry { sleutel: b.sleutel, ..e });
         commit(&mut ledger, &Commit { berichten: again.collect(), ..Commit::default() });
         assert_eq!(found(&ledger), [Some(5), Some(2), Some(6), None]);
+    }
+
+    #[test]
+    fn the_committing_connection_has_a_smaller_page_cache_than_the_others() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::open(&dir.path().join("ledger.sqlite")).expect("ledger");
+        let cache = |l: &Ledger| l.conn.query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0)).expect("cache size");
+        assert_eq!(cache(&ledger), -65536);
+        assert_eq!(cache(&ledger.reopen().expect("reader")), -65536);
+        assert_eq!(cache(&ledger.reopen_for_commits().expect("committer")), -COMMITTER_CACHE_MIB * 1024);
     }
 
     #[test]
