@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ingest rate of one build on the national Jan–Feb traffic (ketenzicht simulate --scale national
 # --from 2023-01-01 --to 2023-02-28 --seed 1 --out /tmp/natm), every gemeente ordered.
-# usage: bench/ingest.sh BIN LABEL   (BIN: target/production/ketenzicht, see bench/e2e.sh)
+# usage: bench/ingest.sh BIN LABEL   (BIN: target/pgo/production/ketenzicht, see bench/e2e.sh)
 #          (STORE_ROOT=/dev/shm puts the store in memory, away from the disk's noise)
 set -e
 S=${STORE_ROOT:-/tmp}/ib-$2
