@@ -111,16 +111,17 @@ impl RuwRows {
     }
 
     pub fn finish(mut self) -> Result<LakeRows, StoreError> {
-        let (sleutel, inhoud_sha256) = (hex_text(&mut self.sleutel)?, hex_text(&mut self.inhoud_sha256)?);
-        let mut leading = arrays(&mut [&mut self.bericht_id]);
-        leading.extend([sleutel, inhoud_sha256]);
-        leading.extend(arrays(&mut [
-            &mut self.wet,
-            &mut self.bericht,
-            &mut self.verzender,
-            &mut self.identificatie,
-            &mut self.dagtekening,
-        ]));
+        // In the order of `ruw_columns`.
+        let leading = vec![
+            ArrayBuilder::finish(&mut self.bericht_id),
+            hex_text(&mut self.sleutel)?,
+            hex_text(&mut self.inhoud_sha256)?,
+            ArrayBuilder::finish(&mut self.wet),
+            ArrayBuilder::finish(&mut self.bericht),
+            ArrayBuilder::finish(&mut self.verzender),
+            ArrayBuilder::finish(&mut self.identificatie),
+            ArrayBuilder::finish(&mut self.dagtekening),
+        ];
         let schema = parquet_io::schema(&crate::ruw_columns().columns);
         Ok(LakeRows::WithBytes(BytesBatch::new(schema, leading, self.xml)?))
     }
