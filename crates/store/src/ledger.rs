@@ -380,17 +380,25 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The page cache of a connection to the ledger, in MiB.
+pub const CACHE_MIB: i64 = 64;
+
 /// The page cache of the connection that commits an ingest's batches, in MiB.
 pub const COMMITTER_CACHE_MIB: i64 = 16;
+
+/// The pragma that gives a connection a page cache of `mib` MiB.
+fn cache_pragma(mib: i64) -> String {
+    format!("PRAGMA cache_size = -{};", mib * 1024)
+}
 
 impl Ledger {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let sql = |e| sql_error(path, e);
         let conn = ketenzicht_sqlite::open(path).map_err(sql)?;
-        conn.execute_batch(
-            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;
-             PRAGMA secure_delete = ON;",
-        )
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; {}",
+            cache_pragma(CACHE_MIB)
+        ))
         .map_err(sql)?;
         conn.execute_batch(SCHEMA).map_err(sql)?;
         conn.execute_batch(&format!(
@@ -430,15 +438,12 @@ impl Ledger {
     }
 
     /// [`Ledger::reopen`] for the thread that commits an ingest's batches, with a page cache of
-    /// [`COMMITTER_CACHE_MIB`] instead of 64 MiB: it inserts into the pages of the months being
+    /// [`COMMITTER_CACHE_MIB`] instead of [`CACHE_MIB`]: it inserts into the pages of the months being
     /// ingested and looks nothing else up, and what a process touches first costs its time
     /// (`docs/performance.md`, 2026-12-07).
     pub fn reopen_for_commits(&self) -> Result<Self, StoreError> {
         let ledger = self.reopen()?;
-        ledger
-            .conn
-            .execute_batch(&format!("PRAGMA cache_size = -{};", COMMITTER_CACHE_MIB * 1024))
-            .map_err(|e| sql_error(&self.path, e))?;
+        ledger.conn.execute_batch(&cache_pragma(COMMITTER_CACHE_MIB)).map_err(|e| sql_error(&self.path, e))?;
         Ok(ledger)
     }
 
