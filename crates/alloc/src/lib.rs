@@ -1,4 +1,5 @@
-//! The allocator of the `ketenzicht` binary, and how long it keeps freed memory.
+//! The allocator of the `ketenzicht` binary, how long it keeps freed memory, and in which pages
+//! the process takes memory.
 //!
 //! mimalloc hands memory that has been free for a while back to the system ("purges" it), by
 //! default after one second. Ingest frees a batch of messages at a time (128 MB) and reads the
@@ -7,6 +8,14 @@
 //! whole) for a national January–February (2026-12-05, `docs/performance.md`). Freed memory is
 //! therefore kept for [`KEEP_FREED`] before it is purged: peak memory is not higher, since ingest
 //! reuses what it freed, and a server that goes idle still gives its memory back.
+//!
+//! The process also takes its memory in pages of 4 KiB, not as transparent huge pages of 2 MiB
+//! ([`no_transparent_huge_pages`]). mimalloc asks for huge pages (`madvise(MADV_HUGEPAGE)`) for
+//! its arenas; on a virtual machine whose free memory goes back to the host (free page
+//! reporting of `virtio_balloon`, as on the benchmark machine), each huge page touched for the
+//! first time was then faulted in from the host: 1.0 s of system time for 400 MiB against
+//! 0.13 s in small pages, and an ingest's system time fell from 2.2 s to 1.2 s without them
+//! (2026-12-07, `docs/performance.md`).
 //!
 //! This is the workspace's only unsafe code: one call into mimalloc's C API, made before any
 //! other thread runs. Every other crate forbids unsafe code.
@@ -43,6 +52,32 @@ pub fn keep_freed_memory() {
     }
 }
 
+/// The environment variable of mimalloc's own setting for transparent huge pages
+/// (`MIMALLOC_ALLOW_THP`); when it is set, it decides instead of [`no_transparent_huge_pages`].
+pub const ALLOW_THP_VARIABLE: &str = "MIMALLOC_ALLOW_THP";
+
+/// Take no transparent huge pages for this process (`prctl(PR_SET_THP_DISABLE)`; it applies to
+/// all of the process's memory, whatever mimalloc or anyone else asks of `madvise`), unless
+/// [`ALLOW_THP_VARIABLE`] says otherwise. Call it first thing in `main`: memory already taken
+/// in huge pages stays so. Where this is not Linux it does nothing; where the kernel refuses,
+/// the process keeps the system's setting (a slower start, nothing worse) and the caller says so.
+pub fn no_transparent_huge_pages() -> std::io::Result<()> {
+    if std::env::var_os(ALLOW_THP_VARIABLE).is_some() {
+        return Ok(());
+    }
+    #[cfg(target_os = "linux")]
+    rustix::thread::disable_transparent_huge_pages(true)?;
+    Ok(())
+}
+
+/// Whether this process takes no transparent huge pages (always `true` where this is not Linux).
+pub fn transparent_huge_pages_disabled() -> bool {
+    #[cfg(target_os = "linux")]
+    return rustix::thread::transparent_huge_pages_are_disabled().unwrap_or(false);
+    #[cfg(not(target_os = "linux"))]
+    true
+}
+
 /// The purge delay mimalloc uses now; `None` when freed memory is never purged.
 pub fn purge_delay() -> Option<Duration> {
     // SAFETY: `mi_option_get` reads mimalloc's table of options (initialising the entry from the
@@ -58,6 +93,22 @@ mod tests {
 
     #[global_allocator]
     static GLOBAL: MiMalloc = MiMalloc;
+
+    /// The flag is the process's (inherited from its parent): the test reads it before, and
+    /// can only tell when it was not set already.
+    #[test]
+    fn the_process_takes_no_transparent_huge_pages() {
+        if std::env::var_os(ALLOW_THP_VARIABLE).is_some() {
+            eprintln!("{ALLOW_THP_VARIABLE} is set: nothing to test");
+            return;
+        }
+        if transparent_huge_pages_disabled() {
+            eprintln!("transparent huge pages were off for this process already: nothing to test");
+            return;
+        }
+        no_transparent_huge_pages().expect("prctl");
+        assert!(transparent_huge_pages_disabled());
+    }
 
     /// The option set is mimalloc's purge delay: before, it reads that option's documented
     /// default (one second in mimalloc 3), which no other option of mimalloc has; after, the

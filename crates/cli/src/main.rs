@@ -68,8 +68,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    // Before any thread starts (see `ketenzicht_alloc`).
+    // Before any thread starts and before memory is taken (see `ketenzicht_alloc`).
     ketenzicht_alloc::keep_freed_memory();
+    let small_pages = ketenzicht_alloc::no_transparent_huge_pages();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("KETENZICHT_LOG")
@@ -77,6 +78,9 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Err(e) = small_pages {
+        tracing::warn!("transparent huge pages stay on for this process (slower on a virtual machine): {e}");
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
