@@ -8,7 +8,6 @@
 //! the page is full: a batch holds its messages compressed, and each buffer a message was read
 //! into is freed, to be used again, as soon as the message is taken.
 
-use std::fmt::Write;
 use std::sync::Arc;
 
 use arrow_array::builder::{
@@ -86,7 +85,7 @@ pub(crate) struct Ruw<'a> {
     pub inhoud: &'a Inhoud,
     pub wet: &'a str,
     pub bericht: &'a str,
-    pub verzender: &'a dyn std::fmt::Display,
+    pub verzender: &'a str,
     pub identificatie: &'a str,
     pub dagtekening: NaiveDate,
     pub xml: &'a [u8],
@@ -102,9 +101,7 @@ impl RuwRows {
         append_hex(&mut self.inhoud_sha256, row.inhoud);
         self.wet.append_value(row.wet);
         self.bericht.append_value(row.bericht);
-        // Written into the column's buffer; the empty value then closes the row.
-        let _ = write!(self.verzender, "{}", row.verzender);
-        self.verzender.append_value("");
+        self.verzender.append_value(row.verzender);
         self.identificatie.append_value(row.identificatie);
         self.dagtekening.append_value(parquet_io::days_of(row.dagtekening));
         Ok(())
@@ -196,7 +193,7 @@ mod tests {
             inhoud: &inhoud,
             wet: "ijw",
             bericht: "JW301",
-            verzender: &"0363",
+            verzender: "0363",
             identificatie: "A1",
             dagtekening: day,
             xml: b"<x/>",

@@ -7,7 +7,6 @@
 //! hashing the keys there was storing work that parsing threads can do in parallel.
 
 use chrono::NaiveDate;
-use ketenzicht_message::model::Partij;
 use ketenzicht_message::{Message, Wet};
 use ketenzicht_store::ledger::{Inhoud, Sleutel, dated_key, key_month, undated_key, undated_key_of};
 
@@ -22,7 +21,8 @@ pub(crate) struct Stamp {
     pub name: String,
     /// The gemeente's code, four digits.
     pub gemeente: String,
-    pub verzender: Partij,
+    /// The sender's code (a gemeente's or an AGB code), as the lake's rows hold it.
+    pub verzender: String,
     pub identificatie: String,
     pub dagtekening: NaiveDate,
     /// The key of the message, dated with its Dagtekening's month, and undated.
@@ -53,7 +53,7 @@ impl Stamp {
             wet: message.wet,
             name,
             gemeente: gemeente.code(),
-            verzender: eigen.verzender,
+            verzender: eigen.verzender.code(),
             identificatie: eigen.identificatie.as_str().to_owned(),
             dagtekening: eigen.dagtekening.0,
             key: dated_key(month, undated),

@@ -104,6 +104,15 @@ impl std::fmt::Display for Partij {
 }
 
 impl Partij {
+    /// The code as [`Display`](std::fmt::Display) writes it (`0363`, `12345678`), without the
+    /// formatting machinery.
+    pub fn code(&self) -> String {
+        match self {
+            Partij::Gemeente(g) => g.code(),
+            Partij::Aanbieder(a) => a.code(),
+        }
+    }
+
     /// Append the code as [`Display`](std::fmt::Display) writes it, without the formatting
     /// machinery.
     pub fn write_text(&self, buf: &mut Vec<u8>) {
