@@ -15,7 +15,9 @@
 //! reporting of `virtio_balloon`, as on the benchmark machine), each huge page touched for the
 //! first time was then faulted in from the host: 1.0 s of system time for 400 MiB against
 //! 0.13 s in small pages, and an ingest's system time fell from 2.2 s to 1.2 s without them
-//! (2026-12-07, `docs/performance.md`).
+//! (2026-12-07, `docs/performance.md`). Small pages cost more TLB misses (about 7% more user
+//! time), so the gain is in short runs, like the daily deliveries: an ingest of half a minute
+//! came out even.
 //!
 //! This is the workspace's only unsafe code: one call into mimalloc's C API, made before any
 //! other thread runs. Every other crate forbids unsafe code.
