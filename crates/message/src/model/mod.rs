@@ -282,3 +282,18 @@ pub fn schema_tree(wet: Wet, t: BerichtType) -> Vec<crate::xml::element::SchemaE
     describe(wet, "", &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partys_code_is_written_as_display_writes_it() {
+        for (partij, code) in
+            [(Partij::Gemeente(Gemeente(14)), "0014"), (Partij::Aanbieder(AgbCode(1234567)), "01234567")]
+        {
+            assert_eq!(partij.code(), code);
+            assert_eq!(partij.to_string(), code);
+        }
+    }
+}
