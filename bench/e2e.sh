@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end ingest of one input with its Ketendata build (issue 4): every gemeente of the
 # input ordered, then `ketenzicht ingest`, timed as a whole by GNU time.
-# usage: bench/e2e.sh BIN INPUT LABEL     e.g. bench/e2e.sh target/production/ketenzicht /tmp/regio2y regio2y
-#   (BIN from scripts/build-production.sh, target/pgo/production/ketenzicht: the deployed build, which docs/performance.md measures)
+# usage: bench/e2e.sh BIN INPUT LABEL     e.g. bench/e2e.sh target/pgo/production/ketenzicht /tmp/regio2y regio2y
+#   (BIN from scripts/build-production.sh: the deployed build, which docs/performance.md measures)
 # KZ_ARGS adds options to the ingest (KZ_ARGS=--no-ketendata times the ingest alone).
 #   INPUT from: ketenzicht simulate --scale regio --from 2023-01-01 --to 2024-12-31 --seed 1 --layout archive --out /tmp/regio2y
 set -e
